@@ -1,0 +1,199 @@
+//! The page's handle on the worker: spawns it, queues requests until it is ready, forwards
+//! its messages, and restarts it if it dies.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, ArrayBuffer, Object, Reflect};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use crate::protocol::FromWorker;
+
+/// Trunk writes the worker's classic-script loader under this name (`data-loader-shim`).
+pub const WORKER_LOADER: &str = "./worker_loader.js";
+
+/// What the page hears from the engine.
+#[derive(Debug, Clone)]
+pub enum EngineEvent {
+    /// The worker finished loading, `init_ms` after it was spawned.
+    Ready {
+        version: String,
+        init_ms: f64,
+    },
+    Message(Box<FromWorker>),
+    /// The worker died (a trap, an out-of-memory); it has been restarted.
+    Crashed {
+        message: String,
+    },
+}
+
+/// A request to score a file.
+pub struct RfmRequest {
+    pub job: u32,
+    pub name: String,
+    pub bytes: ArrayBuffer,
+    pub locale: &'static str,
+    pub skip_bad_rows: bool,
+}
+
+struct Inner {
+    worker: Option<Worker>,
+    ready: bool,
+    pending: Option<RfmRequest>,
+    spawned_at: f64,
+    listener: Rc<dyn Fn(EngineEvent)>,
+    // Kept alive as long as the worker.
+    _on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
+    _on_error: Option<Closure<dyn FnMut(ErrorEvent)>>,
+}
+
+/// Cheap to clone; all clones drive the same worker.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Rc<RefCell<Inner>>,
+}
+
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+impl Engine {
+    pub fn start(listener: impl Fn(EngineEvent) + 'static) -> Engine {
+        let engine = Engine {
+            inner: Rc::new(RefCell::new(Inner {
+                worker: None,
+                ready: false,
+                pending: None,
+                spawned_at: 0.0,
+                listener: Rc::new(listener),
+                _on_message: None,
+                _on_error: None,
+            })),
+        };
+        engine.spawn();
+        engine
+    }
+
+    fn emit(&self, event: EngineEvent) {
+        let listener = self.inner.borrow().listener.clone();
+        listener(event);
+    }
+
+    fn spawn(&self) {
+        let opts = WorkerOptions::new();
+        opts.set_type(WorkerType::Classic);
+        let worker = match Worker::new_with_options(WORKER_LOADER, &opts) {
+            Ok(w) => w,
+            Err(e) => {
+                self.emit(EngineEvent::Crashed {
+                    message: format!("cannot start the worker: {e:?}"),
+                });
+                return;
+            }
+        };
+        let me = self.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            me.on_message(ev.data());
+        });
+        let me = self.clone();
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
+            ev.prevent_default();
+            me.on_crash(ev.message());
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let mut inner = self.inner.borrow_mut();
+        inner.worker = Some(worker);
+        inner.ready = false;
+        inner.spawned_at = now_ms();
+        inner._on_message = Some(on_message);
+        inner._on_error = Some(on_error);
+    }
+
+    fn on_message(&self, data: JsValue) {
+        let msg: FromWorker = match serde_wasm_bindgen::from_value(data) {
+            Ok(m) => m,
+            Err(e) => {
+                web_sys::console::error_1(&format!("prisme: bad worker message: {e}").into());
+                return;
+            }
+        };
+        if let FromWorker::Ready { engine_version } = &msg {
+            let (init_ms, pending) = {
+                let mut inner = self.inner.borrow_mut();
+                inner.ready = true;
+                (now_ms() - inner.spawned_at, inner.pending.take())
+            };
+            self.emit(EngineEvent::Ready {
+                version: engine_version.clone(),
+                init_ms,
+            });
+            if let Some(req) = pending {
+                self.post(req);
+            }
+            return;
+        }
+        self.emit(EngineEvent::Message(Box::new(msg)));
+    }
+
+    fn on_crash(&self, message: String) {
+        // Called from the worker's own error handler: replacing the worker drops that
+        // handler's closure, so do it after the handler returns.
+        let me = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            me.restart();
+            me.emit(EngineEvent::Crashed { message });
+        });
+    }
+
+    fn terminate(&self) {
+        let mut inner = self.inner.borrow_mut();
+        if let Some(w) = inner.worker.take() {
+            w.set_onmessage(None);
+            w.set_onerror(None);
+            w.terminate();
+        }
+        inner.ready = false;
+        inner.pending = None;
+    }
+
+    /// Stops whatever runs and starts a fresh worker.
+    pub fn restart(&self) {
+        self.terminate();
+        self.spawn();
+    }
+
+    /// Sends a request now, or when the worker is ready.
+    pub fn send(&self, req: RfmRequest) {
+        let ready = self.inner.borrow().ready;
+        if ready {
+            self.post(req);
+        } else {
+            self.inner.borrow_mut().pending = Some(req);
+        }
+    }
+
+    fn post(&self, req: RfmRequest) {
+        let msg = Object::new();
+        let set = |k: &str, v: &JsValue| {
+            let _ = Reflect::set(&msg, &JsValue::from_str(k), v);
+        };
+        set("type", &JsValue::from_str("rfm"));
+        set("job", &JsValue::from_f64(f64::from(req.job)));
+        set("name", &JsValue::from_str(&req.name));
+        set("locale", &JsValue::from_str(req.locale));
+        set("skipBadRows", &JsValue::from_bool(req.skip_bad_rows));
+        set("bytes", &req.bytes);
+        let transfer = Array::of1(&req.bytes);
+        let worker = self.inner.borrow().worker.clone();
+        if let Some(w) = worker
+            && let Err(e) = w.post_message_with_transfer(&msg, &transfer)
+        {
+            self.on_crash(format!("cannot send the file to the worker: {e:?}"));
+        }
+    }
+}

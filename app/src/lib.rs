@@ -1,0 +1,13 @@
+//! Prisme's web front end: a thin Leptos page over the core, which runs in a Web Worker.
+//!
+//! - [`ui`]: the page (components, state);
+//! - [`engine`]: the page's handle on the worker;
+//! - [`worker`]: the worker's side (runs the core);
+//! - [`protocol`]: the messages between them;
+//! - [`i18n`]: French and English texts and number formats.
+
+pub mod engine;
+pub mod i18n;
+pub mod protocol;
+pub mod ui;
+pub mod worker;

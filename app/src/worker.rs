@@ -1,0 +1,157 @@
+//! The Web Worker: runs the core on the bytes the page (or the bench page) sends.
+
+use js_sys::{Reflect, Uint8Array};
+use prisme_core::ingest::{Locale, Progress, ReadOptions, Stage};
+use prisme_core::rfm::{RfmParams, rfm};
+use prisme_core::summary::RfmSummary;
+use prisme_core::transactions::{BadRows, load_transactions};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::protocol::{FromWorker, WorkerTimings};
+
+/// Installs the message handler and announces readiness.
+pub fn run() {
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let handler_scope = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        handle(&handler_scope, &ev.data());
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(
+        &scope,
+        &FromWorker::Ready {
+            engine_version: prisme_core::ENGINE_VERSION.to_string(),
+        },
+    );
+}
+
+fn post(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker) {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    match msg.serialize(&serializer) {
+        Ok(value) => {
+            if let Err(e) = scope.post_message(&value) {
+                web_sys::console::error_2(&"prisme worker: cannot post".into(), &e);
+            }
+        }
+        Err(e) => web_sys::console::error_1(&format!("prisme worker: {e}").into()),
+    }
+}
+
+use serde::Serialize;
+
+fn field(data: &JsValue, name: &str) -> JsValue {
+    Reflect::get(data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
+    let job = field(data, "job").as_f64().unwrap_or(0.0) as u32;
+    let kind = field(data, "type").as_string().unwrap_or_default();
+    if kind != "rfm" {
+        post(
+            scope,
+            &FromWorker::Error {
+                job,
+                message: format!("unknown request {kind:?}"),
+                file: String::new(),
+                line: None,
+                column: None,
+            },
+        );
+        return;
+    }
+    let name = field(data, "name")
+        .as_string()
+        .unwrap_or_else(|| "file".to_string());
+    let locale = match field(data, "locale").as_string().as_deref() {
+        Some("en") => Locale::En,
+        _ => Locale::Fr,
+    };
+    let bad_rows = if field(data, "skipBadRows").as_bool().unwrap_or(false) {
+        BadRows::Skip
+    } else {
+        BadRows::Stop
+    };
+    let perf = scope.performance();
+    let now = || perf.as_ref().map_or(0.0, |p| p.now());
+    let t0 = now();
+    let bytes = Uint8Array::new(&field(data, "bytes")).to_vec();
+    let opts = ReadOptions {
+        locale,
+        ..ReadOptions::default()
+    };
+    let mut progress = |p: Progress| {
+        post(
+            scope,
+            &FromWorker::Progress {
+                job,
+                stage: p.stage,
+                fraction: p.fraction,
+            },
+        )
+    };
+    let loaded = load_transactions(&name, &bytes, &opts, bad_rows, &mut progress);
+    drop(bytes);
+    let (tx, report) = match loaded {
+        Ok(ok) => ok,
+        Err(e) => {
+            post(
+                scope,
+                &FromWorker::Error {
+                    job,
+                    message: e.to_string(),
+                    file: name,
+                    line: e.line(),
+                    column: e.column(),
+                },
+            );
+            return;
+        }
+    };
+    let t1 = now();
+    progress(Progress {
+        stage: Stage::Compute,
+        fraction: 0.0,
+    });
+    let scored = match rfm(&tx, &RfmParams::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            post(
+                scope,
+                &FromWorker::Error {
+                    job,
+                    message: format!("{name}: {e}"),
+                    file: name,
+                    line: None,
+                    column: None,
+                },
+            );
+            return;
+        }
+    };
+    let t2 = now();
+    let summary = RfmSummary::new(&scored, &report);
+    post(
+        scope,
+        &FromWorker::Done {
+            job,
+            summary,
+            timings: WorkerTimings {
+                ingest_ms: t1 - t0,
+                rfm_ms: t2 - t1,
+            },
+            memory_bytes: memory_bytes(),
+        },
+    );
+}
+
+fn memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length() as f64
+}

@@ -1,0 +1,240 @@
+//! `prisme`: the core from a terminal.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use prisme_core::ingest::{Locale, ReadOptions};
+use prisme_core::rfm::{RfmParams, rfm};
+use prisme_core::summary::RfmSummary;
+use prisme_core::synth::{SynthParams, write_transactions_csv};
+use prisme_core::transactions::{BadRows, load_transactions};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(name = "prisme", version, about = "Customer analytics from a terminal")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a deterministic synthetic transactions CSV.
+    Generate {
+        /// Number of transaction rows.
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Add quantity, channel and region columns.
+        #[arg(long)]
+        extra: bool,
+        /// Output file (standard output when absent).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Score customers by recency, frequency and monetary value (the foundation slice).
+    Rfm {
+        /// Transactions file (CSV or other delimited text).
+        file: PathBuf,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Drop rows with a missing or unreadable customer, date or amount instead of stopping.
+        #[arg(long)]
+        skip_bad_rows: bool,
+        /// Conventions for values that do not decide by themselves (05/04/2024, 1.234).
+        #[arg(long, value_enum, default_value_t = LocaleArg::Fr)]
+        locale: LocaleArg,
+        /// Write per-customer scores to this CSV.
+        #[arg(long)]
+        scores: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LocaleArg {
+    Fr,
+    En,
+}
+
+impl From<LocaleArg> for Locale {
+    fn from(l: LocaleArg) -> Self {
+        match l {
+            LocaleArg::Fr => Locale::Fr,
+            LocaleArg::En => Locale::En,
+        }
+    }
+}
+
+fn main() {
+    if let Err(e) = run(Cli::parse()) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Generate {
+            rows,
+            seed,
+            extra,
+            out,
+        } => {
+            let mut params = SynthParams::new(rows);
+            params.seed = seed;
+            params.extra_columns = extra;
+            match out {
+                Some(path) => {
+                    let mut f = fs::File::create(&path)
+                        .with_context(|| format!("cannot create {}", path.display()))?;
+                    write_transactions_csv(&params, &mut f)?;
+                }
+                None => write_transactions_csv(&params, &mut io::stdout().lock())?,
+            }
+            Ok(())
+        }
+        Command::Rfm {
+            file,
+            json,
+            skip_bad_rows,
+            locale,
+            scores,
+        } => rfm_command(&file, json, skip_bad_rows, locale.into(), scores.as_deref()),
+    }
+}
+
+/// Native timings of one run, in milliseconds.
+#[derive(Serialize)]
+struct Timings {
+    read_ms: f64,
+    ingest_ms: f64,
+    rfm_ms: f64,
+    total_ms: f64,
+    /// Peak resident memory of the process (Linux only).
+    peak_rss_bytes: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct RfmOutput {
+    #[serde(flatten)]
+    summary: RfmSummary,
+    timings: Timings,
+}
+
+fn rfm_command(
+    path: &Path,
+    json: bool,
+    skip_bad_rows: bool,
+    locale: Locale,
+    scores: Option<&Path>,
+) -> Result<()> {
+    let start = Instant::now();
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let read_ms = ms(start);
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let opts = ReadOptions {
+        locale,
+        ..ReadOptions::default()
+    };
+    let bad_rows = if skip_bad_rows {
+        BadRows::Skip
+    } else {
+        BadRows::Stop
+    };
+    let t = Instant::now();
+    let (tx, report) = load_transactions(&name, &bytes, &opts, bad_rows, &mut |_| {})?;
+    let ingest_ms = ms(t);
+    drop(bytes);
+    let t = Instant::now();
+    let scored = rfm(&tx, &RfmParams::default())?;
+    let rfm_ms = ms(t);
+    let summary = RfmSummary::new(&scored, &report);
+    let timings = Timings {
+        read_ms,
+        ingest_ms,
+        rfm_ms,
+        total_ms: ms(start),
+        peak_rss_bytes: peak_rss(),
+    };
+    if let Some(out) = scores {
+        write_scores(out, &scored)?;
+    }
+    let stdout = io::stdout();
+    let mut w = stdout.lock();
+    if json {
+        serde_json::to_writer_pretty(&mut w, &RfmOutput { summary, timings })?;
+        writeln!(w)?;
+        return Ok(());
+    }
+    writeln!(
+        w,
+        "{}: {} rows, {} customers, snapshot {} ({} / {})",
+        name,
+        summary.rows,
+        summary.customers,
+        summary.snapshot,
+        summary.encoding,
+        summary.delimiter
+    )?;
+    if summary.rows_skipped > 0 {
+        writeln!(w, "skipped {} bad rows", summary.rows_skipped)?;
+    }
+    writeln!(
+        w,
+        "columns: customer = {}, date = {}, amount = {}",
+        summary.customer_column, summary.date_column, summary.amount_column
+    )?;
+    writeln!(w, "customers per R (rows, 5 = most recent) x F (columns):")?;
+    for (r, row) in summary.rf_grid.iter().enumerate().rev() {
+        let cells: Vec<String> = row.iter().map(|c| format!("{c:>8}")).collect();
+        writeln!(w, "  R{} {}", r + 1, cells.join(""))?;
+    }
+    writeln!(
+        w,
+        "ingest {:.1} ms, rfm {:.1} ms, total {:.1} ms",
+        timings.ingest_ms, timings.rfm_ms, timings.total_ms
+    )?;
+    Ok(())
+}
+
+fn write_scores(path: &Path, r: &prisme_core::rfm::Rfm) -> Result<()> {
+    let f = fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut w = io::BufWriter::new(f);
+    writeln!(w, "customer_id,recency,frequency,monetary,r,f,m")?;
+    for i in 0..r.customers() {
+        let id = &r.customer_id[i];
+        if id.contains([',', '"', '\n', '\r']) {
+            write!(w, "\"{}\"", id.replace('"', "\"\""))?;
+        } else {
+            write!(w, "{id}")?;
+        }
+        writeln!(
+            w,
+            ",{},{},{:.2},{},{},{}",
+            r.recency[i], r.frequency[i], r.monetary[i], r.r[i], r.f[i], r.m[i]
+        )?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+/// `VmHWM` from `/proc/self/status`: the process's peak resident set.
+fn peak_rss() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}

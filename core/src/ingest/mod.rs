@@ -1,0 +1,469 @@
+//! Reading customer files into Arrow columns.
+//!
+//! Two steps, so that a user can correct what was guessed in between:
+//! 1. [`plan`] looks at the bytes (encoding, separator, header) and a sample of records (each
+//!    column's kind and role) and returns a [`Plan`];
+//! 2. [`read`] parses the whole file along the plan, straight into Arrow builders, and returns
+//!    a [`Table`] with per-column reports (format decisions, invalid values with their lines).
+
+pub mod column;
+pub mod date;
+pub mod encoding;
+pub mod number;
+pub mod roles;
+pub mod sniff;
+pub mod tokenizer;
+
+use std::borrow::Cow;
+
+use arrow_array::ArrayRef;
+use serde::{Deserialize, Serialize};
+
+use self::column::{BuiltColumn, ColumnBuilder, ColumnKind, FormatReport, Invalids};
+use self::date::DateOrder;
+use self::encoding::{DetectedEncoding, TextEncoding};
+use self::number::DecimalSeparator;
+use self::roles::{Role, RoleGuess};
+use self::sniff::KindGuess;
+use self::tokenizer::{Delimiter, FieldSpan, Tokenizer, field_bytes};
+use crate::error::IngestError;
+
+/// Records sampled to guess column kinds and roles.
+const SAMPLE_RECORDS: usize = 1000;
+/// Default memory budget for one file: 1 GiB.
+pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+
+/// The conventions used when a column's own values do not decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Locale {
+    /// Day-first dates, decimal comma.
+    #[default]
+    Fr,
+    /// Month-first dates, decimal point.
+    En,
+}
+
+impl Locale {
+    pub fn date_order(self) -> DateOrder {
+        match self {
+            Locale::Fr => DateOrder::DayFirst,
+            Locale::En => DateOrder::MonthFirst,
+        }
+    }
+
+    pub fn decimal(self) -> DecimalSeparator {
+        match self {
+            Locale::Fr => DecimalSeparator::Comma,
+            Locale::En => DecimalSeparator::Point,
+        }
+    }
+}
+
+/// Choices that override detection. Everything is detected when left at its default.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReadOptions {
+    pub encoding: Option<TextEncoding>,
+    pub delimiter: Option<Delimiter>,
+    pub has_header: Option<bool>,
+    pub locale: Locale,
+    /// Refuse files larger than this many bytes ([`DEFAULT_MAX_BYTES`] when `None`).
+    pub max_bytes: Option<u64>,
+    /// Role overrides by column name.
+    pub roles: Vec<(String, Role)>,
+}
+
+/// A column as planned.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ColumnPlan {
+    /// 0-based position in the file.
+    pub index: usize,
+    pub name: String,
+    pub guess: KindGuess,
+    pub role: Option<RoleGuess>,
+}
+
+impl ColumnPlan {
+    /// The kind to build. The role wins over the sampled kind: identifiers and personal data
+    /// keep their exact text (leading zeros, long digit strings), a date role on numbers means
+    /// Excel serial dates, and an amount is read as a number whatever the sample said (so that
+    /// bad values are reported rather than the column silently becoming text).
+    pub fn build_kind(&self) -> ColumnKind {
+        let Some(role) = self.role.map(|r| r.role) else {
+            return self.guess.kind;
+        };
+        match role {
+            Role::CustomerId | Role::OrderId => ColumnKind::Text,
+            r if r.is_pii() => ColumnKind::Text,
+            Role::Date | Role::ContractStart | Role::ContractEnd => match self.guess.kind {
+                ColumnKind::Integer | ColumnKind::Number => ColumnKind::ExcelDate,
+                _ => ColumnKind::Date,
+            },
+            Role::Amount | Role::Quantity => ColumnKind::Number,
+            Role::ChurnLabel => match self.guess.kind {
+                ColumnKind::Integer | ColumnKind::Boolean => ColumnKind::Boolean,
+                k => k,
+            },
+            _ => self.guess.kind,
+        }
+    }
+}
+
+/// How a delimited file will be read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Plan {
+    pub file: String,
+    pub size: u64,
+    pub encoding: DetectedEncoding,
+    pub delimiter: Delimiter,
+    pub has_header: bool,
+    pub decimal_default: DecimalSeparator,
+    pub date_order_default: DateOrder,
+    pub columns: Vec<ColumnPlan>,
+}
+
+impl Plan {
+    /// The column holding `role`, if any.
+    pub fn column_for(&self, role: Role) -> Option<&ColumnPlan> {
+        self.columns
+            .iter()
+            .find(|c| c.role.is_some_and(|r| r.role == role))
+    }
+}
+
+/// Progress of a long step, reported every few thousand records.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub stage: Stage,
+    /// 0 to 1.
+    pub fraction: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    Parse,
+    Compute,
+}
+
+/// A row whose shape is wrong (too many fields).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowProblem {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// A column of a read table.
+#[derive(Debug, Clone)]
+pub struct TableColumn {
+    pub plan: ColumnPlan,
+    pub array: ArrayRef,
+    pub kind: ColumnKind,
+    pub format: FormatReport,
+    pub invalid: Invalids,
+    pub nulls: u64,
+    /// Line of the first blank value, if any.
+    pub first_blank_line: Option<u64>,
+}
+
+/// A file read into Arrow columns.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub plan: Plan,
+    pub rows: usize,
+    /// Physical line of each data row is `first_line + row` unless listed here
+    /// (rows after blank lines or multi-line quoted fields).
+    pub columns: Vec<TableColumn>,
+    pub row_problems: Vec<RowProblem>,
+    pub row_problem_count: u64,
+}
+
+impl Table {
+    pub fn column(&self, role: Role) -> Option<&TableColumn> {
+        self.columns
+            .iter()
+            .find(|c| c.plan.role.is_some_and(|r| r.role == role))
+    }
+}
+
+/// Errors out on files that are not delimited text, then returns the scannable bytes.
+fn scannable<'a>(
+    file: &str,
+    bytes: &'a [u8],
+    opts: &ReadOptions,
+) -> Result<(DetectedEncoding, Cow<'a, [u8]>), IngestError> {
+    let limit = opts.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
+    if bytes.len() as u64 > limit {
+        return Err(IngestError::TooLarge {
+            file: file.to_string(),
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    let mut detected = encoding::detect(bytes);
+    if let Some(forced) = opts.encoding {
+        detected.encoding = forced;
+        detected.invalid_bytes = 0;
+        detected.bom_len = match forced {
+            TextEncoding::Utf8 if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) => 3,
+            TextEncoding::Utf16Le if bytes.starts_with(&[0xFF, 0xFE]) => 2,
+            TextEncoding::Utf16Be if bytes.starts_with(&[0xFE, 0xFF]) => 2,
+            _ => 0,
+        };
+    }
+    let scan = encoding::ascii_compatible(bytes, &detected);
+    if scan.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(IngestError::Empty {
+            file: file.to_string(),
+        });
+    }
+    let head = &scan[..scan.len().min(4096)];
+    if head.contains(&0) {
+        return Err(IngestError::NotText {
+            file: file.to_string(),
+        });
+    }
+    Ok((detected, scan))
+}
+
+/// Detects the file's encoding, separator, header, column kinds and roles.
+pub fn plan(file: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Plan, IngestError> {
+    let (detected, scan) = scannable(file, bytes, opts)?;
+    let delimiter = opts
+        .delimiter
+        .unwrap_or_else(|| sniff::sniff_delimiter(&scan));
+    let sample = sniff::sample(&scan, delimiter, SAMPLE_RECORDS + 1);
+    let Some(first) = sample.records.first() else {
+        return Err(IngestError::Empty {
+            file: file.to_string(),
+        });
+    };
+    let width = sample.records.iter().map(Vec::len).max().unwrap_or(0);
+    let guesses_from = |rows: &[Vec<Vec<u8>>]| -> Vec<KindGuess> {
+        (0..width)
+            .map(|i| {
+                let values: Vec<&[u8]> = rows
+                    .iter()
+                    .map(|r| r.get(i).map_or(&[][..], |v| v.as_slice()))
+                    .collect();
+                sniff::guess_kind(&values)
+            })
+            .collect()
+    };
+    let data_guesses = guesses_from(&sample.records[1..]);
+    let has_header = opts.has_header.unwrap_or_else(|| {
+        sample.records.len() == 1
+            || sniff::looks_like_header(first, &data_guesses, &sample.records[1..])
+    });
+    let (names, guesses) = if has_header {
+        let scanned = encoding::scanned_encoding(detected.encoding);
+        let mut names: Vec<String> = (0..width)
+            .map(|i| match first.get(i) {
+                Some(raw) => encoding::decode_field(number::trim_spaces(raw), scanned).into_owned(),
+                None => String::new(),
+            })
+            .collect();
+        dedupe_names(&mut names);
+        (names, data_guesses)
+    } else {
+        let names = (1..=width).map(|i| format!("column_{i}")).collect();
+        (names, guesses_from(&sample.records))
+    };
+    let mut role_guesses = roles::assign_roles(&names, &guesses);
+    for (name, role) in &opts.roles {
+        if let Some(i) = names.iter().position(|n| n == name) {
+            for (j, g) in role_guesses.iter_mut().enumerate() {
+                if j != i && g.is_some_and(|g| g.role == *role && !role.is_pii()) {
+                    *g = None;
+                }
+            }
+            role_guesses[i] = Some(RoleGuess {
+                role: *role,
+                confidence: 1.0,
+            });
+        }
+    }
+    let decimal_default = if delimiter == Delimiter::Comma {
+        // An unquoted decimal comma would split the field: the point is the only option.
+        DecimalSeparator::Point
+    } else {
+        opts.locale.decimal()
+    };
+    let columns = names
+        .into_iter()
+        .zip(guesses)
+        .zip(role_guesses)
+        .enumerate()
+        .map(|(index, ((name, guess), role))| ColumnPlan {
+            index,
+            name,
+            guess,
+            role,
+        })
+        .collect();
+    Ok(Plan {
+        file: file.to_string(),
+        size: bytes.len() as u64,
+        encoding: detected,
+        delimiter,
+        has_header,
+        decimal_default,
+        date_order_default: opts.locale.date_order(),
+        columns,
+    })
+}
+
+/// Empty or repeated header names get a position suffix so every column has a unique name.
+fn dedupe_names(names: &mut [String]) {
+    for i in 0..names.len() {
+        if names[i].is_empty() {
+            names[i] = format!("column_{}", i + 1);
+        }
+        if names[..i].contains(&names[i]) {
+            names[i] = format!("{}_{}", names[i], i + 1);
+        }
+    }
+}
+
+/// Reads the file along `plan`. `projection` lists the column indices to build (all when
+/// `None`); `dictionary` lists those to store as dictionary-encoded text.
+pub fn read(
+    bytes: &[u8],
+    plan: &Plan,
+    projection: Option<&[usize]>,
+    dictionary: &[usize],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Table, IngestError> {
+    let opts = ReadOptions {
+        encoding: Some(plan.encoding.encoding),
+        max_bytes: Some(u64::MAX),
+        ..ReadOptions::default()
+    };
+    let (_, scan) = scannable(&plan.file, bytes, &opts)?;
+    let scan: &[u8] = &scan;
+    let scanned = encoding::scanned_encoding(plan.encoding.encoding);
+    let selected: Vec<&ColumnPlan> = match projection {
+        Some(p) => p.iter().filter_map(|&i| plan.columns.get(i)).collect(),
+        None => plan.columns.iter().collect(),
+    };
+    // Rough row estimate from the average record length of the first bytes.
+    let estimate = estimate_rows(scan);
+    let mut builders: Vec<(usize, ColumnBuilder, Option<u64>)> = selected
+        .iter()
+        .map(|c| {
+            let decimal = c.guess.decimal.unwrap_or(plan.decimal_default);
+            let order = c.guess.order.unwrap_or(plan.date_order_default);
+            (
+                c.index,
+                ColumnBuilder::new(
+                    c.build_kind(),
+                    scanned,
+                    dictionary.contains(&c.index),
+                    decimal,
+                    order,
+                    estimate,
+                ),
+                None,
+            )
+        })
+        .collect();
+    let width = plan.columns.len();
+    let mut t = Tokenizer::new(scan, plan.delimiter);
+    let mut spans: Vec<FieldSpan> = Vec::with_capacity(width + 1);
+    if plan.has_header {
+        t.next_record(&mut spans);
+    }
+    let mut rows = 0usize;
+    let mut row_problems = Vec::new();
+    let mut row_problem_count = 0u64;
+    let total = scan.len().max(1) as f64;
+    while let Some(line) = t.next_record(&mut spans) {
+        if spans.len() > width
+            && spans[width..]
+                .iter()
+                .any(|s| !column::is_blank(&scan[s.start..s.end]))
+        {
+            row_problem_count += 1;
+            if row_problems.len() < column::MAX_EXAMPLES {
+                row_problems.push(RowProblem {
+                    line,
+                    reason: format!(
+                        "{} fields where the header has {width}; a separator inside an unquoted value?",
+                        spans.len()
+                    ),
+                });
+            }
+        }
+        for (i, b, first_blank) in &mut builders {
+            match spans.get(*i) {
+                Some(&s) => {
+                    let raw = field_bytes(scan, s);
+                    if first_blank.is_none() && column::is_blank(&raw) {
+                        *first_blank = Some(line);
+                    }
+                    b.push(&raw, line);
+                }
+                None => {
+                    if first_blank.is_none() {
+                        *first_blank = Some(line);
+                    }
+                    b.push_null();
+                }
+            }
+        }
+        rows += 1;
+        if rows.is_multiple_of(65_536) {
+            progress(Progress {
+                stage: Stage::Parse,
+                fraction: t.position() as f64 / total,
+            });
+        }
+    }
+    if let Some(line) = t.unterminated_quote() {
+        return Err(IngestError::UnterminatedQuote {
+            file: plan.file.clone(),
+            line,
+        });
+    }
+    progress(Progress {
+        stage: Stage::Parse,
+        fraction: 1.0,
+    });
+    let columns = builders
+        .into_iter()
+        .zip(selected)
+        .map(|((_, b, first_blank_line), plan)| {
+            let BuiltColumn {
+                array,
+                kind,
+                format,
+                invalid,
+                nulls,
+            } = b.finish();
+            TableColumn {
+                plan: plan.clone(),
+                array,
+                kind,
+                format,
+                invalid,
+                nulls,
+                first_blank_line,
+            }
+        })
+        .collect();
+    Ok(Table {
+        plan: plan.clone(),
+        rows,
+        columns,
+        row_problems,
+        row_problem_count,
+    })
+}
+
+fn estimate_rows(scan: &[u8]) -> usize {
+    let head = &scan[..scan.len().min(64 * 1024)];
+    let lines = memchr::memchr_iter(b'\n', head).count().max(1);
+    let per_line = head.len() / lines;
+    (scan.len() / per_line.max(1)).min(1 << 26)
+}

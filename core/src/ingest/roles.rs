@@ -1,0 +1,694 @@
+//! What each column means: customer id, date, amount, … and personal data.
+//!
+//! A role is scored from the column's name (in English and French, accents and case ignored)
+//! and checked against its content (a date role needs dates, an amount needs numbers, an e-mail
+//! needs `@`). Each analytic role goes to at most one column, the best-scoring; PII roles may
+//! mark several columns. The user can override any of it.
+
+use serde::{Deserialize, Serialize};
+
+use super::column::ColumnKind;
+use super::sniff::KindGuess;
+
+/// The meaning of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    CustomerId,
+    OrderId,
+    Date,
+    Amount,
+    Quantity,
+    Product,
+    Category,
+    Channel,
+    Region,
+    PaymentMethod,
+    ChurnLabel,
+    ContractStart,
+    ContractEnd,
+    ContactType,
+    ContactOutcome,
+    Email,
+    Phone,
+    Name,
+    Address,
+    Iban,
+}
+
+impl Role {
+    pub const ALL: [Role; 20] = [
+        Role::CustomerId,
+        Role::OrderId,
+        Role::Date,
+        Role::Amount,
+        Role::Quantity,
+        Role::Product,
+        Role::Category,
+        Role::Channel,
+        Role::Region,
+        Role::PaymentMethod,
+        Role::ChurnLabel,
+        Role::ContractStart,
+        Role::ContractEnd,
+        Role::ContactType,
+        Role::ContactOutcome,
+        Role::Email,
+        Role::Phone,
+        Role::Name,
+        Role::Address,
+        Role::Iban,
+    ];
+
+    /// Personal data: dropped or masked by anonymization.
+    pub fn is_pii(self) -> bool {
+        matches!(
+            self,
+            Role::Email | Role::Phone | Role::Name | Role::Address | Role::Iban
+        )
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::CustomerId => "customer_id",
+            Role::OrderId => "order_id",
+            Role::Date => "date",
+            Role::Amount => "amount",
+            Role::Quantity => "quantity",
+            Role::Product => "product",
+            Role::Category => "category",
+            Role::Channel => "channel",
+            Role::Region => "region",
+            Role::PaymentMethod => "payment_method",
+            Role::ChurnLabel => "churn_label",
+            Role::ContractStart => "contract_start",
+            Role::ContractEnd => "contract_end",
+            Role::ContactType => "contact_type",
+            Role::ContactOutcome => "contact_outcome",
+            Role::Email => "email",
+            Role::Phone => "phone",
+            Role::Name => "name",
+            Role::Address => "address",
+            Role::Iban => "iban",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Role> {
+        let k = normalize(key);
+        Role::ALL.into_iter().find(|r| r.key() == k)
+    }
+
+    /// Name patterns: whole normalized names score high, a word of the name lower.
+    fn names(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            Role::CustomerId => (
+                &[
+                    "customer_id",
+                    "customerid",
+                    "cust_id",
+                    "client_id",
+                    "id_client",
+                    "idclient",
+                    "client",
+                    "customer",
+                    "code_client",
+                    "num_client",
+                    "numero_client",
+                    "no_client",
+                    "n_client",
+                    "ref_client",
+                    "reference_client",
+                    "member_id",
+                    "account_id",
+                    "user_id",
+                    "id_customer",
+                    "customer_number",
+                    "client_number",
+                    "customer_code",
+                    "id_adherent",
+                    "adherent",
+                    "customer_key",
+                    "cust",
+                    "id_cli",
+                    "code_cli",
+                    "num_cli",
+                ],
+                &[
+                    "client", "customer", "cust", "adherent", "member", "account", "compte",
+                ],
+            ),
+            Role::OrderId => (
+                &[
+                    "order_id",
+                    "orderid",
+                    "invoice",
+                    "invoice_id",
+                    "invoice_no",
+                    "facture",
+                    "no_facture",
+                    "num_facture",
+                    "numero_facture",
+                    "id_commande",
+                    "commande",
+                    "num_commande",
+                    "transaction_id",
+                    "ticket",
+                    "receipt",
+                    "order_number",
+                    "order_no",
+                    "id_transaction",
+                    "id_vente",
+                    "id_ticket",
+                    "invoiceno",
+                ],
+                &[
+                    "order",
+                    "commande",
+                    "facture",
+                    "invoice",
+                    "ticket",
+                    "transaction",
+                ],
+            ),
+            Role::Date => (
+                &[
+                    "date",
+                    "order_date",
+                    "date_commande",
+                    "date_achat",
+                    "purchase_date",
+                    "transaction_date",
+                    "invoice_date",
+                    "date_facture",
+                    "jour",
+                    "day",
+                    "timestamp",
+                    "created_at",
+                    "datetime",
+                    "date_vente",
+                    "sale_date",
+                    "date_transaction",
+                    "invoicedate",
+                    "date_ticket",
+                    "orderdate",
+                ],
+                &["date", "jour", "timestamp", "datetime"],
+            ),
+            Role::Amount => (
+                &[
+                    "amount",
+                    "montant",
+                    "total",
+                    "revenue",
+                    "sales",
+                    "ca",
+                    "chiffre_affaires",
+                    "chiffre_d_affaires",
+                    "value",
+                    "valeur",
+                    "montant_ttc",
+                    "montant_ht",
+                    "total_ttc",
+                    "total_ht",
+                    "spend",
+                    "turnover",
+                    "net_amount",
+                    "price_total",
+                    "prix_total",
+                    "order_value",
+                    "montant_total",
+                    "total_amount",
+                    "sale_amount",
+                    "amount_eur",
+                    "montant_eur",
+                    "ventes",
+                ],
+                &[
+                    "amount", "montant", "revenue", "total", "ttc", "ht", "sales", "spend",
+                ],
+            ),
+            Role::Quantity => (
+                &[
+                    "quantity",
+                    "qty",
+                    "quantite",
+                    "qte",
+                    "nb_articles",
+                    "units",
+                    "nombre",
+                    "nb",
+                    "quantity_ordered",
+                    "nb_produits",
+                ],
+                &["quantity", "qty", "quantite", "qte"],
+            ),
+            Role::Product => (
+                &[
+                    "product",
+                    "produit",
+                    "sku",
+                    "article",
+                    "item",
+                    "libelle",
+                    "product_id",
+                    "id_produit",
+                    "stockcode",
+                    "product_name",
+                    "nom_produit",
+                    "ref_produit",
+                    "description",
+                ],
+                &["product", "produit", "sku", "article", "item"],
+            ),
+            Role::Category => (
+                &[
+                    "category",
+                    "categorie",
+                    "famille",
+                    "rayon",
+                    "gamme",
+                    "univers",
+                    "product_category",
+                    "categorie_produit",
+                    "family",
+                    "departement_produit",
+                ],
+                &["category", "categorie", "famille", "rayon", "gamme"],
+            ),
+            Role::Channel => (
+                &[
+                    "channel",
+                    "canal",
+                    "source",
+                    "medium",
+                    "canal_vente",
+                    "sales_channel",
+                    "canal_de_vente",
+                ],
+                &["channel", "canal"],
+            ),
+            Role::Region => (
+                &[
+                    "region",
+                    "agence",
+                    "agency",
+                    "branch",
+                    "store",
+                    "magasin",
+                    "boutique",
+                    "site",
+                    "departement",
+                    "zone",
+                    "territoire",
+                    "territory",
+                    "country",
+                    "pays",
+                    "point_de_vente",
+                    "pdv",
+                    "shop",
+                    "secteur",
+                ],
+                &[
+                    "region", "agence", "agency", "branch", "store", "magasin", "country",
+                ],
+            ),
+            Role::PaymentMethod => (
+                &[
+                    "payment",
+                    "paiement",
+                    "payment_method",
+                    "moyen_paiement",
+                    "mode_paiement",
+                    "mode_reglement",
+                    "moyen_de_paiement",
+                    "payment_type",
+                    "reglement",
+                ],
+                &["payment", "paiement", "reglement"],
+            ),
+            Role::ChurnLabel => (
+                &[
+                    "churn",
+                    "churned",
+                    "attrition",
+                    "resilie",
+                    "resiliation",
+                    "exited",
+                    "is_churn",
+                    "churn_label",
+                    "desabonne",
+                    "parti",
+                    "left",
+                    "churn_flag",
+                    "has_churned",
+                    "attrition_flag",
+                ],
+                &["churn", "attrition", "resilie", "resiliation"],
+            ),
+            Role::ContractStart => (
+                &[
+                    "contract_start",
+                    "start_date",
+                    "date_debut",
+                    "debut_contrat",
+                    "date_souscription",
+                    "signup_date",
+                    "subscription_start",
+                    "date_debut_contrat",
+                    "date_signature",
+                    "date_effet",
+                    "start",
+                ],
+                &["debut", "souscription", "signup", "start"],
+            ),
+            Role::ContractEnd => (
+                &[
+                    "contract_end",
+                    "end_date",
+                    "date_fin",
+                    "fin_contrat",
+                    "expiry",
+                    "expiry_date",
+                    "expiration",
+                    "expiration_date",
+                    "echeance",
+                    "date_echeance",
+                    "renewal_date",
+                    "date_fin_contrat",
+                    "date_renouvellement",
+                    "end",
+                ],
+                &["fin", "echeance", "expiry", "expiration", "renewal", "end"],
+            ),
+            Role::ContactType => (
+                &[
+                    "contact_type",
+                    "type_contact",
+                    "canal_contact",
+                    "interaction_type",
+                    "type_interaction",
+                    "motif",
+                    "contact_channel",
+                    "type",
+                ],
+                &["contact", "interaction"],
+            ),
+            Role::ContactOutcome => (
+                &[
+                    "outcome",
+                    "resultat",
+                    "contact_outcome",
+                    "resultat_contact",
+                    "statut",
+                    "status",
+                    "issue",
+                    "result",
+                    "disposition",
+                ],
+                &["outcome", "resultat", "statut"],
+            ),
+            Role::Email => (
+                &[
+                    "email",
+                    "e_mail",
+                    "mail",
+                    "courriel",
+                    "adresse_mail",
+                    "email_address",
+                ],
+                &["email", "mail", "courriel"],
+            ),
+            Role::Phone => (
+                &[
+                    "phone",
+                    "tel",
+                    "telephone",
+                    "mobile",
+                    "portable",
+                    "gsm",
+                    "phone_number",
+                    "num_tel",
+                    "numero_telephone",
+                ],
+                &["phone", "tel", "telephone", "mobile", "portable"],
+            ),
+            Role::Name => (
+                &[
+                    "name",
+                    "nom",
+                    "prenom",
+                    "first_name",
+                    "last_name",
+                    "surname",
+                    "full_name",
+                    "firstname",
+                    "lastname",
+                    "raison_sociale",
+                    "nom_client",
+                    "customer_name",
+                    "client_name",
+                    "nom_prenom",
+                ],
+                &["nom", "prenom", "name", "firstname", "lastname", "surname"],
+            ),
+            Role::Address => (
+                &[
+                    "address",
+                    "adresse",
+                    "rue",
+                    "street",
+                    "code_postal",
+                    "zip",
+                    "zipcode",
+                    "postcode",
+                    "postal_code",
+                    "ville",
+                    "city",
+                    "cp",
+                    "adresse_postale",
+                ],
+                &["address", "adresse", "rue", "street"],
+            ),
+            Role::Iban => (&["iban", "rib", "bic", "bank_account"], &["iban", "rib"]),
+        }
+    }
+}
+
+/// Lower-case ASCII with accents folded and every run of other characters turned into `_`.
+pub fn normalize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut last_sep = true;
+    let mut prev_lower = false;
+    for c in name.chars() {
+        let folded = match c {
+            'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' | 'Á' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+            'î' | 'ï' | 'í' | 'Î' | 'Ï' => 'i',
+            'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => 'u',
+            'ç' | 'Ç' => 'c',
+            'ñ' => 'n',
+            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
+            _ => '_',
+        };
+        if folded == '_' {
+            if !last_sep {
+                out.push('_');
+            }
+            last_sep = true;
+        } else {
+            // Split camelCase: `customerId` -> `customer_id`.
+            if c.is_ascii_uppercase() && !last_sep && prev_lower {
+                out.push('_');
+            }
+            out.push(folded);
+            last_sep = false;
+        }
+        prev_lower = c.is_lowercase();
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
+/// How well a column's name fits a role: 0 (no match) to 1.
+pub fn name_score(role: Role, name: &str) -> f64 {
+    let n = normalize(name);
+    let (exact, words) = role.names();
+    let joined = n.replace('_', "");
+    if exact
+        .iter()
+        .any(|e| *e == n || e.replace('_', "") == joined)
+    {
+        return 1.0;
+    }
+    let tokens: Vec<&str> = n.split('_').filter(|t| !t.is_empty()).collect();
+    if tokens.iter().any(|t| words.contains(t)) {
+        return 0.6;
+    }
+    0.0
+}
+
+/// Whether the content allows the role, and how strongly it suggests it (0–1).
+fn content_fit(role: Role, g: &KindGuess) -> Option<f64> {
+    use ColumnKind::*;
+    let k = g.kind;
+    match role {
+        Role::Date | Role::ContractStart | Role::ContractEnd => {
+            if k.is_temporal() {
+                Some(0.5)
+            } else if k == Integer && g.mean.is_some_and(|m| (20_000.0..80_000.0).contains(&m)) {
+                // Excel serial day numbers.
+                Some(0.1)
+            } else if g.date_share >= 0.5 {
+                // Mostly dates with some bad values: the name decides, the bad values are
+                // reported when the column is read.
+                Some(0.0)
+            } else {
+                None
+            }
+        }
+        Role::Amount => match k {
+            Number => Some(0.4),
+            Integer => Some(0.1),
+            _ if g.numeric_share >= 0.5 => Some(0.0),
+            _ => None,
+        },
+        Role::Quantity => (k == Integer).then_some(0.1),
+        Role::CustomerId => match k {
+            Text | Integer => Some(if g.distinct_ratio < 0.95 { 0.3 } else { 0.15 }),
+            _ => None,
+        },
+        Role::OrderId => matches!(k, Text | Integer).then_some(0.05),
+        Role::ChurnLabel => match k {
+            Boolean => Some(0.2),
+            Integer if g.zero_one => Some(0.2),
+            Text => Some(0.0),
+            _ => None,
+        },
+        Role::Email => (g.at_share > 0.5).then_some(0.8),
+        Role::Phone | Role::Iban | Role::Name | Role::Address => {
+            matches!(k, Text | Integer).then_some(0.0)
+        }
+        Role::Product
+        | Role::Category
+        | Role::Channel
+        | Role::Region
+        | Role::PaymentMethod
+        | Role::ContactType
+        | Role::ContactOutcome => matches!(k, Text | Integer).then_some(0.0),
+    }
+}
+
+/// A role assigned to a column.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RoleGuess {
+    pub role: Role,
+    /// 0–1: how sure the assignment is.
+    pub confidence: f64,
+}
+
+/// Assigns roles to columns. Name evidence dominates; content alone assigns the three roles
+/// the transaction analyses need (customer id, date, amount) when no name matches.
+pub fn assign_roles(names: &[String], guesses: &[KindGuess]) -> Vec<Option<RoleGuess>> {
+    let n = names.len();
+    let mut out: Vec<Option<RoleGuess>> = vec![None; n];
+    // Score every (column, role) pair.
+    let mut candidates: Vec<(f64, usize, Role)> = Vec::new();
+    for (i, (name, g)) in names.iter().zip(guesses).enumerate() {
+        if g.kind == ColumnKind::Empty {
+            continue;
+        }
+        for role in Role::ALL {
+            let Some(fit) = content_fit(role, g) else {
+                continue;
+            };
+            let by_name = name_score(role, name);
+            let score = if by_name > 0.0 {
+                0.55 + 0.4 * by_name + fit * 0.1
+            } else if role == Role::Email && fit > 0.0 {
+                0.8
+            } else {
+                0.0
+            };
+            if score > 0.0 {
+                candidates.push((score, i, role));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut taken_roles: Vec<Role> = Vec::new();
+    for (score, i, role) in candidates {
+        if out[i].is_some() || (!role.is_pii() && taken_roles.contains(&role)) {
+            continue;
+        }
+        out[i] = Some(RoleGuess {
+            role,
+            confidence: score.min(0.99),
+        });
+        taken_roles.push(role);
+    }
+    // Content-only fallbacks for the roles every transaction analysis needs.
+    let free = |out: &Vec<Option<RoleGuess>>, i: usize| out[i].is_none();
+    if !taken_roles.contains(&Role::Date)
+        && let Some(i) = (0..n).find(|&i| free(&out, i) && guesses[i].kind.is_temporal())
+    {
+        out[i] = Some(RoleGuess {
+            role: Role::Date,
+            confidence: 0.5,
+        });
+    }
+    if !taken_roles.contains(&Role::Amount) {
+        let best = (0..n)
+            .filter(|&i| free(&out, i) && guesses[i].kind == ColumnKind::Number)
+            .max_by(|&a, &b| {
+                let ma = guesses[a].mean.unwrap_or(0.0).abs();
+                let mb = guesses[b].mean.unwrap_or(0.0).abs();
+                ma.total_cmp(&mb)
+            });
+        if let Some(i) = best {
+            out[i] = Some(RoleGuess {
+                role: Role::Amount,
+                confidence: 0.4,
+            });
+        }
+    }
+    if !taken_roles.contains(&Role::CustomerId)
+        && let Some(i) = (0..n).find(|&i| {
+            free(&out, i)
+                && matches!(guesses[i].kind, ColumnKind::Text | ColumnKind::Integer)
+                && guesses[i].distinct_ratio < 0.95
+                && guesses[i].non_blank > 0
+        })
+    {
+        out[i] = Some(RoleGuess {
+            role: Role::CustomerId,
+            confidence: 0.35,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalization() {
+        assert_eq!(normalize("Date de commande"), "date_de_commande");
+        assert_eq!(normalize("N° Client"), "n_client");
+        assert_eq!(normalize("customerId"), "customer_id");
+        assert_eq!(normalize("  Montant TTC (€) "), "montant_ttc");
+        assert_eq!(normalize("Échéance"), "echeance");
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(name_score(Role::CustomerId, "N° Client"), 1.0);
+        assert_eq!(name_score(Role::CustomerId, "CustomerID"), 1.0);
+        assert_eq!(name_score(Role::Amount, "Montant TTC (€)"), 1.0);
+        assert_eq!(name_score(Role::Date, "Date de la vente"), 0.6);
+        assert_eq!(name_score(Role::Amount, "region"), 0.0);
+    }
+}

@@ -1,0 +1,25 @@
+//! Prisme's engine: customer files in, analyses out.
+//!
+//! Pure computation: no DOM, no network, no clock and no filesystem. Callers hand in bytes and
+//! parameters and get Arrow arrays and plain values back, so the same code runs natively (CLI,
+//! tests, benchmarks) and in the browser's Web Worker (wasm32).
+//!
+//! - [`ingest`] reads delimited text into Arrow columns (encoding, dialect, formats, roles);
+//! - [`transactions`] assembles a purchases table from a file;
+//! - [`rfm`] scores customers by recency, frequency and monetary value;
+//! - [`synth`] writes deterministic synthetic files for tests and benchmarks.
+
+// Errors carry the file, line, column and value the user needs; they are rare and cold.
+#![allow(clippy::result_large_err)]
+
+pub mod error;
+pub mod ingest;
+pub mod rfm;
+pub mod summary;
+pub mod synth;
+pub mod transactions;
+
+pub use error::IngestError;
+
+/// The engine's version, reported by the bench page and the CLI.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

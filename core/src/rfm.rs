@@ -1,0 +1,333 @@
+//! Recency, frequency and monetary value per customer, and their quintile scores.
+//!
+//! The definitions are exact because they are also the benchmark's (any other engine must give
+//! the same cells):
+//! - snapshot = the day after the latest purchase (unless given);
+//! - recency = days from a customer's last purchase to the snapshot; frequency = number of
+//!   rows; monetary = sum of amounts rounded to 2 decimals (half away from zero);
+//! - R, F, M = SQL `NTILE(5)` over customers ordered by recency descending (so the most recent
+//!   get 5), frequency ascending, monetary ascending, ties broken by customer id ascending;
+//!   groups differ in size by at most one, the earlier groups taking the extra rows.
+//!
+//! Customer ids compare as integers when every id is an integer, as text otherwise (what a
+//! SQL engine does after inferring the column's type).
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use arrow_array::{
+    Array, ArrayRef, Float64Array, Int32Array, RecordBatch, StringArray, UInt8Array, UInt32Array,
+};
+use arrow_schema::{DataType, Field, Schema};
+use serde::{Deserialize, Serialize};
+
+use crate::transactions::Transactions;
+
+/// Errors of the RFM family.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RfmError {
+    #[error("there are no transactions to score")]
+    NoTransactions,
+    #[error("the number of score groups must be between 2 and 100, not {0}")]
+    BadTiles(u32),
+}
+
+/// RFM parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RfmParams {
+    /// Days since 1970-01-01; the day after the latest purchase when `None`.
+    pub snapshot: Option<i32>,
+    /// Number of score groups (5 for quintiles).
+    pub tiles: u32,
+}
+
+impl Default for RfmParams {
+    fn default() -> Self {
+        RfmParams {
+            snapshot: None,
+            tiles: 5,
+        }
+    }
+}
+
+/// Per-customer RFM values and scores, customers in id order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rfm {
+    pub customer_id: Vec<String>,
+    pub recency: Vec<i32>,
+    pub frequency: Vec<u32>,
+    pub monetary: Vec<f64>,
+    pub r: Vec<u8>,
+    pub f: Vec<u8>,
+    pub m: Vec<u8>,
+    pub snapshot: i32,
+    pub rows: usize,
+    pub tiles: u32,
+}
+
+/// Number of customers in one (r, f, m) cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Cell {
+    pub r: u8,
+    pub f: u8,
+    pub m: u8,
+    pub count: u64,
+}
+
+/// SQL `NTILE(tiles)` group (1-based) of each position in an ordered list of `n` items.
+pub fn ntile(n: usize, tiles: u32) -> impl Iterator<Item = u8> {
+    let tiles = tiles.max(1) as usize;
+    let q = n / tiles;
+    let r = n % tiles;
+    let big = r * (q + 1);
+    (0..n).map(move |i| {
+        let g = if i < big {
+            i / (q + 1)
+        } else {
+            r + (i - big) / q.max(1)
+        };
+        (g + 1) as u8
+    })
+}
+
+/// Ranks of customer ids in ascending id order: integer order when all ids are integers.
+fn id_ranks(ids: &StringArray, used: &[bool]) -> Vec<u32> {
+    let idx: Vec<usize> = (0..ids.len()).filter(|&i| used[i]).collect();
+    let ints: Option<Vec<i64>> = idx
+        .iter()
+        .map(|&i| ids.value(i).trim().parse::<i64>().ok())
+        .collect();
+    let mut order: Vec<usize> = (0..idx.len()).collect();
+    match &ints {
+        Some(v) => order.sort_unstable_by(|&a, &b| {
+            v[a].cmp(&v[b])
+                .then_with(|| ids.value(idx[a]).cmp(ids.value(idx[b])))
+        }),
+        None => order.sort_unstable_by(|&a, &b| ids.value(idx[a]).cmp(ids.value(idx[b]))),
+    }
+    let mut rank = vec![u32::MAX; ids.len()];
+    for (pos, &o) in order.iter().enumerate() {
+        rank[idx[o]] = pos as u32;
+    }
+    rank
+}
+
+/// Rounds to 2 decimals, half away from zero.
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Computes RFM for every customer with at least one transaction.
+pub fn rfm(tx: &Transactions, params: &RfmParams) -> Result<Rfm, RfmError> {
+    if !(2..=100).contains(&params.tiles) {
+        return Err(RfmError::BadTiles(params.tiles));
+    }
+    if tx.is_empty() {
+        return Err(RfmError::NoTransactions);
+    }
+    let ids = tx.customer_ids();
+    let k = ids.len();
+    let mut last = vec![i32::MIN; k];
+    let mut freq = vec![0u32; k];
+    let mut sum = vec![0.0f64; k];
+    let keys = tx.customer.keys().values();
+    let mut max_day = i32::MIN;
+    for ((&key, &day), &amount) in keys.iter().zip(&tx.day).zip(&tx.amount) {
+        let c = key as usize;
+        if day > last[c] {
+            last[c] = day;
+        }
+        freq[c] += 1;
+        sum[c] += amount;
+        max_day = max_day.max(day);
+    }
+    let snapshot = params.snapshot.unwrap_or(max_day + 1);
+    let used: Vec<bool> = freq.iter().map(|&f| f > 0).collect();
+    let rank = id_ranks(ids, &used);
+    // Customers in id order.
+    let mut customers: Vec<usize> = (0..k).filter(|&c| used[c]).collect();
+    customers.sort_unstable_by_key(|&c| rank[c]);
+    let n = customers.len();
+    let recency: Vec<i32> = customers.iter().map(|&c| snapshot - last[c]).collect();
+    let frequency: Vec<u32> = customers.iter().map(|&c| freq[c]).collect();
+    let monetary: Vec<f64> = customers.iter().map(|&c| round2(sum[c])).collect();
+    // Positions are already in id order, so a stable sort on the value alone breaks ties by id.
+    let score = |cmp: &dyn Fn(usize, usize) -> Ordering| -> Vec<u8> {
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| cmp(a, b));
+        let mut out = vec![0u8; n];
+        for (pos, tile) in ntile(n, params.tiles).enumerate() {
+            out[order[pos]] = tile;
+        }
+        out
+    };
+    let r = score(&|a, b| recency[b].cmp(&recency[a]));
+    let f = score(&|a, b| frequency[a].cmp(&frequency[b]));
+    let m = score(&|a, b| monetary[a].total_cmp(&monetary[b]));
+    Ok(Rfm {
+        customer_id: customers
+            .iter()
+            .map(|&c| ids.value(c).to_string())
+            .collect(),
+        recency,
+        frequency,
+        monetary,
+        r,
+        f,
+        m,
+        snapshot,
+        rows: tx.len(),
+        tiles: params.tiles,
+    })
+}
+
+impl Rfm {
+    pub fn customers(&self) -> usize {
+        self.customer_id.len()
+    }
+
+    /// Customer counts per (r, f, m), sorted, empty cells omitted.
+    pub fn cells(&self) -> Vec<Cell> {
+        let t = self.tiles as usize;
+        let mut counts = vec![0u64; t * t * t];
+        for i in 0..self.customers() {
+            let (r, f, m) = (
+                self.r[i] as usize - 1,
+                self.f[i] as usize - 1,
+                self.m[i] as usize - 1,
+            );
+            counts[(r * t + f) * t + m] += 1;
+        }
+        let mut out = Vec::new();
+        for (i, &count) in counts.iter().enumerate() {
+            if count > 0 {
+                out.push(Cell {
+                    r: (i / (t * t) + 1) as u8,
+                    f: (i / t % t + 1) as u8,
+                    m: (i % t + 1) as u8,
+                    count,
+                });
+            }
+        }
+        out
+    }
+
+    /// Customer counts per (r, f): `grid[r-1][f-1]`.
+    pub fn rf_grid(&self) -> Vec<Vec<u64>> {
+        let t = self.tiles as usize;
+        let mut grid = vec![vec![0u64; t]; t];
+        for i in 0..self.customers() {
+            grid[self.r[i] as usize - 1][self.f[i] as usize - 1] += 1;
+        }
+        grid
+    }
+
+    /// The per-customer table as an Arrow record batch.
+    pub fn to_record_batch(&self) -> RecordBatch {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("customer_id", DataType::Utf8, false),
+            Field::new("recency", DataType::Int32, false),
+            Field::new("frequency", DataType::UInt32, false),
+            Field::new("monetary", DataType::Float64, false),
+            Field::new("r", DataType::UInt8, false),
+            Field::new("f", DataType::UInt8, false),
+            Field::new("m", DataType::UInt8, false),
+        ]));
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from_iter_values(&self.customer_id)),
+            Arc::new(Int32Array::from(self.recency.clone())),
+            Arc::new(UInt32Array::from(self.frequency.clone())),
+            Arc::new(Float64Array::from(self.monetary.clone())),
+            Arc::new(UInt8Array::from(self.r.clone())),
+            Arc::new(UInt8Array::from(self.f.clone())),
+            Arc::new(UInt8Array::from(self.m.clone())),
+        ];
+        // Lengths and types match the schema by construction.
+        RecordBatch::try_new(schema, columns).expect("RFM batch matches its schema")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ntile_matches_sql() {
+        // PostgreSQL: SELECT ntile(5) OVER (ORDER BY x) FROM generate_series(1, 12) x;
+        // gives 1,1,1,2,2,2,3,3,4,4,5,5.
+        let got: Vec<u8> = ntile(12, 5).collect();
+        assert_eq!(got, vec![1, 1, 1, 2, 2, 2, 3, 3, 4, 4, 5, 5]);
+        // Fewer rows than tiles: 1, 2, 3.
+        assert_eq!(ntile(3, 5).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert_eq!(
+            ntile(10, 5).collect::<Vec<_>>(),
+            vec![1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+        );
+        assert_eq!(ntile(0, 5).count(), 0);
+    }
+
+    #[test]
+    fn hand_computed_example_with_ties() {
+        // Day numbers: 100..=110. Customers:
+        //   b: 2 rows, last day 110, 30.00
+        //   a: 1 row,  last day 105, 10.25
+        //   c: 3 rows, last day 100, 5.00
+        //   d: 1 row,  last day 110, 30.00  (ties b on recency and monetary)
+        //   e: 1 row,  last day 101, 1.00
+        let tx = Transactions::from_rows(
+            &["b", "a", "c", "c", "b", "c", "d", "e"],
+            vec![108, 105, 100, 99, 110, 98, 110, 101],
+            vec![10.0, 10.25, 1.0, 2.0, 20.0, 2.0, 30.0, 1.0],
+        );
+        let out = rfm(&tx, &RfmParams::default()).unwrap();
+        assert_eq!(out.snapshot, 111);
+        assert_eq!(out.customer_id, vec!["a", "b", "c", "d", "e"]);
+        assert_eq!(out.recency, vec![6, 1, 11, 1, 10]);
+        assert_eq!(out.frequency, vec![1, 2, 3, 1, 1]);
+        assert_eq!(out.monetary, vec![10.25, 30.0, 5.0, 30.0, 1.0]);
+        // Five customers, five tiles: one each.
+        // R order (recency desc, id asc): c(11), e(10), a(6), b(1), d(1) -> c1 e2 a3 b4 d5
+        assert_eq!(out.r, vec![3, 4, 1, 5, 2]);
+        // F order (freq asc, id asc): a(1), d(1), e(1), b(2), c(3) -> a1 d2 e3 b4 c5
+        assert_eq!(out.f, vec![1, 4, 5, 2, 3]);
+        // M order (monetary asc, id asc): e(1), c(5), a(10.25), b(30), d(30) -> e1 c2 a3 b4 d5
+        assert_eq!(out.m, vec![3, 4, 2, 5, 1]);
+    }
+
+    #[test]
+    fn integer_ids_sort_numerically() {
+        let tx = Transactions::from_rows(&["10", "9", "100"], vec![1, 1, 1], vec![1.0, 1.0, 1.0]);
+        let out = rfm(&tx, &RfmParams::default()).unwrap();
+        assert_eq!(out.customer_id, vec!["9", "10", "100"]);
+        // All tie on every measure: NTILE follows id order.
+        assert_eq!(out.f, vec![1, 2, 3]);
+        assert_eq!(out.r, vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn rounding() {
+        assert_eq!(round2(0.125), 0.13);
+        assert_eq!(round2(-0.125), -0.13);
+        assert_eq!(round2(0.1 + 0.2), 0.3);
+    }
+
+    #[test]
+    fn errors() {
+        let empty = Transactions::from_rows::<&str>(&[], vec![], vec![]);
+        assert_eq!(
+            rfm(&empty, &RfmParams::default()),
+            Err(RfmError::NoTransactions)
+        );
+        let tx = Transactions::from_rows(&["a"], vec![1], vec![1.0]);
+        assert_eq!(
+            rfm(
+                &tx,
+                &RfmParams {
+                    snapshot: None,
+                    tiles: 1
+                }
+            ),
+            Err(RfmError::BadTiles(1))
+        );
+    }
+}

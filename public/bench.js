@@ -1,0 +1,74 @@
+// Prisme's benchmark contract. Runs the app's worker pipeline (worker_loader.js, built by
+// Trunk next to this file) on a CSV fetched from `csvUrl`, and reports timings and cells.
+(function () {
+  "use strict";
+
+  function waitFor(worker, job) {
+    return new Promise(function (resolve, reject) {
+      worker.onmessage = function (ev) {
+        var msg = ev.data;
+        if (msg.type === "ready" && job === null) resolve(msg);
+        else if (msg.type === "done" && msg.job === job) resolve(msg);
+        else if (msg.type === "error" && (msg.job === job || job === null)) reject(new Error(msg.message));
+      };
+      worker.onerror = function (ev) {
+        ev.preventDefault();
+        reject(new Error("worker crashed: " + (ev.message || "unknown error")));
+      };
+    });
+  }
+
+  async function benchRun(opts) {
+    var csvUrl = opts && opts.csvUrl;
+    if (!csvUrl) throw new Error("benchRun needs {csvUrl}");
+    var t0 = performance.now();
+    var worker = new Worker("worker_loader.js");
+    try {
+      var ready = await waitFor(worker, null);
+      var t1 = performance.now();
+      var resp = await fetch(csvUrl);
+      if (!resp.ok) throw new Error("fetch " + csvUrl + ": HTTP " + resp.status);
+      var bytes = await resp.arrayBuffer();
+      var t2 = performance.now();
+      var name = csvUrl.split("/").pop() || "data.csv";
+      var done = waitFor(worker, 1);
+      worker.postMessage({ type: "rfm", job: 1, name: name, bytes: bytes, locale: (opts.locale || "fr"), skipBadRows: !!opts.skipBadRows }, [bytes]);
+      var result = await done;
+      var t3 = performance.now();
+      return {
+        engine_version: ready.engine_version,
+        timings: {
+          init_ms: t1 - t0,
+          fetch_ms: t2 - t1,
+          ingest_ms: result.timings.ingest_ms,
+          rfm_ms: result.timings.rfm_ms,
+          total_ms: t3 - t0,
+        },
+        memory_bytes: result.memory_bytes,
+        rows: result.summary.rows,
+        customers: result.summary.customers,
+        cells: result.summary.cells,
+      };
+    } finally {
+      worker.terminate();
+    }
+  }
+
+  window.benchRun = benchRun;
+  window.benchReady = true;
+
+  var button = document.getElementById("run");
+  if (button) {
+    button.addEventListener("click", async function () {
+      var out = document.getElementById("out");
+      out.textContent = "running…";
+      try {
+        var r = await benchRun({ csvUrl: document.getElementById("url").value });
+        var shown = Object.assign({}, r, { cells: r.cells.length + " cells" });
+        out.textContent = JSON.stringify(shown, null, 2);
+      } catch (e) {
+        out.textContent = String(e);
+      }
+    });
+  }
+})();

@@ -1,0 +1,254 @@
+// End-to-end: the built app in headless Chromium, checked against the native core.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { copyFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { dataDir, env, generate, launch, nativeRfm, outDir, startServer } from "./browser.mjs";
+
+let browser;
+let server;
+let url;
+let data;
+
+before(async () => {
+  data = dataDir();
+  ({ server, url } = await startServer(data));
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function openApp(lang = "en") {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: lang });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${url}/`);
+  await page.waitForFunction(
+    () => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""),
+    null,
+    { timeout: 60_000 },
+  );
+  return { page, errors };
+}
+
+async function dropFile(page, path) {
+  await page.setInputFiles("#file-input", path);
+  await page.waitForSelector("[data-testid=results], [data-testid=error]", { timeout: 180_000 });
+}
+
+/** Reads the result the page shows: counts, the R×F heat map and the R×F×M table. */
+async function shownResult(page) {
+  return page.evaluate(() => {
+    const num = (id) => Number(document.querySelector(`[data-testid=${id}]`).dataset.value);
+    const grid = [...document.querySelectorAll(".hm-cell")].map((g) => [
+      Number(g.dataset.r),
+      Number(g.dataset.f),
+      Number(g.dataset.count),
+    ]);
+    const cells = [...document.querySelectorAll("[data-testid=cells] tbody tr")].map((tr) => [
+      Number(tr.dataset.r),
+      Number(tr.dataset.f),
+      Number(tr.dataset.m),
+      Number(tr.dataset.count),
+    ]);
+    return {
+      rows: num("rows"),
+      customers: num("customers"),
+      snapshot: document.querySelector("[data-testid=snapshot]").dataset.value,
+      grid,
+      cells,
+    };
+  });
+}
+
+function gridCells(native) {
+  const out = [];
+  native.rf_grid.forEach((row, r) => row.forEach((count, f) => out.push([r + 1, f + 1, count])));
+  return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+function assertSameAsNative(shown, native) {
+  assert.equal(shown.rows, native.rows);
+  assert.equal(shown.customers, native.customers);
+  assert.equal(shown.snapshot, native.snapshot);
+  assert.deepEqual(
+    shown.grid.sort((a, b) => a[0] - b[0] || a[1] - b[1]),
+    gridCells(native),
+  );
+  assert.deepEqual(shown.cells, native.cells);
+}
+
+describe("the slice in the app", () => {
+  test("a generated CSV gives the same counts and cells as the native core", async () => {
+    const csv = join(data, "transactions_20k.csv");
+    generate(csv, 20_000, 3, true);
+    const native = nativeRfm(csv);
+    const { page, errors } = await openApp("en");
+    await dropFile(page, csv);
+    const shown = await shownResult(page);
+    assertSameAsNative(shown, native);
+    assert.equal(shown.customers, 2_000);
+    // Timings are shown for every step.
+    for (const step of ["init", "read", "ingest", "rfm", "total"]) {
+      assert.ok(await page.locator(`[data-testid=timings] tr[data-step=${step}]`).count(), step);
+    }
+    // Hovering a cell reads out its count.
+    const top = native.rf_grid[4][4];
+    await page.hover(".hm-cell[data-r='5'][data-f='5']");
+    const readout = await page.textContent("[data-testid=hm-readout]");
+    assert.match(readout, new RegExp(`R5 · F5 : ${top.toLocaleString("en-US")} customers`));
+    await page.screenshot({ path: join(outDir(), "app.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  test("a French Excel export (; , dd/mm/yyyy, Windows-1252) reads right, in French", async () => {
+    // Accented ids in Windows-1252, decimal commas with thousands points, a € suffix.
+    const lines = ["N° client;Date de commande;Montant TTC"];
+    const ids = ["DUPONT-É", "LEFÈVRE", "MÜLLER", "GARÇON", "ANDRÉ"];
+    let n = 0;
+    for (let day = 1; day <= 28; day++) {
+      for (let i = 0; i < ids.length; i++) {
+        if ((day + i) % 3 === 0) continue;
+        const amount = ((day * 37 + i * 101) % 2000) + 1000.5 + i / 100;
+        const [int, dec] = amount.toFixed(2).split(".");
+        const grouped = int.length > 3 ? `${int.slice(0, -3)}.${int.slice(-3)}` : int;
+        lines.push(`${ids[i]};${String(day).padStart(2, "0")}/03/2024;${grouped},${dec} €`);
+        n++;
+      }
+    }
+    const text = lines.join("\r\n") + "\r\n";
+    const bytes = Buffer.from(
+      [...text].map((ch) => ({ "É": 0xc9, "È": 0xc8, "Ü": 0xdc, "Ç": 0xc7, "€": 0x80, "°": 0xb0 })[ch] ?? ch.charCodeAt(0)),
+    );
+    const csv = join(data, "ventes_fr.csv");
+    writeFileSync(csv, bytes);
+    const native = nativeRfm(csv);
+    assert.equal(native.rows, n);
+    assert.equal(native.encoding, "Windows-1252");
+    const { page } = await openApp("fr");
+    await page.click(".lang-switch button:text('FR')");
+    await dropFile(page, csv);
+    assertSameAsNative(await shownResult(page), native);
+    assert.match(await page.textContent(".kpi-cols"), /N° client/);
+    assert.match(await page.textContent(".dropzone h1"), /Déposez un fichier/);
+    assert.equal(await page.textContent("[data-testid=snapshot]"), "29/03/2024");
+    await page.screenshot({ path: join(outDir(), "app_fr.png"), fullPage: true });
+    await page.context().close();
+  });
+
+  test("the page stays responsive and shows progress while the worker runs", async () => {
+    const big = env("PRISME_BENCH_CSV");
+    const csv = join(data, basename(big));
+    copyFileSync(big, csv);
+    const { page } = await openApp("en");
+    // Count animation frames and progress repaints on the main thread during the run.
+    await page.evaluate(() => {
+      window.__frames = 0;
+      window.__progress = new Set();
+      const tick = () => {
+        window.__frames++;
+        if (!document.querySelector("[data-testid=results]")) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      new MutationObserver(() => {
+        const pct = document.querySelector(".status .pct")?.textContent;
+        if (pct) window.__progress.add(pct);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await dropFile(page, csv);
+    const { frames, progress } = await page.evaluate(() => ({
+      frames: window.__frames,
+      progress: [...window.__progress],
+    }));
+    // A blocked main thread would paint no frame and no intermediate percentage.
+    assert.ok(frames >= 5, `only ${frames} animation frames during the run`);
+    assert.ok(progress.length >= 3, `progress shown: ${progress.join(", ")}`);
+    assert.equal(await page.getAttribute("[data-testid=rows]", "data-value"), "1000000");
+    await page.context().close();
+  });
+});
+
+describe("bad input", () => {
+  test("errors name the file, line and column; the worker survives; the next file works", async () => {
+    const { page, errors } = await openApp("en");
+    const cases = [
+      { name: "empty.csv", body: "", expect: /empty\.csv: the file is empty/ },
+      {
+        name: "no_date.csv",
+        body: "customer,name,amount\n1,Ann,3.5\n2,Bob,4\n",
+        expect: /no_date\.csv: no date column found among: customer \(integer\), name \(text\), amount \(number\)/,
+      },
+      {
+        name: "bad_number.csv",
+        body: "customer_id,date,amount\nA,2024-01-01,3.50\nB,2024-01-02,4.25\nC,2024-01-03,2.00\nD,2024-01-04,12.3x\nE,2024-01-05,1.00\n",
+        expect: /bad_number\.csv, line 5, column 3 \(amount\): "12\.3x" is not a number/,
+        where: "line 5, column 3",
+      },
+      {
+        name: "missing_id.csv",
+        body: "customer_id,date,amount\nA,2024-01-01,3.50\n,2024-01-02,4.25\n",
+        expect: /missing_id\.csv, line 3, column 1 \(customer_id\): the customer id is missing/,
+        where: "line 3, column 1",
+      },
+      {
+        name: "stray_quote.csv",
+        body: 'customer_id,date,amount\nA,2024-01-01,3.50\n"B,2024-01-02,4.25\nC,2024-01-03,1\n',
+        expect: /stray_quote\.csv, line 3: a quoted value opens here and is never closed/,
+      },
+    ];
+    for (const c of cases) {
+      const path = join(data, c.name);
+      writeFileSync(path, c.body);
+      await dropFile(page, path);
+      const message = await page.textContent("[data-testid=error-message]");
+      assert.match(message, c.expect, c.name);
+      if (c.where) assert.equal(await page.textContent("[data-testid=error-where]"), c.where);
+    }
+    await page.screenshot({ path: join(outDir(), "error.png"), fullPage: true });
+    // The same worker then handles a good file.
+    const good = join(data, "good.csv");
+    generate(good, 5_000, 9);
+    await dropFile(page, good);
+    assertSameAsNative(await shownResult(page), nativeRfm(good));
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+});
+
+describe("bench.html", () => {
+  async function benchRun(csvName) {
+    const page = await browser.newPage();
+    await page.goto(`${url}/bench.html`);
+    await page.waitForFunction(() => window.benchReady === true);
+    const answer = await page.evaluate((u) => window.benchRun({ csvUrl: u }), `/data/${csvName}`);
+    await page.close();
+    return answer;
+  }
+
+  test("benchRun answers with timings and the same cells as the native core", async () => {
+    const csv = join(data, "bench_small.csv");
+    generate(csv, 30_000, 5, true);
+    const answer = await benchRun("bench_small.csv");
+    const native = nativeRfm(csv);
+    assert.equal(answer.engine_version, native.engine_version);
+    for (const k of ["init_ms", "fetch_ms", "ingest_ms", "rfm_ms", "total_ms"]) {
+      assert.equal(typeof answer.timings[k], "number", k);
+      assert.ok(answer.timings[k] >= 0, k);
+    }
+    assert.deepEqual(answer.cells, native.cells);
+  });
+
+  test("benchRun answers on the 1M-row file", async () => {
+    const big = env("PRISME_BENCH_CSV");
+    const name = basename(big);
+    copyFileSync(big, join(data, name));
+    const answer = await benchRun(name);
+    assert.equal(answer.rows, 1_000_000);
+    assert.deepEqual(answer.cells, nativeRfm(big).cells);
+  });
+});

@@ -1,0 +1,61 @@
+// Shared helpers for the end-to-end tests: Debian's Chromium through playwright-core (never a
+// downloaded browser), the built app served on 127.0.0.1, and the native `prisme` binary as
+// the reference.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+
+export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export function env(name, fallback) {
+  const v = process.env[name] ?? fallback;
+  if (v === undefined) throw new Error(`${name} is not set (run through \`cargo xtask test\`)`);
+  return v;
+}
+
+/** A scratch directory for generated input files, served under /data/. */
+export function dataDir() {
+  return mkdtempSync(join(tmpdir(), "prisme-e2e-"));
+}
+
+export function outDir() {
+  const dir = env("PRISME_OUT", "target/e2e");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Runs the native CLI and parses its JSON output. */
+export function nativeRfm(csvPath, ...flags) {
+  const out = execFileSync(env("PRISME_BIN"), ["rfm", csvPath, "--json", ...flags], {
+    maxBuffer: 64 << 20,
+  });
+  return JSON.parse(out.toString());
+}
+
+export function generate(path, rows, seed = 42, extra = false) {
+  const args = ["generate", "--rows", String(rows), "--seed", String(seed), "--out", path];
+  if (extra) args.push("--extra");
+  execFileSync(env("PRISME_BIN"), args);
+}
+
+export async function startServer(data) {
+  return serve(env("PRISME_DIST", "dist"), data);
+}

@@ -1,0 +1,55 @@
+// A static file server for the built app (dist/) plus a data directory, bound to 127.0.0.1.
+import { createServer } from "node:http";
+import { createReadStream, statSync } from "node:fs";
+import { extname, join, normalize, resolve } from "node:path";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".csv": "text/csv; charset=utf-8",
+  ".json": "application/json",
+  ".png": "image/png",
+};
+
+/** Serves `root` at `/` and `dataDir` at `/data/`. Resolves to {server, url}. */
+export function serve(root, dataDir, port = 0) {
+  const roots = { "/data/": resolve(dataDir ?? root), "/": resolve(root) };
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    const prefix = path.startsWith("/data/") && dataDir ? "/data/" : "/";
+    const base = roots[prefix];
+    let file = normalize(join(base, path.slice(prefix.length)));
+    if (!file.startsWith(base)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      if (statSync(file).isDirectory()) file = join(file, "index.html");
+      const size = statSync(file).size;
+      res.writeHead(200, {
+        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+        "content-length": size,
+        "cache-control": "no-store",
+      });
+      createReadStream(file).pipe(res);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+    }
+  });
+  return new Promise((ok) => {
+    server.listen(port, "127.0.0.1", () => {
+      ok({ server, url: `http://127.0.0.1:${server.address().port}` });
+    });
+  });
+}
+
+// `node server.mjs DIST [DATA] [PORT]` serves until killed.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [dist = "dist", data, port = "8080"] = process.argv.slice(2);
+  const { url } = await serve(dist, data, Number(port));
+  console.log(`serving ${dist} on ${url}`);
+}

@@ -1,0 +1,387 @@
+//! `cargo xtask`: Prisme's build system.
+//!
+//! Every command installs what it needs and is missing (and nothing else), so that a bare
+//! Debian machine with rustup goes from a fresh clone to a served app or a full test run with
+//! one command. Nothing is downloaded from outside the package registries: Trunk runs offline
+//! with the wasm-bindgen of Cargo.lock and npm's binaryen, and the browser is Debian's.
+
+mod serve;
+
+use std::env;
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+const TRUNK_VERSION: &str = "0.21.14";
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  serve          install what is missing, build the app (release) and serve it on
+                 http://127.0.0.1:8080 (with sample data under /data/)
+  test           install what is missing and run every test: native, wasm (headless
+                 Chromium) and end-to-end
+  build          install what is missing and build the app into dist/ (release)
+  setup          install what is missing (wasm target, trunk, wasm-bindgen-cli, npm tools,
+                 chromium and chromedriver)
+  gen-data       write the deterministic benchmark CSVs (100k, 1M, 5M rows) to target/data/
+  bench-browser  run bench.html's benchRun on the 1M-row file in headless Chromium
+                 (median of 5) and print the figures
+  wasm-size      print the built modules' sizes, raw and gzipped
+";
+
+fn main() {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve_cmd(&args[1..]),
+        Some("test") => test_cmd(),
+        Some("build") => setup(false).and_then(|_| build_app()),
+        Some("setup") => setup(true),
+        Some("gen-data") => gen_data(&["100k", "1m", "5m"]).map(|_| ()),
+        Some("bench-browser") => bench_browser(&args[1..]),
+        Some("wasm-size") => wasm_size(),
+        Some("check-pins") => check_pins(),
+        _ => {
+            eprint!("{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("xtask: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn step(name: &str) -> Instant {
+    eprintln!("\n==> {name}");
+    Instant::now()
+}
+
+fn done(name: &str, since: Instant) {
+    eprintln!("<== {name}: {:.0} s", since.elapsed().as_secs_f64());
+}
+
+/// Runs a command in the workspace root, failing with its name if it fails.
+fn run(cmd: &mut Command) -> Result<()> {
+    cmd.current_dir(root());
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed with {status}");
+    }
+    Ok(())
+}
+
+/// Output of a command, or `None` if it cannot run or fails.
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program)
+        .args(args)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn cargo() -> Command {
+    Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
+}
+
+/// PATH with the project's npm tools (wasm-opt) first.
+fn tool_path() -> OsString {
+    let mut paths = vec![root().join("node_modules/.bin")];
+    if let Some(home) = env::var_os("CARGO_HOME") {
+        paths.push(PathBuf::from(home).join("bin"));
+    } else if let Some(home) = env::var_os("HOME") {
+        paths.push(PathBuf::from(home).join(".cargo/bin"));
+    }
+    if let Some(p) = env::var_os("PATH") {
+        paths.extend(env::split_paths(&p));
+    }
+    env::join_paths(paths).unwrap_or_default()
+}
+
+/// The version of `package` recorded in Cargo.lock.
+fn locked_version(package: &str) -> Result<String> {
+    let lock = fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let needle = format!("name = \"{package}\"\nversion = \"");
+    let start = lock
+        .find(&needle)
+        .with_context(|| format!("{package} is not in Cargo.lock"))?
+        + needle.len();
+    let end = lock[start..].find('"').context("malformed Cargo.lock")? + start;
+    Ok(lock[start..end].to_string())
+}
+
+/// Trunk.toml's pinned wasm-bindgen must be Cargo.lock's.
+fn check_pins() -> Result<()> {
+    let locked = locked_version("wasm-bindgen")?;
+    let trunk = fs::read_to_string(root().join("Trunk.toml"))?;
+    let pinned = format!("wasm_bindgen = \"{locked}\"");
+    if !trunk.contains(&pinned) {
+        bail!("Trunk.toml must pin {pinned} (the version in Cargo.lock)");
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    output("id", &["-u"]).is_some_and(|u| u.trim() == "0")
+}
+
+fn apt_install(packages: &[&str]) -> Result<()> {
+    let sudo = !is_root();
+    let apt = |args: &[&str]| {
+        let mut cmd = if sudo {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        } else {
+            Command::new("apt-get")
+        };
+        cmd.env("DEBIAN_FRONTEND", "noninteractive").args(args);
+        run(&mut cmd)
+    };
+    apt(&["update", "-q"])?;
+    let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
+    args.extend_from_slice(packages);
+    apt(&args)
+}
+
+/// Installs what is missing. `browser`: also Chromium and chromedriver (for tests).
+fn setup(browser: bool) -> Result<()> {
+    let t = step("setup: tools");
+    check_pins()?;
+    let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !targets
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    let path = tool_path();
+    let found = |program: &str, args: &[&str]| -> Option<String> {
+        let out = Command::new(program)
+            .args(args)
+            .env("PATH", &path)
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let bindgen = locked_version("wasm-bindgen")?;
+    let have_bindgen = found("wasm-bindgen", &["--version"]);
+    let have_runner = found("wasm-bindgen-test-runner", &["--version"]);
+    if !have_bindgen
+        .as_deref()
+        .is_some_and(|v| v.contains(&bindgen))
+        || !have_runner.as_deref().is_some_and(|v| v.contains(&bindgen))
+    {
+        eprintln!("installing wasm-bindgen-cli {bindgen} (about 2 minutes)");
+        // Without --locked: the crate's own lockfile names a version the registry lacks.
+        run(cargo().args([
+            "install",
+            "wasm-bindgen-cli",
+            "--force",
+            "--version",
+            &format!("={bindgen}"),
+        ]))?;
+    }
+    if !found("trunk", &["--version"]).is_some_and(|v| v.contains(TRUNK_VERSION)) {
+        eprintln!("installing trunk {TRUNK_VERSION} (about 12 minutes on 2 cores)");
+        run(cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+    }
+    let npm_stamp = root().join("node_modules/.package-lock.json");
+    let lock = root().join("package-lock.json");
+    let stale = match (fs::metadata(&npm_stamp), fs::metadata(&lock)) {
+        (Ok(stamp), Ok(lock)) => match (stamp.modified(), lock.modified()) {
+            (Ok(s), Ok(l)) => s < l,
+            _ => true,
+        },
+        _ => true,
+    };
+    if stale || !root().join("node_modules/.bin/wasm-opt").exists() {
+        if output("npm", &["--version"]).is_none() {
+            apt_install(&["nodejs", "npm"])?;
+        }
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]))?;
+    }
+    if browser
+        && (!Path::new("/usr/bin/chromium").exists()
+            || !Path::new("/usr/bin/chromedriver").exists())
+    {
+        eprintln!("installing Debian's chromium and chromium-driver");
+        apt_install(&["chromium", "chromium-driver"])?;
+    }
+    done("setup: tools", t);
+    Ok(())
+}
+
+fn build_app() -> Result<()> {
+    let t = step("build: trunk build --release");
+    run(Command::new("trunk")
+        .args(["build", "--release"])
+        .env("PATH", tool_path())
+        .env("NO_COLOR", "true"))?;
+    done("build: trunk build --release", t);
+    Ok(())
+}
+
+fn serve_cmd(args: &[String]) -> Result<()> {
+    setup(false)?;
+    build_app()?;
+    let data = root().join("dist/data");
+    fs::create_dir_all(&data)?;
+    let sample = data.join("transactions_100k.csv");
+    if !sample.exists() {
+        let files = gen_data(&["100k"])?;
+        fs::copy(&files[0], &sample)?;
+    }
+    let port = args
+        .iter()
+        .position(|a| a == "--port")
+        .and_then(|i| args.get(i + 1))
+        .map_or(Ok(8080), |p| p.parse::<u16>())
+        .context("--port takes a number")?;
+    serve::serve(&root().join("dist"), port)
+}
+
+/// The `prisme` binary, built in release mode.
+fn prisme_bin() -> Result<PathBuf> {
+    run(cargo().args(["build", "--release", "--quiet", "-p", "prisme-cli"]))?;
+    Ok(target_dir().join("release/prisme"))
+}
+
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// Writes `target/data/transactions_{size}.csv` for each size (`100k`, `1m`, `5m`) that is
+/// missing. Same seed, same bytes, on every machine.
+fn gen_data(sizes: &[&str]) -> Result<Vec<PathBuf>> {
+    let bin = prisme_bin()?;
+    let dir = target_dir().join("data");
+    fs::create_dir_all(&dir)?;
+    let mut out = Vec::new();
+    for size in sizes {
+        let rows = match *size {
+            "100k" => 100_000,
+            "1m" => 1_000_000,
+            "5m" => 5_000_000,
+            other => bail!("unknown size {other}"),
+        };
+        let path = dir.join(format!("transactions_{size}.csv"));
+        if !path.exists() {
+            let tmp = path.with_extension("tmp");
+            run(Command::new(&bin)
+                .args(["generate", "--rows", &rows.to_string(), "--out"])
+                .arg(&tmp))?;
+            fs::rename(&tmp, &path)?;
+            eprintln!("wrote {}", path.display());
+        }
+        out.push(path);
+    }
+    Ok(out)
+}
+
+fn test_cmd() -> Result<()> {
+    let all = Instant::now();
+    setup(true)?;
+
+    let t = step("test: native (all crates)");
+    run(cargo().args(["test", "--workspace", "--locked"]))?;
+    done("test: native (all crates)", t);
+
+    let t = step("test: core in wasm32, headless Chromium");
+    run(cargo()
+        .args([
+            "test",
+            "--locked",
+            "-p",
+            "prisme-core",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "slice",
+        ])
+        .env("PATH", tool_path())
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
+    done("test: core in wasm32, headless Chromium", t);
+
+    build_app()?;
+
+    let t = step("test: end-to-end, headless Chromium");
+    let prisme = prisme_bin()?;
+    let data = gen_data(&["1m"])?;
+    run(Command::new("node")
+        .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .env("PRISME_BIN", &prisme)
+        .env("PRISME_DIST", root().join("dist"))
+        .env("PRISME_BENCH_CSV", &data[0])
+        .env("PRISME_OUT", target_dir().join("e2e")))?;
+    done("test: end-to-end, headless Chromium", t);
+
+    eprintln!(
+        "\nall tests passed in {:.1} min",
+        all.elapsed().as_secs_f64() / 60.0
+    );
+    Ok(())
+}
+
+fn bench_browser(args: &[String]) -> Result<()> {
+    setup(true)?;
+    build_app()?;
+    let size = args.first().map_or("1m", String::as_str);
+    let data = gen_data(&[size])?;
+    run(Command::new("node")
+        .args(["tests/e2e/bench.mjs"])
+        .arg(&data[0])
+        .env("PRISME_DIST", root().join("dist")))
+}
+
+fn wasm_size() -> Result<()> {
+    let dist = root().join("dist");
+    let mut entries: Vec<_> = fs::read_dir(&dist)
+        .context("no dist/: run `cargo xtask build` first")?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "wasm"))
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let raw = e.metadata()?.len();
+        let gz = output(
+            "sh",
+            &[
+                "-c",
+                &format!("gzip -9 -c '{}' | wc -c", e.path().display()),
+            ],
+        )
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+        println!(
+            "{:<40} raw {:>9} bytes ({:.2} MB)  gzip -9 {:>9} bytes ({:.2} MB)",
+            e.file_name().to_string_lossy(),
+            raw,
+            raw as f64 / 1e6,
+            gz,
+            gz as f64 / 1e6
+        );
+    }
+    Ok(())
+}
