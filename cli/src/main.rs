@@ -14,6 +14,8 @@ use prisme_core::synth::{SynthParams, write_transactions_csv};
 use prisme_core::transactions::{BadRows, load_transactions};
 use serde::Serialize;
 
+mod profile;
+
 #[derive(Parser)]
 #[command(name = "prisme", version, about = "Customer analytics from a terminal")]
 struct Cli {
@@ -36,6 +38,24 @@ enum Command {
         /// Output file (standard output when absent).
         #[arg(long, short)]
         out: Option<PathBuf>,
+    },
+    /// Show how files are read: format, encoding, separator, column roles and a data-quality
+    /// profile.
+    Profile {
+        /// Files to profile (CSV/TSV/TXT, XLSX/XLS/ODS, Parquet, Arrow IPC, JSON).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum, default_value_t = LocaleArg::Fr)]
+        locale: LocaleArg,
+        /// Spreadsheets: the sheet to read.
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Dates after this day count as future dates (default: today).
+        #[arg(long)]
+        today: Option<String>,
     },
     /// Score customers by recency, frequency and monetary value (the foundation slice).
     Rfm {
@@ -106,6 +126,24 @@ fn run(cli: Cli) -> Result<()> {
             locale,
             scores,
         } => rfm_command(&file, json, skip_bad_rows, locale.into(), scores.as_deref()),
+        Command::Profile {
+            files,
+            json,
+            locale,
+            sheet,
+            today,
+        } => {
+            let today = match today {
+                Some(t) => parse_day(&t)?,
+                None => today_days(),
+            };
+            let opts = ReadOptions {
+                locale: locale.into(),
+                sheet,
+                ..ReadOptions::default()
+            };
+            profile::profile_command(&files, &opts, today, json)
+        }
     }
 }
 
@@ -225,6 +263,21 @@ fn write_scores(path: &Path, r: &prisme_core::rfm::Rfm) -> Result<()> {
     }
     w.flush()?;
     Ok(())
+}
+
+/// Days since 1970-01-01 of today (UTC).
+fn today_days() -> i32 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    (secs / 86_400) as i32
+}
+
+fn parse_day(text: &str) -> Result<i32> {
+    match prisme_core::ingest::date::parse_date(text.as_bytes()) {
+        Some(prisme_core::ingest::date::DateToken::Plain(v)) => Ok(v.days),
+        _ => anyhow::bail!("{text:?} is not a yyyy-mm-dd date"),
+    }
 }
 
 fn ms(since: Instant) -> f64 {

@@ -70,6 +70,33 @@ pub enum IngestError {
         role: String,
     },
 
+    #[error(
+        "{file}: this {format} file cannot be read ({reason}). Open it in its application and \
+         save it again, or export it as CSV."
+    )]
+    Unreadable {
+        file: String,
+        format: String,
+        reason: String,
+    },
+
+    #[error("{file}: there is no sheet named {sheet:?}. Choose one of: {sheets}.")]
+    NoSuchSheet {
+        file: String,
+        sheet: String,
+        sheets: String,
+    },
+
+    #[error(
+        "{file}, line {line}, column {column}: invalid JSON ({message}). Fix the file or export it again."
+    )]
+    BadJson {
+        file: String,
+        line: u64,
+        column: usize,
+        message: String,
+    },
+
     #[error("{file}, line {line}: {reason}. Quote values that contain the separator.")]
     BadRow {
         file: String,
@@ -83,6 +110,7 @@ impl IngestError {
     pub fn line(&self) -> Option<u64> {
         match self {
             IngestError::UnterminatedQuote { line, .. }
+            | IngestError::BadJson { line, .. }
             | IngestError::InvalidValue { line, .. }
             | IngestError::MissingValue { line, .. }
             | IngestError::BadRow { line, .. } => Some(*line),
@@ -93,9 +121,9 @@ impl IngestError {
     /// The 1-based column the error is about, when there is one.
     pub fn column(&self) -> Option<usize> {
         match self {
-            IngestError::InvalidValue { column, .. } | IngestError::MissingValue { column, .. } => {
-                Some(*column)
-            }
+            IngestError::InvalidValue { column, .. }
+            | IngestError::MissingValue { column, .. }
+            | IngestError::BadJson { column, .. } => Some(*column),
             _ => None,
         }
     }

@@ -12,8 +12,11 @@
 // Errors carry the file, line, column and value the user needs; they are rare and cold.
 #![allow(clippy::result_large_err)]
 
+pub mod anonymize;
+pub mod consolidate;
 pub mod error;
 pub mod ingest;
+pub mod profile;
 pub mod rfm;
 pub mod summary;
 pub mod synth;

@@ -222,10 +222,17 @@ fn skipping_bad_rows() {
 
 #[test]
 fn binary_input_is_refused() {
+    // A damaged workbook is named as such; other binary data is refused as not text.
     let mut xlsx = b"PK\x03\x04".to_vec();
     xlsx.extend_from_slice(&[0u8; 64]);
     assert!(matches!(
         load("book.xlsx", &xlsx),
+        Err(IngestError::Unreadable { .. })
+    ));
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&[0u8; 64]);
+    assert!(matches!(
+        load("image.csv", &png),
         Err(IngestError::NotText { .. })
     ));
 }

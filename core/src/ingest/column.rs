@@ -8,13 +8,14 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, StringBuilder, StringDictionaryBuilder};
-use arrow_array::types::UInt32Type;
+use arrow_array::builder::{BooleanBuilder, StringBuilder};
 use arrow_array::{ArrayRef, Date32Array, Float64Array, Int64Array, TimestampMillisecondArray};
 use arrow_buffer::{NullBufferBuilder, ScalarBuffer};
 use serde::{Deserialize, Serialize};
 
+use super::cell::{Cell, date_text, number_text};
 use super::date::{DateOrder, DateToken, DateValue, excel_serial_to_days, parse_date};
+use super::dictionary::DictionaryBuilder;
 use super::encoding::{TextEncoding, decode_field};
 use super::number::{DecimalSeparator, NumberToken, parse_number, trim_spaces};
 
@@ -132,6 +133,8 @@ pub struct BuiltColumn {
     pub format: FormatReport,
     pub invalid: Invalids,
     pub nulls: u64,
+    /// Line of the first blank or missing value.
+    pub first_blank_line: Option<u64>,
 }
 
 /// Builds one column from field bytes.
@@ -172,6 +175,11 @@ impl ColumnBuilder {
     /// Appends one field (raw bytes, unescaped) read from `line`.
     #[inline]
     pub fn push(&mut self, raw: &[u8], line: u64) {
+        let raw = trim_spaces(raw);
+        if raw.is_empty() {
+            self.push_missing(line);
+            return;
+        }
         match self {
             ColumnBuilder::Text(b) => b.push(raw),
             ColumnBuilder::Number(b) => b.push(raw, line),
@@ -180,13 +188,49 @@ impl ColumnBuilder {
         }
     }
 
-    /// Appends a missing value (a short record).
-    pub fn push_null(&mut self) {
+    /// Appends a blank value, or a missing one (a short record), found on `line`.
+    pub fn push_missing(&mut self, line: u64) {
+        let first = match self {
+            ColumnBuilder::Text(b) => &mut b.first_blank,
+            ColumnBuilder::Number(b) => &mut b.first_blank,
+            ColumnBuilder::Date(b) => &mut b.first_blank,
+            ColumnBuilder::Boolean(b) => &mut b.first_blank,
+        };
+        first.get_or_insert(line);
         match self {
             ColumnBuilder::Text(b) => b.push_null(),
             ColumnBuilder::Number(b) => b.push_null(),
             ColumnBuilder::Date(b) => b.push_null(),
             ColumnBuilder::Boolean(b) => b.push_null(),
+        }
+    }
+
+    /// Appends a typed cell (spreadsheets, JSON, columnar files) read from `line`.
+    pub fn push_cell(&mut self, cell: Cell<'_>, line: u64) {
+        match (cell, &mut *self) {
+            (Cell::Empty, _) => self.push_missing(line),
+            (Cell::Text(raw), _) => self.push(raw, line),
+            (Cell::Number(v), ColumnBuilder::Number(b)) => b.push_value(v),
+            (Cell::Number(v), ColumnBuilder::Date(b)) => match excel_serial_to_days(v) {
+                Some(d) => b.push_value(d),
+                None => {
+                    let text = number_text(v);
+                    b.reject(
+                        line,
+                        text.as_bytes(),
+                        "not a date (nor an Excel date number)",
+                    );
+                }
+            },
+            (Cell::Number(v), ColumnBuilder::Boolean(b)) if v == 0.0 || v == 1.0 => {
+                b.push_value(v == 1.0)
+            }
+            (Cell::Date(d), ColumnBuilder::Date(b)) => b.push_value(d),
+            (Cell::Bool(v), ColumnBuilder::Boolean(b)) => b.push_value(v),
+            (Cell::Bool(v), ColumnBuilder::Number(b)) => b.push_value(if v { 1.0 } else { 0.0 }),
+            (Cell::Number(v), _) => self.push(number_text(v).as_bytes(), line),
+            (Cell::Date(d), _) => self.push(date_text(d).as_bytes(), line),
+            (Cell::Bool(v), _) => self.push(if v { b"true" } else { b"false" }, line),
         }
     }
 
@@ -222,19 +266,20 @@ pub fn is_blank(raw: &[u8]) -> bool {
 
 enum TextStore {
     Plain(StringBuilder),
-    Dictionary(StringDictionaryBuilder<UInt32Type>),
+    Dictionary(DictionaryBuilder),
 }
 
 pub struct TextBuilder {
     encoding: TextEncoding,
     store: TextStore,
     nulls: u64,
+    first_blank: Option<u64>,
 }
 
 impl TextBuilder {
     fn new(encoding: TextEncoding, dictionary: bool, capacity: usize) -> Self {
         let store = if dictionary {
-            TextStore::Dictionary(StringDictionaryBuilder::new())
+            TextStore::Dictionary(DictionaryBuilder::new(encoding, capacity))
         } else {
             TextStore::Plain(StringBuilder::with_capacity(capacity, capacity * 8))
         };
@@ -242,27 +287,16 @@ impl TextBuilder {
             encoding,
             store,
             nulls: 0,
+            first_blank: None,
         }
     }
 
+    /// `raw` is trimmed and not blank.
     #[inline]
     fn push(&mut self, raw: &[u8]) {
-        let trimmed = trim_spaces(raw);
-        if trimmed.is_empty() {
-            self.push_null();
-            return;
-        }
-        let text = decode_field(trimmed, self.encoding);
         match &mut self.store {
-            TextStore::Plain(b) => b.append_value(text),
-            TextStore::Dictionary(b) => {
-                // Only fails when the key type overflows: more than 4 billion distinct values,
-                // which the memory budget rules out long before.
-                if b.append(text).is_err() {
-                    b.append_null();
-                    self.nulls += 1;
-                }
-            }
+            TextStore::Plain(b) => b.append_value(decode_field(raw, self.encoding)),
+            TextStore::Dictionary(b) => b.push(raw),
         }
     }
 
@@ -270,14 +304,14 @@ impl TextBuilder {
         self.nulls += 1;
         match &mut self.store {
             TextStore::Plain(b) => b.append_null(),
-            TextStore::Dictionary(b) => b.append_null(),
+            TextStore::Dictionary(b) => b.push_null(),
         }
     }
 
     fn finish(self) -> BuiltColumn {
         let array: ArrayRef = match self.store {
             TextStore::Plain(mut b) => Arc::new(b.finish()),
-            TextStore::Dictionary(mut b) => Arc::new(b.finish()),
+            TextStore::Dictionary(b) => Arc::new(b.finish()),
         };
         BuiltColumn {
             array,
@@ -285,6 +319,7 @@ impl TextBuilder {
             format: FormatReport::None,
             invalid: Invalids::default(),
             nulls: self.nulls,
+            first_blank_line: self.first_blank,
         }
     }
 }
@@ -302,6 +337,7 @@ pub struct NumberBuilder {
     integral: bool,
     invalid: Invalids,
     nulls: u64,
+    first_blank: Option<u64>,
 }
 
 impl NumberBuilder {
@@ -317,6 +353,7 @@ impl NumberBuilder {
             integral: true,
             invalid: Invalids::default(),
             nulls: 0,
+            first_blank: None,
         }
     }
 
@@ -338,13 +375,9 @@ impl NumberBuilder {
     fn push(&mut self, raw: &[u8], line: u64) {
         let row = self.values.len() as u32;
         let Some(token) = parse_number(raw) else {
-            if is_blank(raw) {
-                self.push_null();
-            } else {
-                self.invalid
-                    .push(row, line, raw, self.encoding, "not a number".to_string());
-                self.push_null();
-            }
+            self.invalid
+                .push(row, line, raw, self.encoding, "not a number".to_string());
+            self.push_null();
             return;
         };
         match token {
@@ -438,6 +471,7 @@ impl NumberBuilder {
             },
             invalid: self.invalid,
             nulls: self.nulls,
+            first_blank_line: self.first_blank,
         }
     }
 }
@@ -469,6 +503,7 @@ pub struct DateBuilder {
     ambiguous: u64,
     invalid: Invalids,
     nulls: u64,
+    first_blank: Option<u64>,
 }
 
 impl DateBuilder {
@@ -486,6 +521,7 @@ impl DateBuilder {
             ambiguous: 0,
             invalid: Invalids::default(),
             nulls: 0,
+            first_blank: None,
         }
     }
 
@@ -503,6 +539,13 @@ impl DateBuilder {
             self.any_time = true;
         }
         self.validity.append_non_null();
+    }
+
+    fn reject(&mut self, line: u64, raw: &[u8], reason: &str) {
+        let row = self.days.len() as u32;
+        self.invalid
+            .push(row, line, raw, TextEncoding::Utf8, reason.to_string());
+        self.push_null();
     }
 
     fn set(&mut self, row: u32, v: DateValue) {
@@ -526,13 +569,9 @@ impl DateBuilder {
             parse_date(raw)
         };
         let Some(token) = token else {
-            if is_blank(raw) {
-                self.push_null();
-            } else {
-                self.invalid
-                    .push(row, line, raw, self.encoding, "not a date".to_string());
-                self.push_null();
-            }
+            self.invalid
+                .push(row, line, raw, self.encoding, "not a date".to_string());
+            self.push_null();
             return;
         };
         match token {
@@ -627,6 +666,7 @@ impl DateBuilder {
             },
             invalid: self.invalid,
             nulls: self.nulls,
+            first_blank_line: self.first_blank,
         }
     }
 }
@@ -654,6 +694,7 @@ pub struct BoolBuilder {
     invalid: Invalids,
     nulls: u64,
     rows: u32,
+    first_blank: Option<u64>,
 }
 
 impl BoolBuilder {
@@ -664,6 +705,7 @@ impl BoolBuilder {
             invalid: Invalids::default(),
             nulls: 0,
             rows: 0,
+            first_blank: None,
         }
     }
 
@@ -673,13 +715,14 @@ impl BoolBuilder {
         self.rows += 1;
     }
 
+    fn push_value(&mut self, v: bool) {
+        self.inner.append_value(v);
+        self.rows += 1;
+    }
+
     fn push(&mut self, raw: &[u8], line: u64) {
         match parse_bool(raw) {
-            Some(v) => {
-                self.inner.append_value(v);
-                self.rows += 1;
-            }
-            None if is_blank(raw) => self.push_null(),
+            Some(v) => self.push_value(v),
             None => {
                 self.invalid.push(
                     self.rows,
@@ -700,6 +743,7 @@ impl BoolBuilder {
             format: FormatReport::None,
             invalid: self.invalid,
             nulls: self.nulls,
+            first_blank_line: self.first_blank,
         }
     }
 }

@@ -6,11 +6,18 @@
 //! 2. [`read`] parses the whole file along the plan, straight into Arrow builders, and returns
 //!    a [`Table`] with per-column reports (format decisions, invalid values with their lines).
 
+pub mod cell;
 pub mod column;
+pub mod columnar;
 pub mod date;
+pub mod dictionary;
 pub mod encoding;
+pub mod format;
+pub mod grid;
+pub mod json;
 pub mod number;
 pub mod roles;
+pub mod sheet;
 pub mod sniff;
 pub mod tokenizer;
 
@@ -22,8 +29,10 @@ use serde::{Deserialize, Serialize};
 use self::column::{BuiltColumn, ColumnBuilder, ColumnKind, FormatReport, Invalids};
 use self::date::DateOrder;
 use self::encoding::{DetectedEncoding, TextEncoding};
+use self::format::{SourceFormat, detect_format};
 use self::number::DecimalSeparator;
 use self::roles::{Role, RoleGuess};
+use self::sheet::{HeaderChoice, SheetInfo, Workbook};
 use self::sniff::KindGuess;
 use self::tokenizer::{Delimiter, FieldSpan, Tokenizer, field_bytes};
 use crate::error::IngestError;
@@ -72,6 +81,8 @@ pub struct ReadOptions {
     pub max_bytes: Option<u64>,
     /// Role overrides by column name.
     pub roles: Vec<(String, Role)>,
+    /// Spreadsheets: the sheet to read (the first with data when `None`).
+    pub sheet: Option<String>,
 }
 
 /// A column as planned.
@@ -115,9 +126,16 @@ impl ColumnPlan {
 pub struct Plan {
     pub file: String,
     pub size: u64,
+    pub format: SourceFormat,
+    /// Delimited text only: the encoding and separator.
     pub encoding: DetectedEncoding,
     pub delimiter: Delimiter,
     pub has_header: bool,
+    /// Spreadsheets only: the sheet read, every sheet, and the header row's index in the
+    /// sheet's used range.
+    pub sheet: Option<String>,
+    pub sheets: Vec<SheetInfo>,
+    pub header_row: Option<usize>,
     pub decimal_default: DecimalSeparator,
     pub date_order_default: DateOrder,
     pub columns: Vec<ColumnPlan>,
@@ -187,12 +205,7 @@ impl Table {
     }
 }
 
-/// Errors out on files that are not delimited text, then returns the scannable bytes.
-fn scannable<'a>(
-    file: &str,
-    bytes: &'a [u8],
-    opts: &ReadOptions,
-) -> Result<(DetectedEncoding, Cow<'a, [u8]>), IngestError> {
+fn check_size(file: &str, bytes: &[u8], opts: &ReadOptions) -> Result<(), IngestError> {
     let limit = opts.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
     if bytes.len() as u64 > limit {
         return Err(IngestError::TooLarge {
@@ -201,6 +214,16 @@ fn scannable<'a>(
             limit,
         });
     }
+    Ok(())
+}
+
+/// Errors out on files that are not delimited text, then returns the scannable bytes.
+fn scannable<'a>(
+    file: &str,
+    bytes: &'a [u8],
+    opts: &ReadOptions,
+) -> Result<(DetectedEncoding, Cow<'a, [u8]>), IngestError> {
+    check_size(file, bytes, opts)?;
     let mut detected = encoding::detect(bytes);
     if let Some(forced) = opts.encoding {
         detected.encoding = forced;
@@ -227,8 +250,126 @@ fn scannable<'a>(
     Ok((detected, scan))
 }
 
-/// Detects the file's encoding, separator, header, column kinds and roles.
+/// Detects the file's format and, for delimited text, its encoding, separator and header; then
+/// each column's kind and role.
 pub fn plan(file: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Plan, IngestError> {
+    check_size(file, bytes, opts)?;
+    let format = detect_format(bytes);
+    match format {
+        SourceFormat::Delimited => plan_delimited(file, bytes, opts),
+        SourceFormat::Spreadsheet | SourceFormat::LegacyExcel => {
+            let mut wb = Workbook::open(file, bytes)?;
+            let sheets = wb.sheets();
+            let header = match opts.has_header {
+                None => HeaderChoice::Detect,
+                Some(true) => HeaderChoice::FirstRow,
+                Some(false) => HeaderChoice::Absent,
+            };
+            let (sheet, header, grid) = wb.grid(opts.sheet.as_deref(), header)?;
+            let (header_row, names) = match header {
+                Some((row, mut names)) => {
+                    dedupe_names(&mut names);
+                    (Some(row), names)
+                }
+                None => (None, default_names(grid::CellGrid::columns(&grid))),
+            };
+            let mut plan = grid_plan(file, bytes, format, names, &grid, opts);
+            plan.has_header = header_row.is_some();
+            plan.header_row = header_row;
+            plan.sheet = Some(sheet);
+            plan.sheets = sheets;
+            Ok(plan)
+        }
+        SourceFormat::Json => {
+            let g = json::parse(file, bytes)?;
+            let names = g.names.clone();
+            Ok(grid_plan(file, bytes, format, names, &g, opts))
+        }
+        SourceFormat::Parquet | SourceFormat::ArrowIpc => {
+            let g = if format == SourceFormat::Parquet {
+                columnar::parquet(file, bytes)?
+            } else {
+                columnar::arrow_ipc(file, bytes)?
+            };
+            let names = g.names.clone();
+            Ok(grid_plan(file, bytes, format, names, &g, opts))
+        }
+    }
+}
+
+fn modal_width(records: &[Vec<Vec<u8>>]) -> usize {
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    for r in records {
+        match counts.iter_mut().find(|(w, _)| *w == r.len()) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((r.len(), 1)),
+        }
+    }
+    // Most frequent width; ties go to the wider one.
+    counts
+        .into_iter()
+        .max_by_key(|&(w, n)| (n, w))
+        .map_or(0, |(w, _)| w)
+}
+
+fn default_names(width: usize) -> Vec<String> {
+    (1..=width).map(|i| format!("column_{i}")).collect()
+}
+
+fn grid_plan(
+    file: &str,
+    bytes: &[u8],
+    format: SourceFormat,
+    names: Vec<String>,
+    grid: &dyn grid::CellGrid,
+    opts: &ReadOptions,
+) -> Plan {
+    Plan {
+        file: file.to_string(),
+        size: bytes.len() as u64,
+        format,
+        encoding: DetectedEncoding {
+            encoding: TextEncoding::Utf8,
+            bom_len: 0,
+            invalid_bytes: 0,
+        },
+        delimiter: Delimiter::Comma,
+        has_header: true,
+        sheet: None,
+        sheets: Vec::new(),
+        header_row: None,
+        // Typed sources: text values inside them follow the locale when ambiguous.
+        decimal_default: opts.locale.decimal(),
+        date_order_default: opts.locale.date_order(),
+        columns: grid::plan_columns(names, grid, &opts.roles),
+    }
+}
+
+/// Roles from names and content, then the user's overrides (an analytic role moves to the
+/// column the user chose).
+pub(crate) fn assign_with_overrides(
+    names: &[String],
+    guesses: &[KindGuess],
+    overrides: &[(String, Role)],
+) -> Vec<Option<RoleGuess>> {
+    let mut role_guesses = roles::assign_roles(names, guesses);
+    for (name, role) in overrides {
+        if let Some(i) = names.iter().position(|n| n == name) {
+            for (j, g) in role_guesses.iter_mut().enumerate() {
+                if j != i && g.is_some_and(|g| g.role == *role && !role.is_pii()) {
+                    *g = None;
+                }
+            }
+            role_guesses[i] = Some(RoleGuess {
+                role: *role,
+                confidence: 1.0,
+            });
+        }
+    }
+    role_guesses
+}
+
+fn plan_delimited(file: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Plan, IngestError> {
     let (detected, scan) = scannable(file, bytes, opts)?;
     let delimiter = opts
         .delimiter
@@ -239,7 +380,9 @@ pub fn plan(file: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Plan, Ingest
             file: file.to_string(),
         });
     };
-    let width = sample.records.iter().map(Vec::len).max().unwrap_or(0);
+    // The usual record width: a few rows with a stray separator must not add columns (they
+    // are reported as malformed rows instead).
+    let width = modal_width(&sample.records);
     let guesses_from = |rows: &[Vec<Vec<u8>>]| -> Vec<KindGuess> {
         (0..width)
             .map(|i| {
@@ -267,23 +410,9 @@ pub fn plan(file: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Plan, Ingest
         dedupe_names(&mut names);
         (names, data_guesses)
     } else {
-        let names = (1..=width).map(|i| format!("column_{i}")).collect();
-        (names, guesses_from(&sample.records))
+        (default_names(width), guesses_from(&sample.records))
     };
-    let mut role_guesses = roles::assign_roles(&names, &guesses);
-    for (name, role) in &opts.roles {
-        if let Some(i) = names.iter().position(|n| n == name) {
-            for (j, g) in role_guesses.iter_mut().enumerate() {
-                if j != i && g.is_some_and(|g| g.role == *role && !role.is_pii()) {
-                    *g = None;
-                }
-            }
-            role_guesses[i] = Some(RoleGuess {
-                role: *role,
-                confidence: 1.0,
-            });
-        }
-    }
+    let role_guesses = assign_with_overrides(&names, &guesses, &opts.roles);
     let decimal_default = if delimiter == Delimiter::Comma {
         // An unquoted decimal comma would split the field: the point is the only option.
         DecimalSeparator::Point
@@ -305,9 +434,13 @@ pub fn plan(file: &str, bytes: &[u8], opts: &ReadOptions) -> Result<Plan, Ingest
     Ok(Plan {
         file: file.to_string(),
         size: bytes.len() as u64,
+        format: SourceFormat::Delimited,
         encoding: detected,
         delimiter,
         has_header,
+        sheet: None,
+        sheets: Vec::new(),
+        header_row: None,
         decimal_default,
         date_order_default: opts.locale.date_order(),
         columns,
@@ -335,6 +468,50 @@ pub fn read(
     dictionary: &[usize],
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Table, IngestError> {
+    let file = plan.file.as_str();
+    match plan.format {
+        SourceFormat::Delimited => read_delimited(bytes, plan, projection, dictionary, progress),
+        SourceFormat::Spreadsheet | SourceFormat::LegacyExcel => {
+            let mut wb = Workbook::open(file, bytes)?;
+            let header = plan
+                .header_row
+                .map_or(HeaderChoice::Absent, HeaderChoice::Row);
+            let (_, _, g) = wb.grid(plan.sheet.as_deref(), header)?;
+            grid::read_grid(&g, plan, projection, dictionary, progress)
+        }
+        SourceFormat::Json => {
+            let g = json::parse(file, bytes)?;
+            grid::read_grid(&g, plan, projection, dictionary, progress)
+        }
+        SourceFormat::Parquet => {
+            let g = columnar::parquet(file, bytes)?;
+            grid::read_grid(&g, plan, projection, dictionary, progress)
+        }
+        SourceFormat::ArrowIpc => {
+            let g = columnar::arrow_ipc(file, bytes)?;
+            grid::read_grid(&g, plan, projection, dictionary, progress)
+        }
+    }
+}
+
+/// Plans and reads every column in one call.
+pub fn load(
+    file: &str,
+    bytes: &[u8],
+    opts: &ReadOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Table, IngestError> {
+    let plan = plan(file, bytes, opts)?;
+    read(bytes, &plan, None, &[], progress)
+}
+
+fn read_delimited(
+    bytes: &[u8],
+    plan: &Plan,
+    projection: Option<&[usize]>,
+    dictionary: &[usize],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Table, IngestError> {
     let opts = ReadOptions {
         encoding: Some(plan.encoding.encoding),
         max_bytes: Some(u64::MAX),
@@ -349,7 +526,7 @@ pub fn read(
     };
     // Rough row estimate from the average record length of the first bytes.
     let estimate = estimate_rows(scan);
-    let mut builders: Vec<(usize, ColumnBuilder, Option<u64>)> = selected
+    let mut builders: Vec<(usize, ColumnBuilder)> = selected
         .iter()
         .map(|c| {
             let decimal = c.guess.decimal.unwrap_or(plan.decimal_default);
@@ -364,7 +541,6 @@ pub fn read(
                     order,
                     estimate,
                 ),
-                None,
             )
         })
         .collect();
@@ -395,21 +571,10 @@ pub fn read(
                 });
             }
         }
-        for (i, b, first_blank) in &mut builders {
+        for (i, b) in &mut builders {
             match spans.get(*i) {
-                Some(&s) => {
-                    let raw = field_bytes(scan, s);
-                    if first_blank.is_none() && column::is_blank(&raw) {
-                        *first_blank = Some(line);
-                    }
-                    b.push(&raw, line);
-                }
-                None => {
-                    if first_blank.is_none() {
-                        *first_blank = Some(line);
-                    }
-                    b.push_null();
-                }
+                Some(&s) => b.push(&field_bytes(scan, s), line),
+                None => b.push_missing(line),
             }
         }
         rows += 1;
@@ -433,13 +598,14 @@ pub fn read(
     let columns = builders
         .into_iter()
         .zip(selected)
-        .map(|((_, b, first_blank_line), plan)| {
+        .map(|((_, b), plan)| {
             let BuiltColumn {
                 array,
                 kind,
                 format,
                 invalid,
                 nulls,
+                first_blank_line,
             } = b.finish();
             TableColumn {
                 plan: plan.clone(),

@@ -123,7 +123,17 @@ fn strip_affixes(mut s: &[u8]) -> (&[u8], bool) {
 }
 
 /// Trims ASCII whitespace and no-break spaces (U+00A0 in UTF-8 and Windows-1252, U+202F).
-pub fn trim_spaces(mut s: &[u8]) -> &[u8] {
+#[inline]
+pub fn trim_spaces(s: &[u8]) -> &[u8] {
+    // Fast path: nearly every field starts and ends with a visible ASCII character.
+    match (s.first(), s.last()) {
+        (Some(&a), Some(&b)) if a > b' ' && a < 0x80 && b > b' ' && b < 0x80 => s,
+        (None, _) => s,
+        _ => trim_spaces_slow(s),
+    }
+}
+
+fn trim_spaces_slow(mut s: &[u8]) -> &[u8] {
     loop {
         let before = s.len();
         while let [b' ' | b'\t' | b'\xA0', rest @ ..] = s {

@@ -515,6 +515,10 @@ pub fn normalize(name: &str) -> String {
 /// How well a column's name fits a role: 0 (no match) to 1.
 pub fn name_score(role: Role, name: &str) -> f64 {
     let n = normalize(name);
+    // A bare "id" is most often the row's subject: the customer in a customer list.
+    if n == "id" || n == "identifiant" {
+        return if role == Role::CustomerId { 0.6 } else { 0.0 };
+    }
     let (exact, words) = role.names();
     let joined = n.replace('_', "");
     if exact
@@ -639,7 +643,11 @@ pub fn assign_roles(names: &[String], guesses: &[KindGuess]) -> Vec<Option<RoleG
             confidence: 0.5,
         });
     }
-    if !taken_roles.contains(&Role::Amount) {
+    // An amount by content alone only in what looks like purchases: not in a contact log.
+    let contact_log = taken_roles
+        .iter()
+        .any(|r| matches!(r, Role::ContactType | Role::ContactOutcome));
+    if !taken_roles.contains(&Role::Amount) && !contact_log {
         let best = (0..n)
             .filter(|&i| free(&out, i) && guesses[i].kind == ColumnKind::Number)
             .max_by(|&a, &b| {

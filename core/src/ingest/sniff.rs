@@ -116,121 +116,178 @@ pub struct KindGuess {
     pub date_share: f64,
 }
 
-/// Infers a column's kind from sample values.
+/// Infers a column's kind from sample values given as text.
 pub fn guess_kind(values: &[&[u8]]) -> KindGuess {
-    let non_blank: Vec<&[u8]> = values
-        .iter()
-        .map(|v| trim_spaces(v))
-        .filter(|v| !is_blank(v))
-        .collect();
-    let n = non_blank.len();
-    let mut guess = KindGuess {
-        kind: ColumnKind::Empty,
-        decimal: None,
-        order: None,
-        distinct_ratio: 0.0,
-        non_blank: n,
-        integral: false,
-        zero_one: false,
-        at_share: 0.0,
-        mean: None,
-        numeric_share: 0.0,
-        date_share: 0.0,
-    };
-    if n == 0 {
-        return guess;
+    let mut stats = KindStats::default();
+    for v in values {
+        stats.add_text(v);
     }
-    let mut distinct: Vec<&[u8]> = non_blank.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
-    guess.distinct_ratio = distinct.len() as f64 / n as f64;
-    guess.at_share = non_blank.iter().filter(|v| v.contains(&b'@')).count() as f64 / n as f64;
+    stats.finish()
+}
 
-    let leading_zero = non_blank
-        .iter()
-        .any(|v| v.len() > 1 && v[0] == b'0' && v[1].is_ascii_digit());
-    let mut dates = 0;
-    let mut day_first = 0;
-    let mut month_first = 0;
-    let mut numbers = 0;
-    let mut point = 0;
-    let mut comma = 0;
-    let mut integral = true;
-    let mut zero_one = true;
-    let mut sum = 0.0;
-    let mut bools = 0;
-    for v in &non_blank {
+/// Accumulates what sample values say about a column: text values are parsed, typed values
+/// (from spreadsheets, JSON, Parquet) count as what they are.
+#[derive(Default)]
+pub struct KindStats<'a> {
+    non_blank: Vec<&'a [u8]>,
+    typed_distinct: Vec<u64>,
+    n: usize,
+    leading_zero: bool,
+    dates: usize,
+    day_first: usize,
+    month_first: usize,
+    numbers: usize,
+    point: usize,
+    comma: usize,
+    integral: bool,
+    not_zero_one: bool,
+    sum: f64,
+    bools: usize,
+    at: usize,
+    any_value: bool,
+}
+
+impl<'a> KindStats<'a> {
+    fn start(&mut self) {
+        if !self.any_value {
+            self.any_value = true;
+            self.integral = true;
+        }
+        self.n += 1;
+    }
+
+    fn add_value(&mut self, value: f64, integral: bool) {
+        self.numbers += 1;
+        if !integral {
+            self.integral = false;
+        }
+        if value != 0.0 && value != 1.0 {
+            self.not_zero_one = true;
+        }
+        self.sum += value;
+    }
+
+    /// A text value (blank values are ignored).
+    pub fn add_text(&mut self, raw: &'a [u8]) {
+        let v = trim_spaces(raw);
+        if is_blank(v) {
+            return;
+        }
+        self.start();
+        self.non_blank.push(v);
+        if v.len() > 1 && v[0] == b'0' && v[1].is_ascii_digit() {
+            self.leading_zero = true;
+        }
+        if v.contains(&b'@') {
+            self.at += 1;
+        }
         if let Some(d) = parse_date(v) {
-            dates += 1;
+            self.dates += 1;
             if let DateToken::Ordered { order, .. } = d {
                 match order {
-                    DateOrder::DayFirst => day_first += 1,
-                    DateOrder::MonthFirst => month_first += 1,
+                    DateOrder::DayFirst => self.day_first += 1,
+                    DateOrder::MonthFirst => self.month_first += 1,
                 }
             }
         }
         if let Some(t) = parse_number(v) {
-            numbers += 1;
-            match t {
-                NumberToken::Decided { decimal, .. } => match decimal {
-                    DecimalSeparator::Point => point += 1,
-                    DecimalSeparator::Comma => comma += 1,
-                },
-                NumberToken::Ambiguous { .. } => {}
-                NumberToken::Plain(_) => {}
-            }
-            if !t.is_integral() {
-                integral = false;
+            if let NumberToken::Decided { decimal, .. } = t {
+                match decimal {
+                    DecimalSeparator::Point => self.point += 1,
+                    DecimalSeparator::Comma => self.comma += 1,
+                }
             }
             let value = t
                 .value_with(DecimalSeparator::Point)
                 .or(t.value_with(DecimalSeparator::Comma))
                 .unwrap_or(0.0);
-            if value != 0.0 && value != 1.0 {
-                zero_one = false;
-            }
-            sum += value;
+            self.add_value(value, t.is_integral());
         } else if parse_bool(v).is_some() {
-            bools += 1;
+            self.bools += 1;
         }
     }
-    guess.numeric_share = numbers as f64 / n as f64;
-    guess.date_share = dates as f64 / n as f64;
-    let most = |k: usize| k * 10 >= n * 9;
-    guess.kind = if leading_zero && !most(dates) {
-        ColumnKind::Text
-    } else if most(dates) {
-        ColumnKind::Date
-    } else if most(numbers) {
-        guess.integral = integral;
-        guess.zero_one = zero_one && integral;
-        guess.mean = Some(sum / numbers as f64);
-        if integral {
-            ColumnKind::Integer
-        } else {
-            ColumnKind::Number
+
+    /// A typed number.
+    pub fn add_number(&mut self, value: f64) {
+        self.start();
+        self.typed_distinct.push(value.to_bits());
+        self.add_value(value, value.fract() == 0.0);
+    }
+
+    /// A typed date or date-time.
+    pub fn add_date(&mut self, days: i32, millis: Option<u32>) {
+        self.start();
+        self.typed_distinct
+            .push((i64::from(days) * 86_400_000 + i64::from(millis.unwrap_or(0))) as u64);
+        self.dates += 1;
+    }
+
+    /// A typed boolean.
+    pub fn add_bool(&mut self, value: bool) {
+        self.start();
+        self.typed_distinct.push(u64::from(value));
+        self.bools += 1;
+    }
+
+    pub fn finish(self) -> KindGuess {
+        let n = self.n;
+        let mut guess = KindGuess {
+            kind: ColumnKind::Empty,
+            decimal: None,
+            order: None,
+            distinct_ratio: 0.0,
+            non_blank: n,
+            integral: false,
+            zero_one: false,
+            at_share: 0.0,
+            mean: None,
+            numeric_share: 0.0,
+            date_share: 0.0,
+        };
+        if n == 0 {
+            return guess;
         }
-    } else if most(bools + numbers) && bools > 0 && (bools + numbers) > 0 {
-        let all_bool = non_blank.iter().all(|v| parse_bool(v).is_some());
-        if all_bool {
+        let mut text = self.non_blank;
+        text.sort_unstable();
+        text.dedup();
+        let mut typed = self.typed_distinct;
+        typed.sort_unstable();
+        typed.dedup();
+        guess.distinct_ratio = (text.len() + typed.len()) as f64 / n as f64;
+        guess.at_share = self.at as f64 / n as f64;
+        guess.numeric_share = self.numbers as f64 / n as f64;
+        guess.date_share = self.dates as f64 / n as f64;
+        let most = |k: usize| k * 10 >= n * 9;
+        guess.kind = if self.leading_zero && !most(self.dates) {
+            ColumnKind::Text
+        } else if most(self.dates) {
+            ColumnKind::Date
+        } else if most(self.numbers) {
+            guess.integral = self.integral;
+            guess.zero_one = !self.not_zero_one && self.integral;
+            guess.mean = Some(self.sum / self.numbers as f64);
+            if self.integral {
+                ColumnKind::Integer
+            } else {
+                ColumnKind::Number
+            }
+        } else if most(self.bools + self.numbers) && self.bools > 0 && !self.not_zero_one {
             ColumnKind::Boolean
         } else {
             ColumnKind::Text
-        }
-    } else {
-        ColumnKind::Text
-    };
-    guess.decimal = match (point, comma) {
-        (0, 0) => None,
-        (p, c) if p >= c => Some(DecimalSeparator::Point),
-        _ => Some(DecimalSeparator::Comma),
-    };
-    guess.order = match (day_first, month_first) {
-        (0, 0) => None,
-        (d, m) if d >= m => Some(DateOrder::DayFirst),
-        _ => Some(DateOrder::MonthFirst),
-    };
-    guess
+        };
+        guess.decimal = match (self.point, self.comma) {
+            (0, 0) => None,
+            (p, c) if p >= c => Some(DecimalSeparator::Point),
+            _ => Some(DecimalSeparator::Comma),
+        };
+        guess.order = match (self.day_first, self.month_first) {
+            (0, 0) => None,
+            (d, m) if d >= m => Some(DateOrder::DayFirst),
+            _ => Some(DateOrder::MonthFirst),
+        };
+        guess
+    }
 }
 
 /// `true` when the first record looks like a header: in some column whose data is typed
