@@ -26,7 +26,7 @@ usage: cargo xtask <command>
                  Chromium) and end-to-end
   build          install what is missing and build the app into dist/ (release)
   setup          install what is missing (wasm target, trunk, wasm-bindgen-cli, npm tools,
-                 chromium and chromedriver)
+                 clang, chromium and chromedriver)
   gen-data       write the deterministic benchmark CSVs (100k, 1M, 5M rows) to target/data/
   bench-browser  run bench.html's benchRun on the 1M-row file in headless Chromium
                  (median of 5) and print the figures
@@ -218,6 +218,11 @@ fn setup(browser: bool) -> Result<()> {
             apt_install(&["nodejs", "npm"])?;
         }
         run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]))?;
+    }
+    // zstd (Parquet) compiles C for wasm32: that needs clang.
+    if output("clang", &["--version"]).is_none() {
+        eprintln!("installing Debian's clang (the wasm32 build of zstd needs it)");
+        apt_install(&["clang"])?;
     }
     if browser
         && (!Path::new("/usr/bin/chromium").exists()
