@@ -7,6 +7,8 @@
 //! - [`ingest`] reads delimited text into Arrow columns (encoding, dialect, formats, roles);
 //! - [`transactions`] assembles a purchases table from a file;
 //! - [`rfm`] scores customers by recency, frequency and monetary value;
+//! - [`segment`] names RFM segments, summarizes them and tracks migrations between dates;
+//! - [`datamart`] saves named filters over the customer base and exports target lists;
 //! - [`synth`] writes deterministic synthetic files for tests and benchmarks.
 
 // Errors carry the file, line, column and value the user needs; they are rare and cold.
@@ -14,10 +16,12 @@
 
 pub mod anonymize;
 pub mod consolidate;
+pub mod datamart;
 pub mod error;
 pub mod ingest;
 pub mod profile;
 pub mod rfm;
+pub mod segment;
 pub mod summary;
 pub mod synth;
 pub mod transactions;

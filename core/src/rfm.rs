@@ -11,6 +11,11 @@
 //!
 //! Customer ids compare as integers when every id is an integer, as text otherwise (what a
 //! SQL engine does after inferring the column's type).
+//!
+//! Beyond the benchmark's defaults, [`RfmParams`] chooses a snapshot in the past (purchases on
+//! or after it are ignored, so RFM "as of" any date can be compared), frequency as orders or
+//! distinct purchase days, monetary as the sum or the mean per order, and scores by NTILE or by
+//! user thresholds.
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -24,21 +29,70 @@ use serde::{Deserialize, Serialize};
 use crate::transactions::Transactions;
 
 /// Errors of the RFM family.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RfmError {
     #[error("there are no transactions to score")]
     NoTransactions,
     #[error("the number of score groups must be between 2 and 100, not {0}")]
     BadTiles(u32),
+    #[error("no purchase before the snapshot date {0}: choose a later snapshot")]
+    NothingBeforeSnapshot(String),
+    #[error(
+        "{measure} thresholds must be finite and strictly increasing, and every measure needs \
+         the same number of them (between 1 and 99): got {got:?}"
+    )]
+    BadThresholds {
+        measure: &'static str,
+        got: Vec<f64>,
+    },
+}
+
+/// What frequency counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FrequencyMeasure {
+    /// Rows (orders).
+    #[default]
+    Orders,
+    /// Distinct purchase days (several tickets on one day count once).
+    Days,
+}
+
+/// What monetary measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MonetaryMeasure {
+    /// Sum of amounts.
+    #[default]
+    Sum,
+    /// Mean amount per order.
+    Mean,
+}
+
+/// User cut points, each list strictly increasing and all of the same length `k`: scores run
+/// from 1 to `k + 1`. A value equal to a cut point falls in the upper band. Recency scores are
+/// reversed (the smallest recency gets `k + 1`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    /// Days.
+    pub recency: Vec<f64>,
+    pub frequency: Vec<f64>,
+    pub monetary: Vec<f64>,
 }
 
 /// RFM parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RfmParams {
-    /// Days since 1970-01-01; the day after the latest purchase when `None`.
+    /// Days since 1970-01-01; the day after the latest purchase when `None`. Purchases on or
+    /// after the snapshot are ignored.
     pub snapshot: Option<i32>,
-    /// Number of score groups (5 for quintiles).
+    /// Number of score groups (5 for quintiles); ignored when `thresholds` are given.
     pub tiles: u32,
+    pub frequency: FrequencyMeasure,
+    pub monetary: MonetaryMeasure,
+    /// Scores by these cut points instead of NTILE.
+    pub thresholds: Option<Thresholds>,
 }
 
 impl Default for RfmParams {
@@ -46,8 +100,47 @@ impl Default for RfmParams {
         RfmParams {
             snapshot: None,
             tiles: 5,
+            frequency: FrequencyMeasure::default(),
+            monetary: MonetaryMeasure::default(),
+            thresholds: None,
         }
     }
+}
+
+impl RfmParams {
+    /// Checks the parameters; returns the number of score levels.
+    pub fn validate(&self) -> Result<u32, RfmError> {
+        match &self.thresholds {
+            None if (2..=100).contains(&self.tiles) => Ok(self.tiles),
+            None => Err(RfmError::BadTiles(self.tiles)),
+            Some(t) => {
+                let k = t.recency.len();
+                for (measure, cuts) in [
+                    ("recency", &t.recency),
+                    ("frequency", &t.frequency),
+                    ("monetary", &t.monetary),
+                ] {
+                    let increasing = cuts.windows(2).all(|w| w[0] < w[1]);
+                    if cuts.len() != k
+                        || !(1..=99).contains(&k)
+                        || !increasing
+                        || cuts.iter().any(|c| !c.is_finite())
+                    {
+                        return Err(RfmError::BadThresholds {
+                            measure,
+                            got: cuts.clone(),
+                        });
+                    }
+                }
+                Ok(k as u32 + 1)
+            }
+        }
+    }
+}
+
+/// Band (0-based) of `v` among increasing cut points: the number of cut points `<= v`.
+fn band(cuts: &[f64], v: f64) -> u8 {
+    cuts.partition_point(|&c| c <= v) as u8
 }
 
 /// Per-customer RFM values and scores, customers in id order.
@@ -117,32 +210,41 @@ pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Computes RFM for every customer with at least one transaction.
+/// Computes RFM for every customer with at least one purchase before the snapshot.
 pub fn rfm(tx: &Transactions, params: &RfmParams) -> Result<Rfm, RfmError> {
-    if !(2..=100).contains(&params.tiles) {
-        return Err(RfmError::BadTiles(params.tiles));
-    }
+    let tiles = params.validate()?;
     if tx.is_empty() {
         return Err(RfmError::NoTransactions);
     }
     let ids = tx.customer_ids();
     let k = ids.len();
-    let mut last = vec![i32::MIN; k];
-    let mut freq = vec![0u32; k];
-    let mut sum = vec![0.0f64; k];
     let keys = tx.customer.keys().values();
-    let mut max_day = i32::MIN;
+    let max_day = tx.day.iter().copied().max().unwrap_or(i32::MIN);
+    let snapshot = params.snapshot.unwrap_or(max_day.saturating_add(1));
+    let mut last = vec![i32::MIN; k];
+    let mut orders = vec![0u32; k];
+    let mut sum = vec![0.0f64; k];
     for ((&key, &day), &amount) in keys.iter().zip(&tx.day).zip(&tx.amount) {
+        if day >= snapshot {
+            continue;
+        }
         let c = key as usize;
         if day > last[c] {
             last[c] = day;
         }
-        freq[c] += 1;
+        orders[c] += 1;
         sum[c] += amount;
-        max_day = max_day.max(day);
     }
-    let snapshot = params.snapshot.unwrap_or(max_day + 1);
-    let used: Vec<bool> = freq.iter().map(|&f| f > 0).collect();
+    let freq = match params.frequency {
+        FrequencyMeasure::Orders => orders.clone(),
+        FrequencyMeasure::Days => distinct_days(tx, snapshot),
+    };
+    let used: Vec<bool> = orders.iter().map(|&f| f > 0).collect();
+    if !used.iter().any(|&u| u) {
+        return Err(RfmError::NothingBeforeSnapshot(
+            crate::ingest::date::format_days(snapshot),
+        ));
+    }
     let rank = id_ranks(ids, &used);
     // Customers in id order.
     let mut customers: Vec<usize> = (0..k).filter(|&c| used[c]).collect();
@@ -150,20 +252,47 @@ pub fn rfm(tx: &Transactions, params: &RfmParams) -> Result<Rfm, RfmError> {
     let n = customers.len();
     let recency: Vec<i32> = customers.iter().map(|&c| snapshot - last[c]).collect();
     let frequency: Vec<u32> = customers.iter().map(|&c| freq[c]).collect();
-    let monetary: Vec<f64> = customers.iter().map(|&c| round2(sum[c])).collect();
-    // Positions are already in id order, so a stable sort on the value alone breaks ties by id.
-    let score = |cmp: &dyn Fn(usize, usize) -> Ordering| -> Vec<u8> {
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| cmp(a, b));
-        let mut out = vec![0u8; n];
-        for (pos, tile) in ntile(n, params.tiles).enumerate() {
-            out[order[pos]] = tile;
+    let monetary: Vec<f64> = customers
+        .iter()
+        .map(|&c| match params.monetary {
+            MonetaryMeasure::Sum => round2(sum[c]),
+            MonetaryMeasure::Mean => round2(sum[c] / f64::from(orders[c])),
+        })
+        .collect();
+    let (r, f, m) = match &params.thresholds {
+        Some(t) => {
+            let top = tiles as u8;
+            (
+                recency
+                    .iter()
+                    .map(|&v| top - band(&t.recency, f64::from(v)))
+                    .collect(),
+                frequency
+                    .iter()
+                    .map(|&v| band(&t.frequency, f64::from(v)) + 1)
+                    .collect(),
+                monetary.iter().map(|&v| band(&t.monetary, v) + 1).collect(),
+            )
         }
-        out
+        None => {
+            // Positions are already in id order, so a stable sort on the value alone breaks
+            // ties by id.
+            let score = |cmp: &dyn Fn(usize, usize) -> Ordering| -> Vec<u8> {
+                let mut order: Vec<usize> = (0..n).collect();
+                order.sort_by(|&a, &b| cmp(a, b));
+                let mut out = vec![0u8; n];
+                for (pos, tile) in ntile(n, tiles).enumerate() {
+                    out[order[pos]] = tile;
+                }
+                out
+            };
+            (
+                score(&|a, b| recency[b].cmp(&recency[a])),
+                score(&|a, b| frequency[a].cmp(&frequency[b])),
+                score(&|a, b| monetary[a].total_cmp(&monetary[b])),
+            )
+        }
     };
-    let r = score(&|a, b| recency[b].cmp(&recency[a]));
-    let f = score(&|a, b| frequency[a].cmp(&frequency[b]));
-    let m = score(&|a, b| monetary[a].total_cmp(&monetary[b]));
     Ok(Rfm {
         customer_id: customers
             .iter()
@@ -176,9 +305,31 @@ pub fn rfm(tx: &Transactions, params: &RfmParams) -> Result<Rfm, RfmError> {
         f,
         m,
         snapshot,
-        rows: tx.len(),
-        tiles: params.tiles,
+        rows: keys
+            .iter()
+            .zip(&tx.day)
+            .filter(|(_, d)| **d < snapshot)
+            .count(),
+        tiles,
     })
+}
+
+/// Distinct purchase days per customer key, before the snapshot.
+fn distinct_days(tx: &Transactions, snapshot: i32) -> Vec<u32> {
+    let keys = tx.customer.keys().values();
+    let mut pairs: Vec<(u32, i32)> = keys
+        .iter()
+        .zip(&tx.day)
+        .filter(|(_, d)| **d < snapshot)
+        .map(|(&k, &d)| (k, d))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut out = vec![0u32; tx.customer_ids().len()];
+    for (k, _) in pairs {
+        out[k as usize] += 1;
+    }
+    out
 }
 
 impl Rfm {
@@ -323,11 +474,69 @@ mod tests {
             rfm(
                 &tx,
                 &RfmParams {
-                    snapshot: None,
-                    tiles: 1
+                    tiles: 1,
+                    ..RfmParams::default()
                 }
             ),
             Err(RfmError::BadTiles(1))
         );
+    }
+
+    #[test]
+    fn measures_snapshot_and_thresholds() {
+        // a: days 10, 10, 20 (amounts 5, 5, 20); b: day 30 (100) and day 50 (1).
+        let tx = Transactions::from_rows(
+            &["a", "a", "a", "b", "b"],
+            vec![10, 10, 20, 30, 50],
+            vec![5.0, 5.0, 20.0, 100.0, 1.0],
+        );
+        let p = RfmParams {
+            snapshot: Some(40),
+            frequency: FrequencyMeasure::Days,
+            monetary: MonetaryMeasure::Mean,
+            thresholds: Some(Thresholds {
+                recency: vec![15.0],
+                frequency: vec![2.0],
+                monetary: vec![50.0],
+            }),
+            ..RfmParams::default()
+        };
+        let out = rfm(&tx, &p).unwrap();
+        // b's day-50 purchase is after the snapshot and ignored.
+        assert_eq!(out.rows, 4);
+        assert_eq!(out.recency, vec![20, 10]);
+        // a bought on 2 distinct days (3 orders), b on 1.
+        assert_eq!(out.frequency, vec![2, 1]);
+        // Mean per order: a 30/3, b 100/1.
+        assert_eq!(out.monetary, vec![10.0, 100.0]);
+        // Recency 20 >= cut 15: lower band, score 1; 10 < 15: score 2.
+        assert_eq!(out.r, vec![1, 2]);
+        // Frequency 2 >= cut 2: upper band.
+        assert_eq!(out.f, vec![2, 1]);
+        assert_eq!(out.m, vec![1, 2]);
+        assert_eq!(out.tiles, 2);
+        let early = RfmParams {
+            snapshot: Some(5),
+            ..RfmParams::default()
+        };
+        assert!(matches!(
+            rfm(&tx, &early),
+            Err(RfmError::NothingBeforeSnapshot(_))
+        ));
+        let bad = RfmParams {
+            thresholds: Some(Thresholds {
+                recency: vec![3.0, 1.0],
+                frequency: vec![1.0, 2.0],
+                monetary: vec![1.0, 2.0],
+            }),
+            ..RfmParams::default()
+        };
+        assert!(matches!(
+            bad.validate(),
+            Err(RfmError::BadThresholds {
+                measure: "recency",
+                ..
+            })
+        ));
     }
 }

@@ -83,7 +83,11 @@ fn amount_text(cents: i64, st: &Style) -> String {
     let dec = if st.decimal_comma { ',' } else { '.' };
     let mut s = format!("{}{int}{dec}{:02}", if neg { "-" } else { "" }, c % 100);
     if st.currency {
-        s = if st.decimal_comma { format!("{s} €") } else { format!("${s}") };
+        s = if st.decimal_comma {
+            format!("{s} €")
+        } else {
+            format!("${s}")
+        };
         if neg && !st.decimal_comma {
             s = format!("-${}", &s[2..]);
         }
@@ -149,7 +153,12 @@ fn write(rows: &[Row], st: &Style) -> Vec<u8> {
 
 fn style() -> impl Strategy<Value = Style> {
     (
-        prop_oneof![Just(Sep::Comma), Just(Sep::Semicolon), Just(Sep::Tab), Just(Sep::Pipe)],
+        prop_oneof![
+            Just(Sep::Comma),
+            Just(Sep::Semicolon),
+            Just(Sep::Tab),
+            Just(Sep::Pipe)
+        ],
         prop_oneof![
             Just(Enc::Utf8),
             Just(Enc::Utf8Bom),
@@ -168,16 +177,18 @@ fn style() -> impl Strategy<Value = Style> {
         any::<bool>(),
         any::<bool>(),
     )
-        .prop_map(|(sep, enc, date, decimal_comma, grouping, currency, crlf, quote_all)| Style {
-            sep,
-            enc,
-            date,
-            decimal_comma,
-            grouping,
-            currency,
-            crlf,
-            quote_all,
-        })
+        .prop_map(
+            |(sep, enc, date, decimal_comma, grouping, currency, crlf, quote_all)| Style {
+                sep,
+                enc,
+                date,
+                decimal_comma,
+                grouping,
+                currency,
+                crlf,
+                quote_all,
+            },
+        )
 }
 
 /// Text made of characters Windows-1252 can hold, separators and quotes included.
@@ -210,7 +221,13 @@ fn rows() -> impl Strategy<Value = Vec<Row>> {
     let start = days_from_civil(2020, 1, 1);
     proptest::collection::vec(
         (
-            prop_oneof![Just("A-1"), Just("Bé"), Just("C 3"), Just("D;4"), Just("007")],
+            prop_oneof![
+                Just("A-1"),
+                Just("Bé"),
+                Just("C 3"),
+                Just("D;4"),
+                Just("007")
+            ],
             0..1500i32,
             -500_000i64..5_000_000,
             note(),
@@ -244,9 +261,15 @@ fn texts(a: &ArrayRef) -> Vec<String> {
     match a.as_dictionary_opt::<UInt32Type>() {
         Some(d) => {
             let v = d.values().as_string::<i32>();
-            (0..d.len()).map(|i| v.value(d.keys().value(i) as usize).to_string()).collect()
+            (0..d.len())
+                .map(|i| v.value(d.keys().value(i) as usize).to_string())
+                .collect()
         }
-        None => a.as_string::<i32>().iter().map(|s| s.unwrap_or("").to_string()).collect(),
+        None => a
+            .as_string::<i32>()
+            .iter()
+            .map(|s| s.unwrap_or("").to_string())
+            .collect(),
     }
 }
 
