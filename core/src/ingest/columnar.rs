@@ -126,6 +126,10 @@ fn unreadable(file: &str, format: &str, e: impl std::fmt::Display) -> IngestErro
 
 /// Reads a Parquet file.
 pub fn parquet(file: &str, bytes: &[u8]) -> Result<ArrowGrid, IngestError> {
+    super::guarded(file, "Parquet", || parquet_unguarded(file, bytes))
+}
+
+fn parquet_unguarded(file: &str, bytes: &[u8]) -> Result<ArrowGrid, IngestError> {
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let data = bytes::Bytes::copy_from_slice(bytes);
     let builder = ParquetRecordBatchReaderBuilder::try_new(data)
@@ -143,6 +147,10 @@ pub fn parquet(file: &str, bytes: &[u8]) -> Result<ArrowGrid, IngestError> {
 
 /// Reads an Arrow IPC file or stream.
 pub fn arrow_ipc(file: &str, bytes: &[u8]) -> Result<ArrowGrid, IngestError> {
+    super::guarded(file, "Arrow IPC", || arrow_ipc_unguarded(file, bytes))
+}
+
+fn arrow_ipc_unguarded(file: &str, bytes: &[u8]) -> Result<ArrowGrid, IngestError> {
     use arrow_ipc::reader::{FileReader, StreamReader};
     let (schema, batches) = if bytes.starts_with(b"ARROW1") {
         let reader = FileReader::try_new(Cursor::new(bytes), None)

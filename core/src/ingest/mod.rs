@@ -7,6 +7,7 @@
 //!    a [`Table`] with per-column reports (format decisions, invalid values with their lines).
 
 pub mod cell;
+pub mod cfb;
 pub mod column;
 pub mod columnar;
 pub mod date;
@@ -492,6 +493,24 @@ pub fn read(
             grid::read_grid(&g, plan, projection, dictionary, progress)
         }
     }
+}
+
+/// Runs a third-party decoder (arrow-rs, parquet, calamine), turning a panic on damaged input
+/// into [`IngestError::Unreadable`]. Those crates assert on some inconsistent files instead of
+/// returning errors (found by the fuzz pass); natively the panic is caught here, and in the
+/// browser the worker reports the trap and is restarted.
+pub(crate) fn guarded<T>(
+    file: &str,
+    format: &str,
+    f: impl FnOnce() -> Result<T, IngestError>,
+) -> Result<T, IngestError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(IngestError::Unreadable {
+            file: file.to_string(),
+            format: format.to_string(),
+            reason: "its contents are inconsistent (the file looks damaged)".to_string(),
+        })
+    })
 }
 
 /// Plans and reads every column in one call.

@@ -101,8 +101,17 @@ fn workbook_error(file: &str, e: impl std::fmt::Display) -> IngestError {
 
 impl Workbook {
     pub fn open(file: &str, bytes: &[u8]) -> Result<Workbook, IngestError> {
-        let sheets = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-            .map_err(|e| workbook_error(file, e))?;
+        if bytes.starts_with(&super::cfb::SIGNATURE) {
+            super::cfb::check(bytes).map_err(|reason| IngestError::Unreadable {
+                file: file.to_string(),
+                format: "XLS".to_string(),
+                reason,
+            })?;
+        }
+        let sheets = super::guarded(file, "spreadsheet", || {
+            open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
+                .map_err(|e| workbook_error(file, e))
+        })?;
         Ok(Workbook {
             sheets,
             file: file.to_string(),
@@ -111,6 +120,12 @@ impl Workbook {
 
     /// Every sheet with its used size.
     pub fn sheets(&mut self) -> Vec<SheetInfo> {
+        // A sheet calamine cannot size is left out (it panics on some damaged files).
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.sheets_unguarded()))
+            .unwrap_or_default()
+    }
+
+    fn sheets_unguarded(&mut self) -> Vec<SheetInfo> {
         let names = self.sheets.sheet_names();
         names
             .into_iter()
@@ -132,6 +147,15 @@ impl Workbook {
     /// The named sheet, or the first one with data. Returns its name, the header row's index
     /// in the sheet's used range and its names (when there is a header), and the grid.
     pub fn grid(
+        &mut self,
+        sheet: Option<&str>,
+        header: HeaderChoice,
+    ) -> Result<(String, Option<(usize, Vec<String>)>, SheetGrid), IngestError> {
+        let file = self.file.clone();
+        super::guarded(&file, "spreadsheet", || self.grid_unguarded(sheet, header))
+    }
+
+    fn grid_unguarded(
         &mut self,
         sheet: Option<&str>,
         header: HeaderChoice,
