@@ -4,12 +4,13 @@ mod common;
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
-use arrow_schema::{DataType, Field, Schema};
+use arrow_array::{ArrayRef, Date32Array, Float64Array, RecordBatch, StringArray};
+use arrow_schema::{Field, Schema};
+use prisme_core::churn::dataset::ColumnValues;
 use prisme_core::churn::metrics::{confusion, deciles};
 use prisme_core::churn::{
     ChurnDataset, ChurnError, ChurnModel, ChurnParams, Encoder, LogisticModel, LogisticParams,
-    ModelKind, analyze, analyze_dataset, auc, label_from_holdout, stratified_split,
+    FeatureKind, ModelKind, analyze, analyze_dataset, auc, label_from_holdout, stratified_split,
 };
 use prisme_core::ingest::{self, ReadOptions};
 use prisme_core::transactions::Transactions;
@@ -285,6 +286,10 @@ fn labels_blanks_and_exclusions() {
         ("x", Arc::new(Float64Array::from(x))),
         ("plan", Arc::new(StringArray::from(plan))),
         ("constant", Arc::new(Float64Array::from(vec![1.0; n]))),
+        (
+            "signup",
+            Arc::new(Date32Array::from((0..n as i32).map(|i| 19_000 + i).collect::<Vec<_>>())),
+        ),
         ("churn", Arc::new(StringArray::from(label))),
     ]);
     let params = ChurnParams::default();
@@ -293,12 +298,24 @@ fn labels_blanks_and_exclusions() {
     assert_eq!(data.id_column.as_deref(), Some("client_id"));
     assert_eq!(data.blank_labels, 8);
     let names: Vec<&str> = data.columns.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["x", "plan"]);
+    assert_eq!(names, ["x", "plan", "signup"]);
+    // Dates become days before the column's latest date.
+    assert_eq!(data.columns[2].kind, FeatureKind::Date);
+    match &data.columns[2].values {
+        ColumnValues::Numeric(v) => {
+            assert_eq!(v[0], Some((n - 1) as f64));
+            assert_eq!(v[n - 1], Some(0.0));
+        }
+        other => panic!("dates should be numeric, got {other:?}"),
+    }
     let excluded: Vec<&str> = data.excluded.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(excluded, ["nom", "constant"]);
     let enc = Encoder::fit(&data, &data.labelled_rows());
     let f: Vec<&str> = enc.features.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(f, ["x", "x (blank)", "plan=a", "plan=b", "plan (blank)"]);
+    assert_eq!(
+        f,
+        ["x", "x (blank)", "plan=a", "plan=b", "plan (blank)", "signup"]
+    );
     // Rows with a blank label are still scored.
     let res = analyze(&b, &params).unwrap();
     assert_eq!(res.churn_score.len(), n);
@@ -328,7 +345,6 @@ fn labels_blanks_and_exclusions() {
         ..ChurnParams::default()
     };
     assert!(matches!(analyze(&b, &bad_params), Err(ChurnError::BadParam(_))));
-    let _ = DataType::Utf8;
 }
 
 #[test]
