@@ -11,6 +11,7 @@
 //! - [`datamart`] saves named filters over the customer base and exports target lists;
 //! - [`clv`] forecasts repeat purchases, P(alive) and customer lifetime value (BG/NBD,
 //!   Gamma-Gamma);
+//! - [`churn`] predicts which customers will leave (logistic regression and boosted trees);
 //! - [`synth`] writes deterministic synthetic files for tests and benchmarks.
 
 // Errors carry the file, line, column and value the user needs; they are rare and cold.
@@ -18,6 +19,7 @@
 
 pub mod anonymize;
 pub mod clv;
+pub mod churn;
 pub mod consolidate;
 pub mod datamart;
 pub mod error;
