@@ -7,12 +7,14 @@
 //! - [`ingest`] reads delimited text into Arrow columns (encoding, dialect, formats, roles);
 //! - [`transactions`] assembles a purchases table from a file;
 //! - [`rfm`] scores customers by recency, frequency and monetary value;
+//! - [`cluster`] segments customers with k-means++, choosing k by silhouette;
 //! - [`synth`] writes deterministic synthetic files for tests and benchmarks.
 
 // Errors carry the file, line, column and value the user needs; they are rare and cold.
 #![allow(clippy::result_large_err)]
 
 pub mod anonymize;
+pub mod cluster;
 pub mod consolidate;
 pub mod error;
 pub mod ingest;
