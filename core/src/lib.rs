@@ -8,6 +8,10 @@
 //! - [`transactions`] assembles a purchases table from a file;
 //! - [`rfm`] scores customers by recency, frequency and monetary value;
 //! - [`cluster`] segments customers with k-means++, choosing k by silhouette;
+//! - [`cohort`] follows customers by acquisition period (retention, revenue, repeat rate);
+//! - [`indicators`] tracks revenue, orders, customers, basket, frequency and churn per period,
+//!   overall and per slice;
+//! - [`period`] numbers ISO weeks, months, quarters and years consecutively;
 //! - [`synth`] writes deterministic synthetic files for tests and benchmarks.
 
 // Errors carry the file, line, column and value the user needs; they are rare and cold.
@@ -15,9 +19,12 @@
 
 pub mod anonymize;
 pub mod cluster;
+pub mod cohort;
 pub mod consolidate;
 pub mod error;
+pub mod indicators;
 pub mod ingest;
+pub mod period;
 pub mod profile;
 pub mod rfm;
 pub mod summary;
