@@ -12,6 +12,11 @@
 //! - [`clv`] forecasts repeat purchases, P(alive) and customer lifetime value (BG/NBD,
 //!   Gamma-Gamma);
 //! - [`churn`] predicts which customers will leave (logistic regression and boosted trees);
+//! - [`cluster`] segments customers with k-means++, choosing k by silhouette;
+//! - [`cohort`] follows customers by acquisition period (retention, revenue, repeat rate);
+//! - [`indicators`] tracks revenue, orders, customers, basket, frequency and churn per period,
+//!   overall and per slice;
+//! - [`period`] numbers ISO weeks, months, quarters and years consecutively;
 //! - [`synth`] writes deterministic synthetic files for tests and benchmarks.
 
 // Errors carry the file, line, column and value the user needs; they are rare and cold.
@@ -20,10 +25,14 @@
 pub mod anonymize;
 pub mod clv;
 pub mod churn;
+pub mod cluster;
+pub mod cohort;
 pub mod consolidate;
 pub mod datamart;
 pub mod error;
+pub mod indicators;
 pub mod ingest;
+pub mod period;
 pub mod profile;
 pub mod rfm;
 pub mod segment;
