@@ -14,6 +14,7 @@ use prisme_core::synth::{SynthParams, write_transactions_csv};
 use prisme_core::transactions::{BadRows, load_transactions};
 use serde::Serialize;
 
+mod analyze;
 mod profile;
 
 #[derive(Parser)]
@@ -74,6 +75,64 @@ enum Command {
         #[arg(long)]
         scores: Option<PathBuf>,
     },
+    /// Every analysis (RFM segments, clusters, CLV and P(alive), churn, cohorts, indicators)
+    /// into a JSON report and a per-customer scores CSV.
+    Analyze {
+        /// Transactions file: one row per purchase (customer id, date, amount).
+        #[arg(long)]
+        transactions: Option<PathBuf>,
+        /// Customer table: one row per customer (attributes, maybe a churn label).
+        #[arg(long)]
+        customers: Option<PathBuf>,
+        /// Assign a column's role by hand: ROLE=COLUMN (customer_id, date, amount,
+        /// churn_label, region, …). Repeatable.
+        #[arg(long = "map", value_name = "ROLE=COLUMN")]
+        map: Vec<String>,
+        /// Analysis date (yyyy-mm-dd): purchases before it count. Default: the day after the
+        /// latest purchase.
+        #[arg(long)]
+        snapshot: Option<String>,
+        /// Fit a second BG/NBD on purchases up to this day and check it against the later ones.
+        #[arg(long)]
+        calibration_end: Option<String>,
+        #[arg(long, value_enum, default_value_t = TimeUnitArg::Weeks)]
+        time_unit: TimeUnitArg,
+        /// CLV horizon in time units (default: one year).
+        #[arg(long)]
+        horizon: Option<u32>,
+        /// Discount rate per time unit (0.002 a week is about 11 % a year).
+        #[arg(long, default_value_t = 0.0)]
+        discount: f64,
+        /// Write the report (JSON) here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write one row per customer here (CSV).
+        #[arg(long)]
+        scores: Option<PathBuf>,
+        /// Also put the per-customer rows in the report.
+        #[arg(long)]
+        per_customer: bool,
+        /// Slice the indicators by this column (customer attribute or transactions column).
+        #[arg(long)]
+        slice: Option<String>,
+        /// Without a churn label: a customer who buys nothing for this many days has churned.
+        #[arg(long, default_value_t = 90)]
+        churn_window: i32,
+        #[arg(long)]
+        skip_bad_rows: bool,
+        #[arg(long, value_enum, default_value_t = LocaleArg::Fr)]
+        locale: LocaleArg,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TimeUnitArg {
+    Days,
+    Weeks,
+    Months,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -100,6 +159,48 @@ fn main() {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Analyze {
+            transactions,
+            customers,
+            map,
+            snapshot,
+            calibration_end,
+            time_unit,
+            horizon,
+            discount,
+            out,
+            scores,
+            per_customer,
+            slice,
+            churn_window,
+            skip_bad_rows,
+            locale,
+            json,
+        } => analyze::analyze_command(analyze::AnalyzeArgs {
+            transactions,
+            customers,
+            map,
+            snapshot: snapshot.as_deref().map(parse_day).transpose()?,
+            calibration_end: calibration_end.as_deref().map(parse_day).transpose()?,
+            time_unit: match time_unit {
+                TimeUnitArg::Days => prisme_core::clv::TimeUnit::Days,
+                TimeUnitArg::Weeks => prisme_core::clv::TimeUnit::Weeks,
+                TimeUnitArg::Months => prisme_core::clv::TimeUnit::Months,
+            },
+            horizon,
+            discount,
+            out,
+            scores,
+            per_customer,
+            slice,
+            churn_window,
+            skip_bad_rows,
+            opts: ReadOptions {
+                locale: locale.into(),
+                ..ReadOptions::default()
+            },
+            json,
+        }),
         Command::Generate {
             rows,
             seed,

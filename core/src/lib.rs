@@ -17,15 +17,18 @@
 //! - [`indicators`] tracks revenue, orders, customers, basket, frequency and churn per period,
 //!   overall and per slice;
 //! - [`period`] numbers ISO weeks, months, quarters and years consecutively;
+//! - [`analysis`] runs every analysis the inputs allow into one versioned report and a
+//!   per-customer scores table;
 //! - [`synth`] writes deterministic synthetic files for tests and benchmarks.
 
 // Errors carry the file, line, column and value the user needs; they are rare and cold.
 #![allow(clippy::result_large_err)]
 
+pub mod analysis;
 pub mod anonymize;
-pub mod clv;
 pub mod churn;
 pub mod cluster;
+pub mod clv;
 pub mod cohort;
 pub mod consolidate;
 pub mod datamart;

@@ -56,7 +56,10 @@ fn monthly_cohorts_by_hand() {
     assert_eq!(jan.active, [2, 1, 1, 0]);
     assert_eq!(jan.retention, [1.0, 0.5, 0.5, 0.0]);
     assert_eq!(jan.revenue, [22.0, 3.0, 20.0, 0.0]);
-    assert_eq!(jan.cumulative_revenue_per_customer, [11.0, 12.5, 22.5, 22.5]);
+    assert_eq!(
+        jan.cumulative_revenue_per_customer,
+        [11.0, 12.5, 22.5, 22.5]
+    );
     assert_eq!((jan.repeat_customers, jan.repeat_rate), (2, 1.0));
     // February: c and d. Active Feb c,d; Mar nobody; Apr d. c bought twice on one day.
     assert_eq!(feb.active, [2, 0, 1]);
@@ -188,7 +191,11 @@ fn errors_and_params() {
         Err(CohortError::BadMaxPeriods)
     );
     // Weekly cohorts over five centuries would need ~340 million cells.
-    let tx = Transactions::from_rows(&["a", "b"], vec![d(1500, 1, 1), d(2000, 1, 1)], vec![1.0; 2]);
+    let tx = Transactions::from_rows(
+        &["a", "b"],
+        vec![d(1500, 1, 1), d(2000, 1, 1)],
+        vec![1.0; 2],
+    );
     assert!(matches!(
         cohorts(
             &tx,

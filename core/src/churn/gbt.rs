@@ -286,8 +286,10 @@ impl GbtModel {
                 };
                 gain[f] += s;
                 let col = &bins[f];
-                let (left, right): (Vec<u32>, Vec<u32>) =
-                    leaf.rows.iter().partition(|&&r| col[r as usize] as usize <= b);
+                let (left, right): (Vec<u32>, Vec<u32>) = leaf
+                    .rows
+                    .iter()
+                    .partition(|&&r| col[r as usize] as usize <= b);
                 let small = if left.len() <= right.len() {
                     &left
                 } else {

@@ -1,0 +1,337 @@
+//! `prisme analyze`: every analysis on a transactions file and/or a customer table, into a
+//! JSON report and a per-customer scores CSV.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use prisme_core::analysis::{
+    AnalysisParams, CustomersInput, Inputs, Report, SliceInput, TransactionsInput, analyze,
+    text_values,
+};
+use prisme_core::clv::TimeUnit;
+use prisme_core::indicators::Slice;
+use prisme_core::ingest::roles::Role;
+use prisme_core::ingest::{self, ReadOptions};
+use prisme_core::transactions::{BadRows, load_transactions};
+
+/// What the command line asked for.
+pub struct AnalyzeArgs {
+    pub transactions: Option<PathBuf>,
+    pub customers: Option<PathBuf>,
+    pub map: Vec<String>,
+    pub snapshot: Option<i32>,
+    pub calibration_end: Option<i32>,
+    pub time_unit: TimeUnit,
+    pub horizon: Option<u32>,
+    pub discount: f64,
+    pub out: Option<PathBuf>,
+    pub scores: Option<PathBuf>,
+    pub per_customer: bool,
+    pub slice: Option<String>,
+    pub churn_window: i32,
+    pub skip_bad_rows: bool,
+    pub opts: ReadOptions,
+    pub json: bool,
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// `ROLE=COLUMN` pairs, roles by their keys (`customer_id`, `date`, `amount`, `churn_label`, …).
+pub fn parse_map(pairs: &[String]) -> Result<Vec<(String, Role)>> {
+    pairs
+        .iter()
+        .map(|p| {
+            let (role, column) = p
+                .split_once('=')
+                .with_context(|| format!("--map {p:?}: write ROLE=COLUMN, e.g. amount=Montant"))?;
+            let r = Role::from_key(role).with_context(|| {
+                let keys: Vec<&str> = Role::ALL.iter().map(|r| r.key()).collect();
+                format!(
+                    "--map {p:?}: unknown role {role:?}; roles: {}",
+                    keys.join(", ")
+                )
+            })?;
+            Ok((column.trim().to_string(), r))
+        })
+        .collect()
+}
+
+pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
+    let start = Instant::now();
+    if a.transactions.is_none() && a.customers.is_none() {
+        bail!("give --transactions FILE, --customers FILE, or both");
+    }
+    let opts = ReadOptions {
+        roles: parse_map(&a.map)?,
+        ..a.opts.clone()
+    };
+    let bad_rows = if a.skip_bad_rows {
+        BadRows::Skip
+    } else {
+        BadRows::Stop
+    };
+
+    let tx_loaded = match &a.transactions {
+        Some(path) => {
+            let bytes =
+                fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let name = file_name(path);
+            let (tx, load) = load_transactions(&name, &bytes, &opts, bad_rows, &mut |_| {})?;
+            Some((name, bytes, tx, load))
+        }
+        None => None,
+    };
+    let customers_loaded = match &a.customers {
+        Some(path) => {
+            let bytes =
+                fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let name = file_name(path);
+            let table = ingest::load(&name, &bytes, &opts, &mut |_| {})?;
+            let id = table.column(Role::CustomerId).map(|c| c.plan.name.clone());
+            let batch = prisme_core::churn::dataset::table_batch(&table)?;
+            Some((name, batch, id))
+        }
+        None => None,
+    };
+
+    // The slice column: a customer attribute, else a column of the transactions file.
+    let mut slice_values: Vec<Option<String>> = Vec::new();
+    let mut per_customer_slice = false;
+    if let Some(column) = &a.slice {
+        let Some((tx_name, tx_bytes, tx, load)) = &tx_loaded else {
+            bail!("--slice needs --transactions");
+        };
+        let from_customers = customers_loaded.as_ref().and_then(|(_, batch, id)| {
+            let idx = batch.schema().index_of(column).ok()?;
+            let id_idx = batch.schema().index_of(id.as_deref()?).ok()?;
+            let ids = text_values(batch.column(id_idx));
+            let vals = text_values(batch.column(idx));
+            let by_id: std::collections::HashMap<String, Option<String>> = ids
+                .into_iter()
+                .zip(vals)
+                .filter_map(|(i, v)| Some((i?.trim().to_string(), v)))
+                .collect();
+            Some(
+                tx.customer_ids()
+                    .iter()
+                    .map(|k| by_id.get(k.unwrap_or_default()).cloned().flatten())
+                    .collect::<Vec<_>>(),
+            )
+        });
+        match from_customers {
+            Some(v) => {
+                slice_values = v;
+                per_customer_slice = true;
+            }
+            None => {
+                if load.rows_skipped > 0 {
+                    bail!(
+                        "--slice {column}: {} bad rows were skipped, so the column cannot be \
+                         lined up with the transactions; fix the rows or slice by a customer \
+                         attribute",
+                        load.rows_skipped
+                    );
+                }
+                let table = ingest::load(tx_name, tx_bytes, &opts, &mut |_| {})?;
+                let col = table
+                    .columns
+                    .iter()
+                    .find(|c| c.plan.name == *column)
+                    .with_context(|| {
+                        let names: Vec<&str> =
+                            table.columns.iter().map(|c| c.plan.name.as_str()).collect();
+                        format!(
+                            "--slice {column:?}: no such column in the transactions or the \
+                             customer table; the transactions have: {}",
+                            names.join(", ")
+                        )
+                    })?;
+                slice_values = text_values(&col.array);
+                if slice_values.len() != tx.len() {
+                    bail!("--slice {column}: the column does not line up with the transactions");
+                }
+            }
+        }
+    }
+    let slice_refs: Vec<Option<&str>> = slice_values.iter().map(|v| v.as_deref()).collect();
+
+    let mut params = AnalysisParams::default();
+    params.rfm.snapshot = a.snapshot;
+    params.clv.calibration_end = a.calibration_end;
+    params.clv.time_unit = a.time_unit;
+    params.clv.horizon = a.horizon;
+    params.clv.discount_rate = a.discount;
+    params.churn_window_days = a.churn_window;
+    params.per_customer = a.per_customer;
+
+    let inputs = Inputs {
+        transactions: tx_loaded
+            .as_ref()
+            .map(|(name, _, tx, _)| TransactionsInput { file: name, tx }),
+        customers: customers_loaded
+            .as_ref()
+            .map(|(name, batch, id)| CustomersInput {
+                file: name,
+                batch,
+                id_column: id.as_deref(),
+            }),
+        slice: a.slice.as_deref().map(|column| SliceInput {
+            column,
+            labels: if per_customer_slice {
+                Slice::Customers(&slice_refs)
+            } else {
+                Slice::Rows(&slice_refs)
+            },
+        }),
+    };
+    let t = Instant::now();
+    let analysis = analyze(&inputs, &params)?;
+    let analysis_ms = t.elapsed().as_secs_f64() * 1000.0;
+    if let Some(path) = &a.out {
+        fs::write(path, analysis.report.to_json())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(path) = &a.scores {
+        fs::write(path, analysis.scores.to_csv())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let stdout = io::stdout();
+    let mut w = stdout.lock();
+    if a.json {
+        writeln!(w, "{}", analysis.report.to_json())?;
+        return Ok(());
+    }
+    print_summary(&mut w, &analysis.report, analysis.scores.rows.len())?;
+    writeln!(
+        w,
+        "analysis {:.0} ms, total {:.0} ms",
+        analysis_ms,
+        start.elapsed().as_secs_f64() * 1000.0
+    )?;
+    Ok(())
+}
+
+fn print_summary(w: &mut impl Write, r: &Report, customers: usize) -> Result<()> {
+    for i in &r.inputs {
+        writeln!(
+            w,
+            "{} ({}): {} rows, {} customers",
+            i.file, i.kind, i.rows, i.customers
+        )?;
+    }
+    writeln!(w, "{customers} customers scored")?;
+    if let Some(rfm) = &r.rfm {
+        writeln!(w, "\nRFM at {} — segments:", rfm.snapshot)?;
+        for s in &rfm.segments {
+            writeln!(
+                w,
+                "  {:<22} {:>8} customers {:>6.1} %  revenue {:>6.1} %   ({})",
+                s.label,
+                s.customers,
+                100.0 * s.share,
+                100.0 * s.revenue_share,
+                s.rule
+            )?;
+        }
+        if let Some(m) = &rfm.migration {
+            writeln!(
+                w,
+                "  since {}: {:.1} % kept their segment",
+                prisme_core::ingest::date::format_days(m.from_snapshot),
+                100.0 * m.stable_share
+            )?;
+        }
+    }
+    if let Some(c) = &r.clusters {
+        writeln!(
+            w,
+            "\nClusters: k = {} (silhouette {:.3})",
+            c.k, c.silhouette
+        )?;
+        for s in &c.clusters {
+            let means: Vec<String> = c
+                .features
+                .iter()
+                .zip(&s.means)
+                .map(|(f, m)| format!("{f} {m:.1}"))
+                .collect();
+            writeln!(
+                w,
+                "  {}: {} customers ({})",
+                s.label,
+                s.size,
+                means.join(", ")
+            )?;
+        }
+    }
+    if let Some(c) = &r.clv {
+        let b = &c.bgnbd;
+        writeln!(
+            w,
+            "\nBG/NBD ({:?}): r = {:.4}, alpha = {:.4}, a = {:.4}, b = {:.4}, LL = {:.2} on {} customers",
+            c.time_unit, b.r, b.alpha, b.a, b.b, b.log_likelihood, b.n
+        )?;
+        match &c.gamma_gamma {
+            Some(g) => writeln!(
+                w,
+                "Gamma-Gamma: p = {:.4}, q = {:.4}, v = {:.4}, LL = {:.2} on {} repeat customers",
+                g.p, g.q, g.v, g.log_likelihood, g.n
+            )?,
+            None => writeln!(
+                w,
+                "Gamma-Gamma not fitted: {}",
+                c.gamma_gamma_skipped.as_deref().unwrap_or("")
+            )?,
+        }
+        writeln!(
+            w,
+            "mean P(alive) {:.3}, {} at risk, expected purchases over {} periods {:.0}, CLV {}",
+            c.totals.mean_p_alive,
+            c.totals.at_risk,
+            c.horizon,
+            c.totals.expected_purchases,
+            c.totals.clv.map_or("-".to_string(), |v| format!("{v:.2}"))
+        )?;
+        if let Some(h) = &c.holdout {
+            writeln!(
+                w,
+                "holdout: predicted {:.1} repeat purchases, actual {}",
+                h.predicted_total, h.actual_total
+            )?;
+        }
+    }
+    if let Some(c) = &r.churn {
+        writeln!(
+            w,
+            "\nChurn ({}): test AUC logistic {:.3}, boosted trees {:.3}; chosen {:?}",
+            c.label_source,
+            c.result.logistic.evaluation.auc.unwrap_or(f64::NAN),
+            c.result.gbt.evaluation.auc.unwrap_or(f64::NAN),
+            c.result.chosen
+        )?;
+    }
+    if let Some(c) = &r.cohorts {
+        writeln!(w, "\nCohorts: {} ({:?})", c.cohorts.len(), c.period)?;
+    }
+    if let Some(i) = &r.indicators
+        && let Some(last) = i.total.last()
+    {
+        writeln!(
+            w,
+            "Indicators, {}: revenue {:.2}, orders {}, active customers {}",
+            last.label, last.revenue, last.orders, last.active_customers
+        )?;
+    }
+    for s in &r.skipped {
+        writeln!(w, "skipped {}: {}", s.analysis, s.reason)?;
+    }
+    Ok(())
+}

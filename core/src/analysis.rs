@@ -1,0 +1,648 @@
+//! The whole analysis in one call: RFM and named segments, clustering, customer value and
+//! P(alive), churn scoring, cohorts and indicators on one customer base, gathered into one
+//! versioned [`Report`] plus a per-customer [`Scores`] table.
+//!
+//! Each analysis runs when its inputs are there and is otherwise listed in
+//! [`Report::skipped`] with the reason, so a customer table alone still gets its supervised
+//! churn model and a transactions file alone gets everything else (with churn labels derived
+//! from a holdout window). One analysis failing (too few repeat buyers for the spend model,
+//! say) never hides the others' results.
+
+use std::sync::Arc;
+
+use arrow_array::{
+    Array, ArrayRef, Float64Array, Int32Array, RecordBatch, StringArray, UInt32Array,
+};
+use arrow_schema::{DataType, Field, Schema};
+use serde::{Deserialize, Serialize};
+
+use crate::churn::{self, ChurnParams, ChurnResult};
+use crate::cluster::{self, ClusterParams, Clustering, Features, LogTransform};
+use crate::clv::{self, ClvParams, ClvResult};
+use crate::cohort::{self, CohortParams, Cohorts};
+use crate::indicators::{self, IndicatorParams, Indicators, Slice};
+use crate::ingest::date::format_days;
+use crate::rfm::{self, Cell, RfmParams};
+use crate::segment::{self, Migration, RULES, Segment, SegmentRule, SegmentSummary};
+use crate::transactions::Transactions;
+
+/// The report's format name and version: readers refuse other formats and newer versions.
+pub const REPORT_FORMAT: &str = "prisme-report";
+pub const REPORT_VERSION: u32 = 1;
+
+/// Parameters of every analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AnalysisParams {
+    pub rfm: RfmParams,
+    /// Segments are compared with this earlier snapshot (days since 1970-01-01); 90 days
+    /// before the RFM snapshot when `None`.
+    pub migration_from: Option<i32>,
+    pub cluster: ClusterParams,
+    pub clv: ClvParams,
+    pub churn: ChurnParams,
+    /// Without a labelled customer table: a customer counts as churned when they buy nothing
+    /// in this many days; the model learns from the window ending at the snapshot.
+    pub churn_window_days: i32,
+    pub cohorts: CohortParams,
+    pub indicators: IndicatorParams,
+    /// Include the per-customer rows in the report (off by default: a report holds aggregates).
+    pub per_customer: bool,
+}
+
+impl Default for AnalysisParams {
+    fn default() -> Self {
+        AnalysisParams {
+            rfm: RfmParams::default(),
+            migration_from: None,
+            cluster: ClusterParams {
+                // Frequency and monetary value are heavy-tailed: without the log, k-means
+                // spends its clusters on a few outliers.
+                log: LogTransform::All,
+                ..ClusterParams::default()
+            },
+            clv: ClvParams::default(),
+            churn: ChurnParams::default(),
+            churn_window_days: 90,
+            cohorts: CohortParams::default(),
+            indicators: IndicatorParams::default(),
+            per_customer: false,
+        }
+    }
+}
+
+/// The transactions and where they came from.
+pub struct TransactionsInput<'a> {
+    pub file: &'a str,
+    pub tx: &'a Transactions,
+}
+
+/// A customer table (one row per customer) and its id column.
+pub struct CustomersInput<'a> {
+    pub file: &'a str,
+    pub batch: &'a RecordBatch,
+    /// Name of the customer id column, when there is one.
+    pub id_column: Option<&'a str>,
+}
+
+/// A categorical column to slice the indicators by.
+pub struct SliceInput<'a> {
+    pub column: &'a str,
+    pub labels: Slice<'a>,
+}
+
+/// What goes in.
+#[derive(Default)]
+pub struct Inputs<'a> {
+    pub transactions: Option<TransactionsInput<'a>>,
+    pub customers: Option<CustomersInput<'a>>,
+    pub slice: Option<SliceInput<'a>>,
+}
+
+/// One input file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputSummary {
+    pub file: String,
+    pub kind: String,
+    pub rows: usize,
+    pub customers: usize,
+}
+
+/// An analysis that did not run, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub analysis: String,
+    pub reason: String,
+}
+
+/// RFM, named segments and their migration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RfmReport {
+    pub snapshot: String,
+    pub customers: usize,
+    pub rows: usize,
+    pub levels: u32,
+    pub cells: Vec<Cell>,
+    /// Customers per (R, F): `rf_grid[r-1][f-1]`.
+    pub rf_grid: Vec<Vec<u64>>,
+    pub segment_rules: Vec<SegmentRule>,
+    pub segments: Vec<SegmentSummary>,
+    pub migration: Option<Migration>,
+}
+
+/// Churn scoring: the supervised models' figures (per-row scores are in [`Scores`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChurnReport {
+    /// `customer-table` (a labelled file) or `holdout-window` (labels derived from purchases).
+    pub label_source: String,
+    /// For `holdout-window`: the window the model learned from, as dates.
+    pub window: Option<(String, String)>,
+    /// The models' evaluation and drivers; `customer_id` and `churn_score` are left empty.
+    pub result: ChurnResult,
+}
+
+/// The report document: what is saved and synced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub format: String,
+    pub version: u32,
+    pub engine_version: String,
+    pub inputs: Vec<InputSummary>,
+    pub params: AnalysisParams,
+    pub rfm: Option<RfmReport>,
+    /// `labels` left empty (per-customer clusters are in [`Scores`]).
+    pub clusters: Option<Clustering>,
+    /// Per-customer vectors left empty (they are in [`Scores`]).
+    pub clv: Option<ClvResult>,
+    pub churn: Option<ChurnReport>,
+    pub cohorts: Option<Cohorts>,
+    pub indicators: Option<Indicators>,
+    pub skipped: Vec<Skipped>,
+    /// Per-customer rows, only when [`AnalysisParams::per_customer`] is set.
+    pub customers: Option<Vec<ScoreRow>>,
+}
+
+/// Errors reading a report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("this is not a Prisme report: {0}")]
+    NotAReport(String),
+    #[error(
+        "this report was written by a newer Prisme (format version {found}; this one reads up \
+         to {REPORT_VERSION}): update Prisme to open it"
+    )]
+    TooNew { found: u32 },
+}
+
+impl Report {
+    pub fn to_json(&self) -> String {
+        // Every field is plain data with string keys: serialization cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Reads a report, checking its format and version first.
+    pub fn from_json(text: &str) -> Result<Report, ReportError> {
+        #[derive(Deserialize)]
+        struct Head {
+            format: String,
+            version: u32,
+        }
+        let head: Head =
+            serde_json::from_str(text).map_err(|e| ReportError::NotAReport(e.to_string()))?;
+        if head.format != REPORT_FORMAT {
+            return Err(ReportError::NotAReport(format!(
+                "its format is {:?}",
+                head.format
+            )));
+        }
+        if head.version > REPORT_VERSION {
+            return Err(ReportError::TooNew {
+                found: head.version,
+            });
+        }
+        serde_json::from_str(text).map_err(|e| ReportError::NotAReport(e.to_string()))
+    }
+}
+
+/// One customer's scores (blank where an analysis did not run or does not cover them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreRow {
+    pub customer_id: String,
+    pub recency: Option<i32>,
+    pub frequency: Option<u32>,
+    pub monetary: Option<f64>,
+    pub r: Option<u8>,
+    pub f: Option<u8>,
+    pub m: Option<u8>,
+    pub segment: Option<Segment>,
+    pub cluster: Option<u32>,
+    pub p_alive: Option<f64>,
+    pub expected_purchases: Option<f64>,
+    pub clv: Option<f64>,
+    pub churn_score: Option<f64>,
+}
+
+/// Per-customer scores: transactions' customers in id order, then customers known only from
+/// the customer table.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Scores {
+    pub rows: Vec<ScoreRow>,
+    /// Whether any customer has a churn score (the column is left out otherwise).
+    pub has_churn: bool,
+}
+
+impl Scores {
+    /// The columns of `scores.csv`, in order.
+    pub fn columns(&self) -> Vec<&'static str> {
+        let mut c = vec![
+            "customer_id",
+            "recency",
+            "frequency",
+            "monetary",
+            "r",
+            "f",
+            "m",
+            "segment",
+            "cluster",
+            "p_alive",
+            "expected_purchases",
+            "clv",
+        ];
+        if self.has_churn {
+            c.push("churn_score");
+        }
+        c
+    }
+
+    /// As an Arrow table (for datamart filters and exports).
+    pub fn to_record_batch(&self) -> RecordBatch {
+        let r = &self.rows;
+        let mut fields = vec![
+            Field::new("customer_id", DataType::Utf8, false),
+            Field::new("recency", DataType::Int32, true),
+            Field::new("frequency", DataType::UInt32, true),
+            Field::new("monetary", DataType::Float64, true),
+            Field::new("r", DataType::UInt32, true),
+            Field::new("f", DataType::UInt32, true),
+            Field::new("m", DataType::UInt32, true),
+            Field::new("segment", DataType::Utf8, true),
+            Field::new("cluster", DataType::UInt32, true),
+            Field::new("p_alive", DataType::Float64, true),
+            Field::new("expected_purchases", DataType::Float64, true),
+            Field::new("clv", DataType::Float64, true),
+        ];
+        let f64s = |get: &dyn Fn(&ScoreRow) -> Option<f64>| -> ArrayRef {
+            Arc::new(r.iter().map(get).collect::<Float64Array>())
+        };
+        let u32s = |get: &dyn Fn(&ScoreRow) -> Option<u32>| -> ArrayRef {
+            Arc::new(r.iter().map(get).collect::<UInt32Array>())
+        };
+        let mut columns: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from_iter_values(
+                r.iter().map(|x| &x.customer_id),
+            )),
+            Arc::new(r.iter().map(|x| x.recency).collect::<Int32Array>()),
+            u32s(&|x| x.frequency),
+            f64s(&|x| x.monetary),
+            u32s(&|x| x.r.map(u32::from)),
+            u32s(&|x| x.f.map(u32::from)),
+            u32s(&|x| x.m.map(u32::from)),
+            Arc::new(
+                r.iter()
+                    .map(|x| x.segment.map(Segment::key))
+                    .collect::<StringArray>(),
+            ),
+            u32s(&|x| x.cluster),
+            f64s(&|x| x.p_alive),
+            f64s(&|x| x.expected_purchases),
+            f64s(&|x| x.clv),
+        ];
+        if self.has_churn {
+            fields.push(Field::new("churn_score", DataType::Float64, true));
+            columns.push(f64s(&|x| x.churn_score));
+        }
+        // Every column has one value per row and the schema's type, by construction.
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
+            .expect("scores batch matches its schema")
+    }
+
+    /// `scores.csv`: comma-separated, decimal point, one row per customer; probabilities and
+    /// expectations with 6 decimals, money with 2; blank where an analysis does not apply.
+    pub fn to_csv(&self) -> String {
+        let mut out = self.columns().join(",");
+        out.push('\n');
+        let num =
+            |v: Option<f64>, digits: usize| v.map_or(String::new(), |v| format!("{v:.digits$}"));
+        let int = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
+        for x in &self.rows {
+            let id = if x.customer_id.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", x.customer_id.replace('"', "\"\""))
+            } else {
+                x.customer_id.clone()
+            };
+            let mut cells = vec![
+                id,
+                x.recency.map_or(String::new(), |v| v.to_string()),
+                int(x.frequency.map(u64::from)),
+                num(x.monetary, 2),
+                int(x.r.map(u64::from)),
+                int(x.f.map(u64::from)),
+                int(x.m.map(u64::from)),
+                x.segment.map_or(String::new(), |s| s.key().to_string()),
+                int(x.cluster.map(u64::from)),
+                num(x.p_alive, 6),
+                num(x.expected_purchases, 6),
+                num(x.clv, 2),
+            ];
+            if self.has_churn {
+                cells.push(num(x.churn_score, 6));
+            }
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The report and the per-customer scores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub report: Report,
+    pub scores: Scores,
+}
+
+/// Errors that stop the whole analysis (single analyses failing are only skipped).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AnalysisError {
+    #[error("nothing to analyse: give a transactions file, or a customer table with a churn label")]
+    NoInput,
+    #[error("no analysis could run: {0}")]
+    NothingRan(String),
+}
+
+fn skip(skipped: &mut Vec<Skipped>, analysis: &str, reason: impl ToString) {
+    skipped.push(Skipped {
+        analysis: analysis.to_string(),
+        reason: reason.to_string(),
+    });
+}
+
+fn empty_row(id: String) -> ScoreRow {
+    ScoreRow {
+        customer_id: id,
+        recency: None,
+        frequency: None,
+        monetary: None,
+        r: None,
+        f: None,
+        m: None,
+        segment: None,
+        cluster: None,
+        p_alive: None,
+        expected_purchases: None,
+        clv: None,
+        churn_score: None,
+    }
+}
+
+/// Runs every analysis its inputs allow.
+pub fn analyze(inputs: &Inputs<'_>, params: &AnalysisParams) -> Result<Analysis, AnalysisError> {
+    if inputs.transactions.is_none() && inputs.customers.is_none() {
+        return Err(AnalysisError::NoInput);
+    }
+    let mut skipped = Vec::new();
+    let mut summaries = Vec::new();
+    let mut rows: Vec<ScoreRow> = Vec::new();
+    let mut index: hashbrown::HashMap<String, usize> = hashbrown::HashMap::new();
+    let mut report = Report {
+        format: REPORT_FORMAT.to_string(),
+        version: REPORT_VERSION,
+        engine_version: crate::ENGINE_VERSION.to_string(),
+        inputs: Vec::new(),
+        params: params.clone(),
+        rfm: None,
+        clusters: None,
+        clv: None,
+        churn: None,
+        cohorts: None,
+        indicators: None,
+        skipped: Vec::new(),
+        customers: None,
+    };
+    let mut has_churn = false;
+    let mut snapshot = None;
+
+    if let Some(t) = &inputs.transactions {
+        let tx = t.tx;
+        summaries.push(InputSummary {
+            file: t.file.to_string(),
+            kind: "transactions".into(),
+            rows: tx.len(),
+            customers: tx.customer_ids().len(),
+        });
+        match rfm::rfm(tx, &params.rfm) {
+            Ok(out) => {
+                snapshot = Some(out.snapshot);
+                let seg = segment::segments(&out);
+                let from = params.migration_from.unwrap_or(out.snapshot - 90);
+                let migration = match segment::migration(tx, &params.rfm, from, out.snapshot) {
+                    Ok(m) => Some(m),
+                    Err(e) => {
+                        skip(&mut skipped, "segment migration", e);
+                        None
+                    }
+                };
+                for i in 0..out.customers() {
+                    index.insert(out.customer_id[i].clone(), rows.len());
+                    rows.push(ScoreRow {
+                        recency: Some(out.recency[i]),
+                        frequency: Some(out.frequency[i]),
+                        monetary: Some(out.monetary[i]),
+                        r: Some(out.r[i]),
+                        f: Some(out.f[i]),
+                        m: Some(out.m[i]),
+                        segment: Some(seg[i]),
+                        ..empty_row(out.customer_id[i].clone())
+                    });
+                }
+                match cluster::cluster(&Features::from_rfm(&out), &params.cluster) {
+                    Ok(mut c) => {
+                        for (row, &label) in rows.iter_mut().zip(&c.labels) {
+                            row.cluster = Some(label);
+                        }
+                        c.labels = Vec::new();
+                        report.clusters = Some(c);
+                    }
+                    Err(e) => skip(&mut skipped, "clustering", e),
+                }
+                report.rfm = Some(RfmReport {
+                    snapshot: format_days(out.snapshot),
+                    customers: out.customers(),
+                    rows: out.rows,
+                    levels: out.tiles,
+                    cells: out.cells(),
+                    rf_grid: out.rf_grid(),
+                    segment_rules: RULES.to_vec(),
+                    segments: segment::summarize(&out, &seg),
+                    migration,
+                });
+            }
+            Err(e) => skip(&mut skipped, "rfm", e),
+        }
+
+        let mut clv_params = params.clv.clone();
+        if clv_params.observation_end.is_none()
+            && let Some(s) = params.rfm.snapshot
+        {
+            // The RFM snapshot counts purchases before it; the CLV end is the last day counted.
+            clv_params.observation_end = Some(s - 1);
+        }
+        let mut clv_per_key: Option<Vec<Option<f64>>> = None;
+        match clv::analyze(tx, &clv_params) {
+            Ok(mut c) => {
+                let ids = tx.customer_ids();
+                for key in 0..ids.len() {
+                    if let Some(&row) = index.get(ids.value(key)) {
+                        let r = &mut rows[row];
+                        r.p_alive = c.p_alive.get(key).copied().flatten();
+                        r.expected_purchases = c.expected_purchases.get(key).copied().flatten();
+                        r.clv = c.clv.get(key).copied().flatten();
+                    }
+                }
+                if c.gamma_gamma.is_some() {
+                    clv_per_key = Some(std::mem::take(&mut c.clv));
+                }
+                c.p_alive = Vec::new();
+                c.expected_purchases = Vec::new();
+                c.expected_spend = Vec::new();
+                c.clv = Vec::new();
+                c.at_risk = Vec::new();
+                report.clv = Some(c);
+            }
+            Err(e) => skip(&mut skipped, "customer value (CLV)", e),
+        }
+
+        match cohort::cohorts(tx, &params.cohorts) {
+            Ok(c) => report.cohorts = Some(c),
+            Err(e) => skip(&mut skipped, "cohorts", e),
+        }
+        let clv_values: Option<Vec<f64>> = clv_per_key
+            .as_ref()
+            .map(|v| v.iter().map(|x| x.unwrap_or(0.0)).collect());
+        match indicators::indicators(
+            tx,
+            &params.indicators,
+            inputs.slice.as_ref().map(|s| s.labels),
+            clv_values.as_deref(),
+        ) {
+            Ok(i) => report.indicators = Some(i),
+            Err(e) => skip(&mut skipped, "indicators", e),
+        }
+    } else {
+        for a in [
+            "rfm",
+            "segments",
+            "clustering",
+            "customer value (CLV)",
+            "cohorts",
+            "indicators",
+        ] {
+            skip(&mut skipped, a, "needs a transactions file");
+        }
+    }
+
+    // Churn: a labelled customer table first, else labels from a holdout window.
+    let labelled = inputs.customers.as_ref().and_then(|c| {
+        let p = ChurnParams {
+            id: params.churn.id.clone().or(c.id_column.map(str::to_string)),
+            ..params.churn.clone()
+        };
+        match churn::analyze(c.batch, &p) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                skip(&mut skipped, "churn model on the customer table", e);
+                None
+            }
+        }
+    });
+    if let Some(c) = &inputs.customers {
+        summaries.push(InputSummary {
+            file: c.file.to_string(),
+            kind: "customers".into(),
+            rows: c.batch.num_rows(),
+            customers: c.batch.num_rows(),
+        });
+    }
+    if let Some(mut result) = labelled {
+        has_churn = true;
+        for (id, &score) in result.customer_id.iter().zip(&result.churn_score) {
+            let row = match index.get(id) {
+                Some(&row) => row,
+                None => {
+                    index.insert(id.clone(), rows.len());
+                    rows.push(empty_row(id.clone()));
+                    rows.len() - 1
+                }
+            };
+            rows[row].churn_score = Some(score);
+        }
+        result.customer_id = Vec::new();
+        result.churn_score = Vec::new();
+        report.churn = Some(ChurnReport {
+            label_source: "customer-table".into(),
+            window: None,
+            result,
+        });
+    } else if let (Some(t), Some(snap)) = (&inputs.transactions, snapshot) {
+        match holdout_churn(t.tx, snap, params) {
+            Ok((mut result, now)) => {
+                has_churn = true;
+                for (id, score) in now {
+                    if let Some(&row) = index.get(&id) {
+                        rows[row].churn_score = Some(score);
+                    }
+                }
+                result.customer_id = Vec::new();
+                result.churn_score = Vec::new();
+                let w = params.churn_window_days;
+                report.churn = Some(ChurnReport {
+                    label_source: "holdout-window".into(),
+                    window: Some((format_days(snap - w), format_days(snap - 1))),
+                    result,
+                });
+            }
+            Err(e) => skip(&mut skipped, "churn model from a holdout window", e),
+        }
+    }
+
+    if rows.is_empty() {
+        let reasons: Vec<String> = skipped
+            .iter()
+            .map(|s| format!("{}: {}", s.analysis, s.reason))
+            .collect();
+        return Err(AnalysisError::NothingRan(reasons.join("; ")));
+    }
+    let scores = Scores { rows, has_churn };
+    report.inputs = summaries;
+    report.skipped = skipped;
+    if params.per_customer {
+        report.customers = Some(scores.rows.clone());
+    }
+    Ok(Analysis { report, scores })
+}
+
+/// Learns who stops buying from the window `[snapshot - w, snapshot)`, then scores every
+/// customer on their history up to the snapshot.
+fn holdout_churn(
+    tx: &Transactions,
+    snapshot: i32,
+    params: &AnalysisParams,
+) -> Result<(ChurnResult, Vec<(String, f64)>), churn::ChurnError> {
+    let w = params.churn_window_days;
+    let cutoff = snapshot - 1 - w;
+    let train = churn::label_from_holdout(tx, cutoff, w)?;
+    let p = ChurnParams {
+        label: Some("churned".into()),
+        id: Some("customer_id".into()),
+        ..params.churn.clone()
+    };
+    let train_data = churn::ChurnDataset::from_batch(&train.to_record_batch()?, &p)?;
+    let model = churn::ChurnModel::fit(&train_data, &p)?;
+    let result = churn::result_from_model(&train_data, &model);
+    // Features as of the last day before the snapshot; the label column is a placeholder.
+    let now = churn::label_from_holdout(tx, snapshot - 1, 1)?;
+    let now_data = churn::ChurnDataset::from_batch(&now.to_record_batch()?, &p)?;
+    let scores = model.predict_proba(&now_data);
+    Ok((result, now.customer_id.into_iter().zip(scores).collect()))
+}
+
+/// A column's values as text (blank cells as `None`), for slicing by any column type.
+pub fn text_values(array: &ArrayRef) -> Vec<Option<String>> {
+    use arrow_cast::display::{ArrayFormatter, FormatOptions};
+    match ArrayFormatter::try_new(array.as_ref(), &FormatOptions::default()) {
+        Ok(fmt) => (0..array.len())
+            .map(|i| array.is_valid(i).then(|| fmt.value(i).to_string()))
+            .collect(),
+        Err(_) => vec![None; array.len()],
+    }
+}
