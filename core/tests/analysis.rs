@@ -1,0 +1,265 @@
+//! The whole analysis: which analyses run for which inputs, the scores table, the report's
+//! versioning, and a snapshot of a whole report on a fixed input.
+
+use std::sync::Arc;
+
+use arrow_array::{Float64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
+use prisme_core::analysis::{
+    AnalysisError, AnalysisParams, CustomersInput, Inputs, REPORT_VERSION, Report, ReportError,
+    TransactionsInput, analyze,
+};
+use prisme_core::ingest::ReadOptions;
+use prisme_core::rfm::{RfmParams, rfm};
+use prisme_core::segment::{Segment, segments};
+use prisme_core::synth::{SynthParams, transactions_csv};
+use prisme_core::transactions::{BadRows, Transactions, load_transactions};
+
+fn synthetic(rows: usize) -> Transactions {
+    let csv = transactions_csv(&SynthParams::new(rows));
+    load_transactions(
+        "synth.csv",
+        &csv,
+        &ReadOptions::default(),
+        BadRows::Stop,
+        &mut |_| {},
+    )
+    .unwrap()
+    .0
+}
+
+/// 400 customers whose churn depends on tenure and a plan (a learnable label).
+fn labelled_customers() -> RecordBatch {
+    let mut ids = Vec::new();
+    let mut tenure = Vec::new();
+    let mut plan = Vec::new();
+    let mut churn = Vec::new();
+    for i in 0..400u32 {
+        let t = f64::from(i % 60);
+        let p = ["monthly", "yearly"][(i % 3 == 0) as usize];
+        // Short tenures on monthly plans churn; a deterministic scatter keeps both classes
+        // on both sides.
+        let risky = t < 20.0 && p == "monthly";
+        let flip = i % 17 == 0;
+        ids.push(format!("K{i:04}"));
+        tenure.push(t);
+        plan.push(p);
+        churn.push(if risky ^ flip { "Yes" } else { "No" });
+    }
+    RecordBatch::try_new(
+        Arc::new(Schema::new(vec![
+            Field::new("customer_id", DataType::Utf8, false),
+            Field::new("tenure", DataType::Float64, false),
+            Field::new("plan", DataType::Utf8, false),
+            Field::new("churn", DataType::Utf8, false),
+        ])),
+        vec![
+            Arc::new(StringArray::from(ids)),
+            Arc::new(Float64Array::from(tenure)),
+            Arc::new(StringArray::from(plan)),
+            Arc::new(StringArray::from(churn)),
+        ],
+    )
+    .unwrap()
+}
+
+#[test]
+fn transactions_alone_run_everything_but_the_labelled_model() {
+    let tx = synthetic(20_000);
+    let inputs = Inputs {
+        transactions: Some(TransactionsInput {
+            file: "synth.csv",
+            tx: &tx,
+        }),
+        ..Inputs::default()
+    };
+    let out = analyze(&inputs, &AnalysisParams::default()).unwrap();
+    let r = &out.report;
+    assert!(r.rfm.is_some() && r.clusters.is_some() && r.clv.is_some());
+    assert!(r.cohorts.is_some() && r.indicators.is_some());
+    let churn = r.churn.as_ref().expect("churn from the holdout window");
+    assert_eq!(churn.label_source, "holdout-window");
+    assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+    assert!(r.customers.is_none(), "per-customer rows only on request");
+
+    // The scores line up with RFM computed on its own.
+    let alone = rfm(&tx, &RfmParams::default()).unwrap();
+    let seg = segments(&alone);
+    assert_eq!(out.scores.rows.len(), alone.customers());
+    for (i, row) in out.scores.rows.iter().enumerate().step_by(97) {
+        assert_eq!(row.customer_id, alone.customer_id[i]);
+        assert_eq!(row.recency, Some(alone.recency[i]));
+        assert_eq!(row.r, Some(alone.r[i]));
+        assert_eq!(row.segment, Some(seg[i]));
+        assert!(row.cluster.is_some() && row.p_alive.is_some() && row.churn_score.is_some());
+        let p = row.p_alive.unwrap();
+        assert!((0.0..=1.0).contains(&p));
+    }
+    // Segment counts in the report add up to the customers.
+    let rfm_report = r.rfm.as_ref().unwrap();
+    let total: u64 = rfm_report.segments.iter().map(|s| s.customers).sum();
+    assert_eq!(total as usize, alone.customers());
+    let champions = out
+        .scores
+        .rows
+        .iter()
+        .filter(|x| x.segment == Some(Segment::Champions))
+        .count() as u64;
+    assert_eq!(
+        rfm_report
+            .segments
+            .iter()
+            .find(|s| s.segment == Segment::Champions)
+            .unwrap()
+            .customers,
+        champions
+    );
+
+    // scores.csv has the documented columns.
+    let csv = out.scores.to_csv();
+    let header = csv.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "customer_id,recency,frequency,monetary,r,f,m,segment,cluster,p_alive,expected_purchases,clv,churn_score"
+    );
+    assert_eq!(csv.lines().count(), alone.customers() + 1);
+    // The same table feeds datamart filters.
+    let batch = out.scores.to_record_batch();
+    assert_eq!(batch.num_rows(), alone.customers());
+}
+
+#[test]
+fn a_labelled_customer_table_alone_gets_the_churn_model() {
+    let customers = labelled_customers();
+    let inputs = Inputs {
+        customers: Some(CustomersInput {
+            file: "customers.csv",
+            batch: &customers,
+            id_column: Some("customer_id"),
+        }),
+        ..Inputs::default()
+    };
+    let out = analyze(&inputs, &AnalysisParams::default()).unwrap();
+    let r = &out.report;
+    let churn = r.churn.as_ref().unwrap();
+    assert_eq!(churn.label_source, "customer-table");
+    assert!(churn.result.logistic.evaluation.auc.unwrap() > 0.8);
+    assert!(r.rfm.is_none() && r.clv.is_none() && r.cohorts.is_none());
+    let skipped: Vec<&str> = r.skipped.iter().map(|s| s.analysis.as_str()).collect();
+    for a in [
+        "rfm",
+        "clustering",
+        "customer value (CLV)",
+        "cohorts",
+        "indicators",
+    ] {
+        assert!(
+            skipped.contains(&a),
+            "{a} not reported as skipped: {skipped:?}"
+        );
+    }
+    assert!(
+        r.skipped
+            .iter()
+            .all(|s| s.reason == "needs a transactions file")
+    );
+    assert_eq!(out.scores.rows.len(), 400);
+    assert!(
+        out.scores
+            .rows
+            .iter()
+            .all(|x| x.churn_score.is_some() && x.r.is_none())
+    );
+    assert!(out.scores.to_csv().starts_with("customer_id,recency"));
+}
+
+#[test]
+fn no_input_is_an_error() {
+    let err = analyze(&Inputs::default(), &AnalysisParams::default()).unwrap_err();
+    assert_eq!(err, AnalysisError::NoInput);
+}
+
+#[test]
+fn reports_round_trip_and_refuse_newer_versions() {
+    let tx = synthetic(5_000);
+    let inputs = Inputs {
+        transactions: Some(TransactionsInput {
+            file: "synth.csv",
+            tx: &tx,
+        }),
+        ..Inputs::default()
+    };
+    let params = AnalysisParams {
+        per_customer: true,
+        ..AnalysisParams::default()
+    };
+    let out = analyze(&inputs, &params).unwrap();
+    assert_eq!(
+        out.report.customers.as_ref().unwrap().len(),
+        out.scores.rows.len()
+    );
+    let json = out.report.to_json();
+    let back = Report::from_json(&json).unwrap();
+    // Exact round trip (serde_json's float_roundtrip): what the user saved is what comes back.
+    assert!(
+        back.to_json() == json,
+        "the report changed on a save/load round trip"
+    );
+    assert!(back == out.report);
+    let newer = json.replacen(
+        &format!("\"version\": {REPORT_VERSION}"),
+        &format!("\"version\": {}", REPORT_VERSION + 1),
+        1,
+    );
+    assert!(matches!(
+        Report::from_json(&newer),
+        Err(ReportError::TooNew { .. })
+    ));
+    assert!(matches!(
+        Report::from_json("{\"format\": \"other\", \"version\": 1}"),
+        Err(ReportError::NotAReport(_))
+    ));
+}
+
+/// A whole report on a fixed input, reviewed like code: any change to a number shows up in
+/// the diff. (Values are the engine's; the statistics themselves are validated against
+/// published results and reference libraries in clv.rs, churn.rs, cluster.rs and slice.rs.)
+#[test]
+fn whole_report_snapshot() {
+    let tx = synthetic(3_000);
+    let inputs = Inputs {
+        transactions: Some(TransactionsInput {
+            file: "synth.csv",
+            tx: &tx,
+        }),
+        ..Inputs::default()
+    };
+    let mut params = AnalysisParams::default();
+    params.cohorts.period = prisme_core::period::Period::Quarter;
+    params.indicators.period = prisme_core::period::Period::Quarter;
+    let out = analyze(&inputs, &params).unwrap();
+    let mut report = out.report;
+    report.engine_version = "(version)".into();
+    // Six significant digits: the snapshot should not churn on the last bits of a float.
+    let value: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    insta::assert_snapshot!(serde_json::to_string_pretty(&round(value)).unwrap());
+}
+
+fn round(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let x = n.as_f64().unwrap();
+            let r = if x == 0.0 {
+                0.0
+            } else {
+                let mag = 10f64.powi(5 - x.abs().log10().floor() as i32);
+                (x * mag).round() / mag
+            };
+            serde_json::json!(r)
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(round).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, round(v))).collect()),
+        other => other,
+    }
+}
