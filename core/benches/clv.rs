@@ -32,8 +32,14 @@ fn cdnow() -> Option<(Vec<u32>, Vec<f64>, Vec<f64>)> {
         ],
         ..ReadOptions::default()
     };
-    let (tx, _) =
-        load_transactions("CDNOW_sample.txt", &bytes, &opts, BadRows::Stop, &mut |_| {}).ok()?;
+    let (tx, _) = load_transactions(
+        "CDNOW_sample.txt",
+        &bytes,
+        &opts,
+        BadRows::Stop,
+        &mut |_| {},
+    )
+    .ok()?;
     let s = clv::summary(&tx, days_from_civil(1997, 9, 30), TimeUnit::Weeks).ok()?;
     Some((s.frequency, s.recency, s.t))
 }

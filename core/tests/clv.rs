@@ -10,8 +10,7 @@ use std::collections::HashMap;
 use arrow_array::Array;
 
 use prisme_core::clv::{
-    self, BgNbdParams, ClvParams, ClvResult, GammaGammaParams, TimeUnit, bgnbd, simulate,
-    special,
+    self, BgNbdParams, ClvParams, ClvResult, GammaGammaParams, TimeUnit, bgnbd, simulate, special,
 };
 use prisme_core::ingest::ReadOptions;
 use prisme_core::ingest::date::days_from_civil;
@@ -53,9 +52,14 @@ fn cdnow() -> Transactions {
         ],
         ..ReadOptions::default()
     };
-    let (tx, report) =
-        load_transactions("CDNOW_sample.txt", &bytes, &opts, BadRows::Stop, &mut |_| {})
-            .expect("CDNOW loads");
+    let (tx, report) = load_transactions(
+        "CDNOW_sample.txt",
+        &bytes,
+        &opts,
+        BadRows::Stop,
+        &mut |_| {},
+    )
+    .expect("CDNOW loads");
     assert_eq!(report.rows_kept, 6_919);
     assert_eq!(tx.customer_ids().len(), 2_357);
     tx
@@ -72,7 +76,9 @@ fn read_csv(file: &str) -> HashMap<u32, Vec<f64>> {
         .skip(1)
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
-            let mut it = l.split(',').map(|v| v.trim().parse::<f64>().expect("number"));
+            let mut it = l
+                .split(',')
+                .map(|v| v.trim().parse::<f64>().expect("number"));
             let id = it.next().expect("id") as u32;
             (id, it.collect())
         })
@@ -95,12 +101,29 @@ fn cdnow_summary_matches_lifetimes_files() {
         let id: u32 = ids.value(s.key[i] as usize).parse().unwrap();
         let row = &file[&id];
         assert_eq!(f64::from(s.frequency[i]), row[0], "frequency of {id}");
-        assert!((s.recency[i] - row[1]).abs() <= tol, "recency of {id}: {} vs {}", s.recency[i], row[1]);
-        assert!((s.t[i] - row[2]).abs() <= tol, "T of {id}: {} vs {}", s.t[i], row[2]);
+        assert!(
+            (s.recency[i] - row[1]).abs() <= tol,
+            "recency of {id}: {} vs {}",
+            s.recency[i],
+            row[1]
+        );
+        assert!(
+            (s.t[i] - row[2]).abs() <= tol,
+            "T of {id}: {} vs {}",
+            s.t[i],
+            row[2]
+        );
         let m = &money[&id];
         assert_eq!(f64::from(s.frequency[i]), m[0]);
-        assert!((s.monetary[i] - m[3]).abs() <= tol, "monetary of {id}: {} vs {}", s.monetary[i], m[3]);
-        worst_t = worst_t.max((s.recency[i] - row[1]).abs()).max((s.t[i] - row[2]).abs());
+        assert!(
+            (s.monetary[i] - m[3]).abs() <= tol,
+            "monetary of {id}: {} vs {}",
+            s.monetary[i],
+            m[3]
+        );
+        worst_t = worst_t
+            .max((s.recency[i] - row[1]).abs())
+            .max((s.t[i] - row[2]).abs());
         worst_m = worst_m.max((s.monetary[i] - m[3]).abs());
     }
     assert_eq!(s.frequency.iter().filter(|&&x| x > 0).count(), 946);
@@ -143,9 +166,18 @@ fn check_bgnbd(m: &bgnbd::BgNbd, what: &str) {
             got[i],
             lifetimes[i]
         );
-        assert!(rounds_to(got[i], published[i], 3), "{what}: {} does not round to {}", got[i], published[i]);
+        assert!(
+            rounds_to(got[i], published[i], 3),
+            "{what}: {} does not round to {}",
+            got[i],
+            published[i]
+        );
     }
-    assert!((m.log_likelihood + 9582.4).abs() < 0.05, "{what}: LL {}", m.log_likelihood);
+    assert!(
+        (m.log_likelihood + 9582.4).abs() < 0.05,
+        "{what}: LL {}",
+        m.log_likelihood
+    );
     assert!(m.converged, "{what}: {m:?}");
     eprintln!("{what}: {m:?}");
 }
@@ -169,9 +201,21 @@ fn cdnow_bgnbd_reproduces_published_fit() {
     let r = reference();
     let fit = &r["bgnbd_fit_summary_file"];
     let p = &fit["params"];
-    let ll = bgnbd::log_likelihood(f(&p["r"]), f(&p["alpha"]), f(&p["a"]), f(&p["b"]), &x, &tx_, &t);
+    let ll = bgnbd::log_likelihood(
+        f(&p["r"]),
+        f(&p["alpha"]),
+        f(&p["a"]),
+        f(&p["b"]),
+        &x,
+        &tx_,
+        &t,
+    );
     assert!((ll - f(&fit["log_likelihood"])).abs() < 1e-8, "{ll}");
-    assert!(m2.log_likelihood >= ll - 1e-9, "our optimum {} below lifetimes' {ll}", m2.log_likelihood);
+    assert!(
+        m2.log_likelihood >= ll - 1e-9,
+        "our optimum {} below lifetimes' {ll}",
+        m2.log_likelihood
+    );
 }
 
 fn check_gamma_gamma(m: &clv::GammaGamma, what: &str) {
@@ -206,7 +250,9 @@ fn cdnow_gamma_gamma_reproduces_published_fit() {
     check_gamma_gamma(&m, "from cdnow_customers_summary_with_transactions.csv");
     let tx = cdnow();
     let s = clv::summary(&tx, calibration_end(), TimeUnit::Weeks).unwrap();
-    let m2 = GammaGammaParams::default().fit(&s.frequency, &s.monetary).unwrap();
+    let m2 = GammaGammaParams::default()
+        .fit(&s.frequency, &s.monetary)
+        .unwrap();
     check_gamma_gamma(&m2, "from transactions");
 }
 
@@ -220,12 +266,19 @@ fn cdnow_gamma_gamma_reproduces_published_fit() {
 fn bgnbd_recovers_simulated_parameters() {
     let truth = [0.25, 4.0, 0.8, 2.5];
     let sim = simulate::bgnbd(500_000, truth[0], truth[1], truth[2], truth[3], 52.0, 42);
-    let m = BgNbdParams::default().fit_data(&sim.frequency, &sim.recency, &sim.t).unwrap();
+    let m = BgNbdParams::default()
+        .fit_data(&sim.frequency, &sim.recency, &sim.t)
+        .unwrap();
     let got = [m.r, m.alpha, m.a, m.b];
     eprintln!("simulated BG/NBD fit: {m:?}");
     assert!(m.converged);
     for i in 0..4 {
-        assert!(rel(got[i], truth[i]) < 0.05, "parameter {i}: {} vs {}", got[i], truth[i]);
+        assert!(
+            rel(got[i], truth[i]) < 0.05,
+            "parameter {i}: {} vs {}",
+            got[i],
+            truth[i]
+        );
     }
 }
 
@@ -233,14 +286,21 @@ fn bgnbd_recovers_simulated_parameters() {
 fn gamma_gamma_recovers_simulated_parameters() {
     let truth = [6.0, 4.0, 15.0];
     let mut rng = simulate::Rng::new(3);
-    let frequency: Vec<u32> = (0..1_000_000).map(|_| 1 + (rng.next_u64() % 10) as u32).collect();
+    let frequency: Vec<u32> = (0..1_000_000)
+        .map(|_| 1 + (rng.next_u64() % 10) as u32)
+        .collect();
     let spend = simulate::gamma_gamma(&frequency, truth[0], truth[1], truth[2], 11);
     let m = GammaGammaParams::default().fit(&frequency, &spend).unwrap();
     eprintln!("simulated Gamma-Gamma fit: {m:?}");
     assert!(m.converged);
     let got = [m.p, m.q, m.v];
     for i in 0..3 {
-        assert!(rel(got[i], truth[i]) < 0.05, "parameter {i}: {} vs {}", got[i], truth[i]);
+        assert!(
+            rel(got[i], truth[i]) < 0.05,
+            "parameter {i}: {} vs {}",
+            got[i],
+            truth[i]
+        );
     }
 }
 
@@ -267,7 +327,10 @@ fn special_functions_match_scipy() {
     }
     for c in r["ln_gamma"].as_array().unwrap() {
         let (got, want) = (special::ln_gamma(f(&c["x"])), f(&c["value"]));
-        assert!((got - want).abs() < 1e-12 * want.abs().max(1.0), "lnΓ {c}: {got}");
+        assert!(
+            (got - want).abs() < 1e-12 * want.abs().max(1.0),
+            "lnΓ {c}: {got}"
+        );
     }
 }
 
@@ -277,7 +340,10 @@ fn predictions_match_lifetimes() {
     let m = published_bgnbd();
     for c in r["bgnbd_published"]["customers"].as_array().unwrap() {
         let (x, tx, t) = (f(&c["x"]) as u32, f(&c["t_x"]), f(&c["T"]));
-        assert!(rel(m.p_alive(x, tx, t), f(&c["p_alive"])) < 1e-10, "P(alive) {c}");
+        assert!(
+            rel(m.p_alive(x, tx, t), f(&c["p_alive"])) < 1e-10,
+            "P(alive) {c}"
+        );
         for (h, key) in [(39.0, "expected_39"), (10.0, "expected_10")] {
             let got = m.conditional_expected_purchases(h, x, tx, t).unwrap();
             assert!(rel(got, f(&c[key])) < 1e-9, "{key} {c}: {got}");
@@ -300,7 +366,10 @@ fn predictions_match_lifetimes() {
     };
     for c in r["gamma_gamma_published"]["customers"].as_array().unwrap() {
         let got = gg.conditional_expected_spend(f(&c["x"]) as u32, f(&c["zbar"]));
-        assert!(rel(got, f(&c["expected_spend"])) < 1e-12, "spend {c}: {got}");
+        assert!(
+            rel(got, f(&c["expected_spend"])) < 1e-12,
+            "spend {c}: {got}"
+        );
     }
     for c in r["clv_published"].as_array().unwrap() {
         let got = gg
@@ -343,7 +412,13 @@ fn cdnow_holdout_matches_lifetimes() {
     for (b, w) in h.buckets.iter().zip(want["buckets"].as_array().unwrap()) {
         assert_eq!(b.customers as f64, f(&w["customers"]), "bucket {}", b.label);
         assert_eq!(b.actual as f64, f(&w["actual"]), "bucket {}", b.label);
-        assert!(rel(b.predicted, f(&w["predicted"])) < 2e-3, "bucket {}: {} vs {}", b.label, b.predicted, f(&w["predicted"]));
+        assert!(
+            rel(b.predicted, f(&w["predicted"])) < 2e-3,
+            "bucket {}: {} vs {}",
+            b.label,
+            b.predicted,
+            f(&w["predicted"])
+        );
     }
     check_bgnbd(&h.model, "calibration fit in analyze");
     eprintln!(
@@ -364,7 +439,11 @@ fn analyze_aligns_with_the_dictionary_and_round_trips() {
     assert_eq!(res.horizon, 52);
     assert_eq!(res.totals.customers, 2_357);
     assert!(res.gamma_gamma.is_some(), "{:?}", res.gamma_gamma_skipped);
-    assert!(res.p_alive.iter().all(|p| p.is_some_and(|p| (0.0..=1.0).contains(&p))));
+    assert!(
+        res.p_alive
+            .iter()
+            .all(|p| p.is_some_and(|p| (0.0..=1.0).contains(&p)))
+    );
     assert!(res.clv.iter().all(|c| c.is_some_and(|c| c >= 0.0)));
     let at_risk = res.at_risk.iter().filter(|a| **a == Some(true)).count();
     assert_eq!(at_risk, res.totals.at_risk);
@@ -372,7 +451,10 @@ fn analyze_aligns_with_the_dictionary_and_round_trips() {
     // feature), so compare the values with a relative tolerance.
     let json = serde_json::to_string(&res).unwrap();
     let back: ClvResult = serde_json::from_str(&json).unwrap();
-    assert_close(&serde_json::to_value(&back).unwrap(), &serde_json::to_value(&res).unwrap());
+    assert_close(
+        &serde_json::to_value(&back).unwrap(),
+        &serde_json::to_value(&res).unwrap(),
+    );
     // With discounting the value can only fall.
     let discounted = clv::analyze(
         &tx,
@@ -404,16 +486,27 @@ fn params_defaults_and_validation() {
     };
     assert!(bad.validate().is_err());
     // Too few repeat customers: the purchase model is fitted, the spend model skipped with a reason.
-    let tx = Transactions::from_rows(&["a", "a", "b", "c"], vec![0, 5, 1, 2], vec![1.0, 2.0, 3.0, 4.0]);
+    let tx = Transactions::from_rows(
+        &["a", "a", "b", "c"],
+        vec![0, 5, 1, 2],
+        vec![1.0, 2.0, 3.0, 4.0],
+    );
     let res = clv::analyze(&tx, &ClvParams::default()).unwrap();
     assert!(res.gamma_gamma.is_none());
-    assert!(res.gamma_gamma_skipped.as_deref().unwrap().contains("repeat customers"));
+    assert!(
+        res.gamma_gamma_skipped
+            .as_deref()
+            .unwrap()
+            .contains("repeat customers")
+    );
     assert!(res.clv.iter().all(Option::is_none));
     // Nobody bought twice: an error, not a panic.
     let tx = Transactions::from_rows(&["a", "b"], vec![0, 1], vec![1.0, 2.0]);
-    assert_eq!(clv::analyze(&tx, &ClvParams::default()).unwrap_err(), clv::ClvError::NoRepeatPurchases);
+    assert_eq!(
+        clv::analyze(&tx, &ClvParams::default()).unwrap_err(),
+        clv::ClvError::NoRepeatPurchases
+    );
 }
-
 
 fn assert_close(a: &Value, b: &Value) {
     match (a, b) {

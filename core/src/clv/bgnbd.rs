@@ -58,10 +58,14 @@ pub struct BgNbd {
 impl BgNbdParams {
     pub fn validate(&self) -> Result<(), ClvError> {
         if self.max_iterations == 0 {
-            return Err(ClvError::BadParam("max_iterations must be at least 1".into()));
+            return Err(ClvError::BadParam(
+                "max_iterations must be at least 1".into(),
+            ));
         }
         if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
-            return Err(ClvError::BadParam("tolerance must be a positive number".into()));
+            return Err(ClvError::BadParam(
+                "tolerance must be a positive number".into(),
+            ));
         }
         Ok(())
     }
@@ -325,8 +329,7 @@ impl BgNbd {
             let bracket = 1.0 - (1.0 - z).powf(a - 1.0) * f;
             let numerator = (a + b + xf - 1.0) / (a - 1.0) * bracket;
             let denominator = if x > 0 {
-                1.0 + a / (b + xf - 1.0)
-                    * ((r + xf) * ((alpha + big_t) / (alpha + t_x)).ln()).exp()
+                1.0 + a / (b + xf - 1.0) * ((r + xf) * ((alpha + big_t) / (alpha + t_x)).ln()).exp()
             } else {
                 1.0
             };
@@ -391,7 +394,11 @@ mod tests {
             let mut down = p;
             down[i] -= h;
             let num = (w.eval(&c, &up).0 - w.eval(&c, &down).0) / (2.0 * h);
-            assert!((g[i] - num).abs() < 1e-5, "component {i}: {} vs {num}", g[i]);
+            assert!(
+                (g[i] - num).abs() < 1e-5,
+                "component {i}: {} vs {num}",
+                g[i]
+            );
         }
     }
 }

@@ -14,10 +14,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ClvError;
 use super::bgnbd::BgNbd;
 use super::optim::{self, Options};
 use super::special::{digamma, ln_gamma};
-use super::ClvError;
 
 /// Fitting options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,13 +57,19 @@ pub struct GammaGamma {
 impl GammaGammaParams {
     pub fn validate(&self) -> Result<(), ClvError> {
         if self.max_iterations == 0 {
-            return Err(ClvError::BadParam("max_iterations must be at least 1".into()));
+            return Err(ClvError::BadParam(
+                "max_iterations must be at least 1".into(),
+            ));
         }
         if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
-            return Err(ClvError::BadParam("tolerance must be a positive number".into()));
+            return Err(ClvError::BadParam(
+                "tolerance must be a positive number".into(),
+            ));
         }
         if self.min_customers == 0 {
-            return Err(ClvError::BadParam("min_customers must be at least 1".into()));
+            return Err(ClvError::BadParam(
+                "min_customers must be at least 1".into(),
+            ));
         }
         Ok(())
     }
@@ -104,7 +110,11 @@ impl GammaGammaParams {
         // matching the mean: far better than (1, 1, 1) when spends are in the thousands.
         let mean = z.iter().sum::<f64>() / n;
         let var = z.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
-        let p0 = if var > 0.0 { (mean * mean / var).clamp(0.1, 100.0) } else { 1.0 };
+        let p0 = if var > 0.0 {
+            (mean * mean / var).clamp(0.1, 100.0)
+        } else {
+            1.0
+        };
         let q0 = 2.0;
         let v0 = mean * (q0 - 1.0) / p0;
         let m = optim::bfgs(
@@ -161,7 +171,11 @@ impl Data {
         Data {
             x: x.iter().map(|&f| f64::from(f)).collect(),
             z: z.to_vec(),
-            ln_xz: x.iter().zip(z).map(|(&f, &m)| (f64::from(f) * m).ln()).collect(),
+            ln_xz: x
+                .iter()
+                .zip(z)
+                .map(|(&f, &m)| (f64::from(f) * m).ln())
+                .collect(),
             group,
             distinct: distinct.into_iter().map(f64::from).collect(),
         }
@@ -276,7 +290,11 @@ mod tests {
             let mut down = p;
             down[i] -= h;
             let num = (d.eval(&up).0 - d.eval(&down).0) / (2.0 * h);
-            assert!((g[i] - num).abs() < 1e-5, "component {i}: {} vs {num}", g[i]);
+            assert!(
+                (g[i] - num).abs() < 1e-5,
+                "component {i}: {} vs {num}",
+                g[i]
+            );
         }
     }
 }

@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ClvError;
 use super::bgnbd::BgNbd;
 use super::summary::CalibrationHoldout;
-use super::ClvError;
 
 /// Customers with the same calibration frequency (the last bucket is "7 or more").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -60,7 +60,9 @@ pub enum ClvError {
     BadSummary { row: usize, reason: String },
     #[error("no customer bought more than once: the purchase model cannot be fitted")]
     NoRepeatPurchases,
-    #[error("{found} repeat customers with a positive spend; the spend model needs at least {needed}")]
+    #[error(
+        "{found} repeat customers with a positive spend; the spend model needs at least {needed}"
+    )]
     TooFewRepeatCustomers { found: usize, needed: usize },
     #[error("the {0} model could not be fitted to these data")]
     NoFit(String),

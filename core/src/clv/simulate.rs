@@ -128,8 +128,14 @@ mod tests {
             let xs: Vec<f64> = (0..n).map(|_| rng.gamma(shape, rate)).collect();
             let mean = xs.iter().sum::<f64>() / n as f64;
             let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
-            assert!((mean / (shape / rate) - 1.0).abs() < 0.02, "{shape} {rate}: {mean}");
-            assert!((var / (shape / rate / rate) - 1.0).abs() < 0.05, "{shape} {rate}: {var}");
+            assert!(
+                (mean / (shape / rate) - 1.0).abs() < 0.02,
+                "{shape} {rate}: {mean}"
+            );
+            assert!(
+                (var / (shape / rate / rate) - 1.0).abs() < 0.05,
+                "{shape} {rate}: {var}"
+            );
         }
     }
 }

@@ -140,7 +140,8 @@ impl Histories {
                 s.frequency.push(n);
                 s.recency.push(f64::from(last - first) / u);
                 s.t.push(f64::from(end - first) / u);
-                s.monetary.push(if n > 0 { spend / f64::from(n) } else { 0.0 });
+                s.monetary
+                    .push(if n > 0 { spend / f64::from(n) } else { 0.0 });
                 holdout.push(after);
             }
             i = j;
