@@ -193,7 +193,11 @@ fn cdnow_bgnbd_reproduces_published_fit() {
     let r = reference();
     let lt = &r["holdout"]["params"];
     for (got, key) in [(m.r, "r"), (m.alpha, "alpha"), (m.a, "a"), (m.b, "b")] {
-        assert!(rel(got, f(&lt[key])) < 1e-5, "{key}: {got} vs lifetimes {}", f(&lt[key]));
+        assert!(
+            rel(got, f(&lt[key])) < 1e-5,
+            "{key}: {got} vs lifetimes {}",
+            f(&lt[key])
+        );
     }
     // The same on lifetimes' rounded summary file.
     let file = read_csv("cdnow_customers_summary.csv");
@@ -263,7 +267,11 @@ fn cdnow_gamma_gamma_reproduces_published_fit() {
     let r = reference();
     let lt = &r["gamma_gamma_fit_raw_calibration"]["params"];
     for (got, key) in [(m2.p, "p"), (m2.q, "q"), (m2.v, "v")] {
-        assert!(rel(got, f(&lt[key])) < 1e-5, "{key}: {got} vs lifetimes {}", f(&lt[key]));
+        assert!(
+            rel(got, f(&lt[key])) < 1e-5,
+            "{key}: {got} vs lifetimes {}",
+            f(&lt[key])
+        );
     }
 }
 
