@@ -77,5 +77,46 @@ fn fits(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, fits);
+/// Everything `analyze` does on CDNOW: summaries, both fits, 52 weekly steps of forecasts per
+/// customer and the holdout check.
+fn analyze(c: &mut Criterion) {
+    let dir = std::env::var_os("PRISME_REFDATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/refdata"));
+    let Ok(bytes) = std::fs::read(dir.join("CDNOW_sample.txt")) else {
+        return;
+    };
+    let opts = ReadOptions {
+        has_header: Some(false),
+        delimiter: Some(Delimiter::Whitespace),
+        roles: vec![
+            ("column_2".into(), Role::CustomerId),
+            ("column_3".into(), Role::Date),
+            ("column_5".into(), Role::Amount),
+        ],
+        ..ReadOptions::default()
+    };
+    let Ok((tx, _)) = load_transactions(
+        "CDNOW_sample.txt",
+        &bytes,
+        &opts,
+        BadRows::Stop,
+        &mut |_| {},
+    ) else {
+        return;
+    };
+    let params = clv::ClvParams {
+        calibration_end: Some(days_from_civil(1997, 9, 30)),
+        observation_end: Some(days_from_civil(1998, 6, 30)),
+        ..clv::ClvParams::default()
+    };
+    let mut group = c.benchmark_group("clv_analyze");
+    group.sample_size(10);
+    group.bench_function("cdnow_2357", |b| {
+        b.iter(|| black_box(clv::analyze(&tx, &params).expect("analyzes")))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, fits, analyze);
 criterion_main!(benches);

@@ -189,6 +189,16 @@ fn cdnow_bgnbd_reproduces_published_fit() {
     let m = BgNbdParams::default().fit(&s).unwrap();
     assert_eq!(m.n, 2_357);
     check_bgnbd(&m, "from transactions");
+    // lifetimes 0.11.3 on the same transactions (its calibration_and_holdout_data, days / 7).
+    let r = reference();
+    let lt = &r["holdout"]["params"];
+    for (got, key) in [(m.r, "r"), (m.alpha, "alpha"), (m.a, "a"), (m.b, "b")] {
+        assert!(
+            rel(got, f(&lt[key])) < 1e-5,
+            "{key}: {got} vs lifetimes {}",
+            f(&lt[key])
+        );
+    }
     // The same on lifetimes' rounded summary file.
     let file = read_csv("cdnow_customers_summary.csv");
     let rows: Vec<&Vec<f64>> = file.values().collect();
@@ -254,6 +264,15 @@ fn cdnow_gamma_gamma_reproduces_published_fit() {
         .fit(&s.frequency, &s.monetary)
         .unwrap();
     check_gamma_gamma(&m2, "from transactions");
+    let r = reference();
+    let lt = &r["gamma_gamma_fit_raw_calibration"]["params"];
+    for (got, key) in [(m2.p, "p"), (m2.q, "q"), (m2.v, "v")] {
+        assert!(
+            rel(got, f(&lt[key])) < 1e-5,
+            "{key}: {got} vs lifetimes {}",
+            f(&lt[key])
+        );
+    }
 }
 
 // Sample sizes: with 50,000 customers over 52 weeks the sampling spread of the estimates is
@@ -349,6 +368,13 @@ fn predictions_match_lifetimes() {
             assert!(rel(got, f(&c[key])) < 1e-9, "{key} {c}: {got}");
         }
         assert_eq!(m.is_at_risk(x, tx, t, 0.5), f(&c["p_alive"]) < 0.5);
+    }
+    // Very frequent buyers, where the paper's series has terms up to 1e137 and ours (after
+    // Euler's transformation) does not.
+    for c in r["bgnbd_frequent_buyers"].as_array().unwrap() {
+        let (t, x, tx, tt) = (f(&c["t"]), f(&c["x"]) as u32, f(&c["t_x"]), f(&c["T"]));
+        let got = m.conditional_expected_purchases(t, x, tx, tt).unwrap();
+        assert!(rel(got, f(&c["value"])) < 1e-9, "{c}: {got}");
     }
     for c in r["bgnbd_published"]["unconditional"].as_array().unwrap() {
         let got = m.expected_purchases(f(&c["t"])).unwrap();

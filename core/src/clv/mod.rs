@@ -147,7 +147,9 @@ pub struct ClvParams {
     pub horizon: Option<u32>,
     /// Discount rate per `time_unit` (0.002 a week is about 11 % a year).
     pub discount_rate: f64,
-    /// Customers whose P(alive) is below this are flagged at risk.
+    /// Customers whose P(alive) is below this are flagged at risk. BG/NBD lets customers drop
+    /// out only after a repeat purchase, so one-time buyers have P(alive) = 1 and are never
+    /// flagged: read their `expected_purchases` instead.
     pub at_risk_threshold: f64,
     pub bgnbd: BgNbdParams,
     pub gamma_gamma: GammaGammaParams,
@@ -236,7 +238,9 @@ pub struct ClvResult {
     pub p_alive: Vec<Option<f64>>,
     /// Expected repeat purchases over the horizon (undiscounted).
     pub expected_purchases: Vec<Option<f64>>,
-    /// Expected spend per purchase (Gamma-Gamma conditional mean).
+    /// Expected spend per purchase (Gamma-Gamma conditional mean; the population mean for
+    /// one-time buyers). Customers whose repeat days average ≤ 0 (refunds) are left out of the
+    /// fit but still get their shrunk mean here, which can be negative.
     pub expected_spend: Vec<Option<f64>>,
     /// Discounted value over the horizon (see [`gamma_gamma`] for the discretisation).
     pub clv: Vec<Option<f64>>,

@@ -45,6 +45,20 @@ hyp_cases = [
 out["hyp2f1"] = [dict(a=a, b=b, c=c, z=z, value=float(hyp2f1(a, b, c, z))) for a, b, c, z in hyp_cases]
 out["ln_gamma"] = [dict(x=x, value=float(gammaln(x))) for x in [0.1, 0.5, 1.0, 1.5, 2.0, 3.7, 10.0, 33.3, 100.0, 1234.5]]
 
+# Frequent buyers, from the paper's equation (10) written out with scipy's hyp2f1 (the terms
+# reach 1e137, still within double range at x = 400).
+def conditional_expected(r, alpha, a, b, t, x, tx, T):
+    z = t / (alpha + T + t)
+    second = 1 - hyp2f1(r + x, b + x, a + b + x - 1, z) * ((alpha + T) / (alpha + t + T)) ** (r + x)
+    den = 1 + (x > 0) * (a / (b + x - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x)
+    return float((a + b + x - 1) / (a - 1) * second / den)
+
+
+out["bgnbd_frequent_buyers"] = [
+    dict(t=t, x=x, t_x=tx, T=T, value=conditional_expected(0.243, 4.414, 0.793, 2.426, t, x, tx, T))
+    for t, x, tx, T in [(52.0, 100, 38.0, 38.86), (52.0, 400, 38.0, 38.86), (52.0, 400, 38.85, 38.86), (10.0, 250, 30.0, 30.5)]
+]
+
 # Published BG/NBD parameters (Fader, Hardie & Lee 2005) and lifetimes' formulas applied to them.
 published = dict(r=0.243, alpha=4.414, a=0.793, b=2.426)
 bgf = BetaGeoFitter()
