@@ -77,6 +77,7 @@ pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Result<f64, ClvError> {
     let mut term = 1.0f64;
     let mut sum = 1.0f64;
     let settled = a.abs().max(b.abs()).max(c.abs()) + 1.0;
+    let positive = a > 0.0 && b > 0.0 && c > 0.0;
     for n in 0..HYP2F1_MAX_TERMS {
         let nf = n as f64;
         let ratio = (a + nf) * (b + nf) / ((c + nf) * (nf + 1.0)) * z;
@@ -88,8 +89,22 @@ pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Result<f64, ClvError> {
         if !sum.is_finite() {
             return Err(bad());
         }
-        if nf > settled && ratio.abs() < 1.0 {
-            let tail = term.abs() * ratio.abs() / (1.0 - ratio.abs());
+        // A bound on every later term ratio. With positive parameters, (a+m)/(m+1) and
+        // (b+m)/(c+m) are monotone in m towards 1, so each is bounded by its current value or
+        // 1 (either pairing of the four factors works; take the tighter). Otherwise the ratio
+        // only settles once m exceeds every parameter.
+        let next = nf + 1.0;
+        let bound = if positive {
+            let p1 = ((a + next) / (next + 1.0)).max(1.0) * ((b + next) / (c + next)).max(1.0);
+            let p2 = ((b + next) / (next + 1.0)).max(1.0) * ((a + next) / (c + next)).max(1.0);
+            z.abs() * p1.min(p2)
+        } else if nf > settled {
+            ratio.abs()
+        } else {
+            f64::INFINITY
+        };
+        if bound < 1.0 {
+            let tail = term.abs() * bound / (1.0 - bound);
             if tail <= 1e-16 * sum.abs() {
                 return Ok(sum);
             }
