@@ -8,7 +8,7 @@
       worker.onmessage = function (ev) {
         var msg = ev.data;
         if (msg.type === "ready" && job === null) resolve(msg);
-        else if (msg.type === "done" && msg.job === job) resolve(msg);
+        else if ((msg.type === "done" || msg.type === "analyzed") && msg.job === job) resolve(msg);
         else if (msg.type === "error" && (msg.job === job || job === null)) reject(new Error(msg.message));
       };
       worker.onerror = function (ev) {
@@ -54,7 +54,46 @@
     }
   }
 
+  // The whole analysis (RFM segments, clusters, CLV, churn, cohorts, indicators) in the same
+  // worker: {engine_version, timings: {init_ms, fetch_ms, ingest_ms, analysis_ms, total_ms},
+  // customers, memory_bytes, report} with the report document parsed.
+  async function benchAnalyze(opts) {
+    var csvUrl = opts && opts.csvUrl;
+    if (!csvUrl) throw new Error("benchAnalyze needs {csvUrl}");
+    var t0 = performance.now();
+    var worker = new Worker("worker_loader.js");
+    try {
+      var ready = await waitFor(worker, null);
+      var t1 = performance.now();
+      var resp = await fetch(csvUrl);
+      if (!resp.ok) throw new Error("fetch " + csvUrl + ": HTTP " + resp.status);
+      var bytes = await resp.arrayBuffer();
+      var t2 = performance.now();
+      var name = csvUrl.split("/").pop() || "data.csv";
+      var done = waitFor(worker, 1);
+      worker.postMessage({ type: "analyze", job: 1, name: name, bytes: bytes, locale: (opts.locale || "fr"), skipBadRows: !!opts.skipBadRows }, [bytes]);
+      var result = await done;
+      var t3 = performance.now();
+      return {
+        engine_version: ready.engine_version,
+        timings: {
+          init_ms: t1 - t0,
+          fetch_ms: t2 - t1,
+          ingest_ms: result.timings.ingest_ms,
+          analysis_ms: result.timings.analysis_ms,
+          total_ms: t3 - t0,
+        },
+        memory_bytes: result.memory_bytes,
+        customers: result.customers,
+        report: JSON.parse(result.report),
+      };
+    } finally {
+      worker.terminate();
+    }
+  }
+
   window.benchRun = benchRun;
+  window.benchAnalyze = benchAnalyze;
   window.benchReady = true;
 
   var button = document.getElementById("run");

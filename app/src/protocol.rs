@@ -18,6 +18,14 @@ pub struct WorkerTimings {
     pub rfm_ms: f64,
 }
 
+/// Milliseconds of a whole analysis, measured inside the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisTimings {
+    pub ingest_ms: f64,
+    /// RFM and segments, clusters, CLV, churn, cohorts and indicators.
+    pub analysis_ms: f64,
+}
+
 /// A message from the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
@@ -34,6 +42,15 @@ pub enum FromWorker {
         summary: RfmSummary,
         timings: WorkerTimings,
         /// Size of the worker's wasm memory after the job: its peak, since it never shrinks.
+        memory_bytes: f64,
+    },
+    /// The whole analysis (`{type: "analyze", …}` requests).
+    Analyzed {
+        job: u32,
+        /// The report document as JSON (see `prisme_core::analysis::Report`).
+        report: String,
+        customers: usize,
+        timings: AnalysisTimings,
         memory_bytes: f64,
     },
     Error {

@@ -9,7 +9,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{FromWorker, WorkerTimings};
+use prisme_core::analysis::{AnalysisParams, Inputs, TransactionsInput, analyze};
+
+use crate::protocol::{AnalysisTimings, FromWorker, WorkerTimings};
 
 /// Installs the message handler and announces readiness.
 pub fn run() {
@@ -50,7 +52,7 @@ fn field(data: &JsValue, name: &str) -> JsValue {
 fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     let job = field(data, "job").as_f64().unwrap_or(0.0) as u32;
     let kind = field(data, "type").as_string().unwrap_or_default();
-    if kind != "rfm" {
+    if kind != "rfm" && kind != "analyze" {
         post(
             scope,
             &FromWorker::Error {
@@ -116,6 +118,36 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         stage: Stage::Compute,
         fraction: 0.0,
     });
+    if kind == "analyze" {
+        let inputs = Inputs {
+            transactions: Some(TransactionsInput {
+                file: &name,
+                tx: &tx,
+            }),
+            ..Inputs::default()
+        };
+        let msg = match analyze(&inputs, &AnalysisParams::default()) {
+            Ok(a) => FromWorker::Analyzed {
+                job,
+                report: a.report.to_json(),
+                customers: a.scores.rows.len(),
+                timings: AnalysisTimings {
+                    ingest_ms: t1 - t0,
+                    analysis_ms: now() - t1,
+                },
+                memory_bytes: memory_bytes(),
+            },
+            Err(e) => FromWorker::Error {
+                job,
+                message: format!("{name}: {e}"),
+                file: name,
+                line: None,
+                column: None,
+            },
+        };
+        post(scope, &msg);
+        return;
+    }
     let scored = match rfm(&tx, &RfmParams::default()) {
         Ok(s) => s,
         Err(e) => {

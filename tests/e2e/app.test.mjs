@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { dataDir, env, generate, launch, nativeRfm, outDir, startServer } from "./browser.mjs";
+import { dataDir, env, generate, launch, nativeAnalyze, nativeRfm, outDir, startServer } from "./browser.mjs";
 
 let browser;
 let server;
@@ -241,6 +241,35 @@ describe("bench.html", () => {
       assert.ok(answer.timings[k] >= 0, k);
     }
     assert.deepEqual(answer.cells, native.cells);
+  });
+
+  test("benchAnalyze runs the whole analysis in the worker, as the native core does", async () => {
+    const csv = join(data, "bench_small.csv");
+    generate(csv, 30_000, 5, true);
+    const page = await browser.newPage();
+    await page.goto(`${url}/bench.html`);
+    await page.waitForFunction(() => window.benchReady === true);
+    const answer = await page.evaluate((u) => window.benchAnalyze({ csvUrl: u }), "/data/bench_small.csv");
+    await page.close();
+    const native = nativeAnalyze(csv);
+    const r = answer.report;
+    assert.equal(r.format, "prisme-report");
+    assert.equal(answer.customers, native.rfm.customers);
+    for (const k of ["init_ms", "fetch_ms", "ingest_ms", "analysis_ms", "total_ms"]) {
+      assert.ok(answer.timings[k] >= 0, k);
+    }
+    // Exact where the computation is exact; floating-point results within 1e-6 relative (the
+    // browser's libm and the native one may differ in the last bits).
+    assert.deepEqual(r.rfm.cells, native.rfm.cells);
+    assert.deepEqual(
+      r.rfm.segments.map((s) => [s.segment, s.customers]),
+      native.rfm.segments.map((s) => [s.segment, s.customers]),
+    );
+    assert.equal(r.clusters.k, native.clusters.k);
+    const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+    for (const p of ["r", "alpha", "a", "b", "log_likelihood"]) close(r.clv.bgnbd[p], native.clv.bgnbd[p], p);
+    close(r.churn.result.logistic.evaluation.auc, native.churn.result.logistic.evaluation.auc, "auc");
+    assert.deepEqual(r.skipped, native.skipped);
   });
 
   test("benchRun answers on the 1M-row file", async () => {

@@ -1,4 +1,4 @@
-// `cargo xtask bench-browser [100k|1m|5m]`: bench.html's benchRun on a generated file in
+// `cargo xtask bench-browser [100k|1m|5m] [--analysis]`: bench.html's benchRun (or benchAnalyze) on a generated file in
 // headless Chromium, one warm-up then 5 measured runs; prints each run and the medians.
 import { basename, dirname } from "node:path";
 import { env, launch, startServer } from "./browser.mjs";
@@ -11,7 +11,8 @@ const browser = await launch();
 const page = await browser.newPage();
 await page.goto(`${url}/bench.html`);
 await page.waitForFunction(() => window.benchReady === true);
-const one = () => page.evaluate((u) => window.benchRun({ csvUrl: u }), `/data/${basename(csv)}`);
+const fn = process.env.PRISME_BENCH_FN ?? "benchRun";
+const one = () => page.evaluate(([f, u]) => window[f]({ csvUrl: u }), [fn, `/data/${basename(csv)}`]);
 await one(); // warm-up: browser caches, JIT
 const results = [];
 for (let i = 0; i < runs; i++) {
@@ -28,7 +29,7 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const summary = { file: basename(csv), rows: results[0].rows, customers: results[0].customers, runs };
+const summary = { function: fn, file: basename(csv), rows: results[0].rows, customers: results[0].customers, runs };
 for (const k of Object.keys(results[0].timings)) summary[`median_${k}`] = +median(results.map((r) => r.timings[k])).toFixed(1);
 summary.wasm_memory_mb = +(Math.max(...results.map((r) => r.memory_bytes)) / 1e6).toFixed(1);
 summary.chromium = await browser.version();

