@@ -18,7 +18,11 @@ use prisme_core::churn::{
 fn synthetic(rows: usize, seed: u64) -> RecordBatch {
     let mut rng = SplitMix64::new(seed);
     let mut unit = || (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-    let mut fields = vec![Field::new("customer_id", arrow_schema::DataType::Utf8, false)];
+    let mut fields = vec![Field::new(
+        "customer_id",
+        arrow_schema::DataType::Utf8,
+        false,
+    )];
     let mut cols: Vec<ArrayRef> = vec![Arc::new(StringArray::from_iter_values(
         (0..rows).map(|i| format!("C{i:07}")),
     ))];
@@ -31,7 +35,11 @@ fn synthetic(rows: usize, seed: u64) -> RecordBatch {
     for i in 0..rows {
         z[i] += -0.04 * tenure[i] + 0.015 * monthly[i] - 0.5;
     }
-    for (name, v) in [("tenure", tenure), ("MonthlyCharges", monthly), ("TotalCharges", total)] {
+    for (name, v) in [
+        ("tenure", tenure),
+        ("MonthlyCharges", monthly),
+        ("TotalCharges", total),
+    ] {
         fields.push(Field::new(name, arrow_schema::DataType::Float64, false));
         cols.push(Arc::new(Float64Array::from(v)));
     }
@@ -39,7 +47,12 @@ fn synthetic(rows: usize, seed: u64) -> RecordBatch {
         &["Yes", "No"],
         &["Month-to-month", "One year", "Two year"],
         &["DSL", "Fiber optic", "No"],
-        &["Electronic check", "Mailed check", "Bank transfer", "Credit card"],
+        &[
+            "Electronic check",
+            "Mailed check",
+            "Bank transfer",
+            "Credit card",
+        ],
     ];
     for c in 0..13 {
         let lv = levels[c % 4];
@@ -51,12 +64,22 @@ fn synthetic(rows: usize, seed: u64) -> RecordBatch {
                 lv[k]
             })
             .collect();
-        fields.push(Field::new(format!("cat{c}"), arrow_schema::DataType::Utf8, false));
+        fields.push(Field::new(
+            format!("cat{c}"),
+            arrow_schema::DataType::Utf8,
+            false,
+        ));
         cols.push(Arc::new(StringArray::from(v)));
     }
     let label: Vec<&str> = z
         .iter()
-        .map(|&z| if unit() < 1.0 / (1.0 + (-z).exp()) { "Yes" } else { "No" })
+        .map(|&z| {
+            if unit() < 1.0 / (1.0 + (-z).exp()) {
+                "Yes"
+            } else {
+                "No"
+            }
+        })
         .collect();
     fields.push(Field::new("Churn", arrow_schema::DataType::Utf8, false));
     cols.push(Arc::new(StringArray::from(label)));
@@ -81,12 +104,16 @@ fn churn(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("gbt", rows), &rows, |b, _| {
             b.iter(|| black_box(GbtModel::fit(&x, &y, &params.gbt).expect("fits")))
         });
-        group.bench_with_input(BenchmarkId::new("dataset+split+both+eval", rows), &rows, |b, _| {
-            b.iter(|| {
-                let data = ChurnDataset::from_batch(&batch, &params).expect("dataset builds");
-                black_box(ChurnModel::fit(&data, &params).expect("fits"))
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::new("dataset+split+both+eval", rows),
+            &rows,
+            |b, _| {
+                b.iter(|| {
+                    let data = ChurnDataset::from_batch(&batch, &params).expect("dataset builds");
+                    black_box(ChurnModel::fit(&data, &params).expect("fits"))
+                })
+            },
+        );
     }
     group.finish();
 }

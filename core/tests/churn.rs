@@ -9,8 +9,8 @@ use arrow_schema::{Field, Schema};
 use prisme_core::churn::dataset::ColumnValues;
 use prisme_core::churn::metrics::{confusion, deciles};
 use prisme_core::churn::{
-    ChurnDataset, ChurnError, ChurnModel, ChurnParams, Encoder, LogisticModel, LogisticParams,
-    FeatureKind, ModelKind, analyze, analyze_dataset, auc, label_from_holdout, stratified_split,
+    ChurnDataset, ChurnError, ChurnModel, ChurnParams, Encoder, FeatureKind, LogisticModel,
+    LogisticParams, ModelKind, analyze, analyze_dataset, auc, label_from_holdout, stratified_split,
 };
 use prisme_core::ingest::{self, ReadOptions};
 use prisme_core::transactions::Transactions;
@@ -24,8 +24,13 @@ fn reference() -> Value {
 fn telco() -> ChurnDataset {
     let path = common::refdata("Customer_Churn.csv");
     let bytes = std::fs::read(&path).expect("Telco file reads");
-    let table = ingest::load("Customer_Churn.csv", &bytes, &ReadOptions::default(), &mut |_| {})
-        .expect("Telco file loads");
+    let table = ingest::load(
+        "Customer_Churn.csv",
+        &bytes,
+        &ReadOptions::default(),
+        &mut |_| {},
+    )
+    .expect("Telco file loads");
     ChurnDataset::from_table(&table, &ChurnParams::default()).expect("Telco dataset builds")
 }
 
@@ -36,12 +41,23 @@ fn telco_dataset_shape() {
     assert_eq!(data.label_column, "Churn");
     assert_eq!(data.id_column.as_deref(), Some("customerID"));
     assert_eq!(data.blank_labels, 0);
-    assert_eq!(data.label.iter().filter(|l| **l == Some(true)).count(), 1869);
+    assert_eq!(
+        data.label.iter().filter(|l| **l == Some(true)).count(),
+        1869
+    );
     // customerID is the id; every other column is a feature.
     assert_eq!(data.columns.len(), 19, "excluded: {:?}", data.excluded);
     let enc = Encoder::fit(&data, &data.labelled_rows());
-    assert!(enc.features.iter().any(|f| f.name == "TotalCharges (blank)"));
-    assert!(enc.features.iter().any(|f| f.name == "Contract=Month-to-month"));
+    assert!(
+        enc.features
+            .iter()
+            .any(|f| f.name == "TotalCharges (blank)")
+    );
+    assert!(
+        enc.features
+            .iter()
+            .any(|f| f.name == "Contract=Month-to-month")
+    );
 }
 
 fn telco_run(data: &ChurnDataset, seed: u64) -> prisme_core::churn::ChurnResult {
@@ -79,8 +95,14 @@ fn telco_auc_meets_bar_and_sklearn() {
             assert!(lr >= 0.84, "seed {seed}: logistic AUC {lr}");
             assert!(gbt >= 0.84, "seed {seed}: GBT AUC {gbt}");
         }
-        assert!((lr - sk_lr).abs() <= 0.02, "seed {seed}: {lr} vs sklearn {sk_lr}");
-        assert!((gbt - sk_gbt).abs() <= 0.02, "seed {seed}: {gbt} vs sklearn {sk_gbt}");
+        assert!(
+            (lr - sk_lr).abs() <= 0.02,
+            "seed {seed}: {lr} vs sklearn {sk_lr}"
+        );
+        assert!(
+            (gbt - sk_gbt).abs() <= 0.02,
+            "seed {seed}: {gbt} vs sklearn {sk_gbt}"
+        );
         assert_eq!(res.churn_score.len(), 7043);
         assert_eq!(res.customer_id[0], "7590-VHVEG");
         assert!(res.churn_score.iter().all(|p| (0.0..=1.0).contains(p)));
@@ -182,7 +204,12 @@ fn lift_and_gain_by_hand() {
     // Threshold at 15.5: rows with scores 20..16 predicted churn -> ranks 1..5: 4 TP, 1 FP.
     let c = confusion(&scores, &label, 15.5);
     assert_eq!(
-        (c.true_positives, c.false_positives, c.true_negatives, c.false_negatives),
+        (
+            c.true_positives,
+            c.false_positives,
+            c.true_negatives,
+            c.false_negatives
+        ),
         (4, 1, 13, 2)
     );
     assert_eq!(c.precision, Some(0.8));
@@ -212,10 +239,18 @@ fn stratified_split_keeps_class_shares() {
 #[test]
 fn logistic_matches_sklearn_coefficients() {
     let r = reference();
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/churn_synth.csv"))
-        .expect("synthetic file reads");
-    let table = ingest::load("churn_synth.csv", &bytes, &ReadOptions::default(), &mut |_| {})
-        .expect("synthetic file loads");
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/churn_synth.csv"
+    ))
+    .expect("synthetic file reads");
+    let table = ingest::load(
+        "churn_synth.csv",
+        &bytes,
+        &ReadOptions::default(),
+        &mut |_| {},
+    )
+    .expect("synthetic file loads");
     let params = ChurnParams {
         label: Some("churn".into()),
         id: Some("customer_id".into()),
@@ -244,7 +279,11 @@ fn logistic_matches_sklearn_coefficients() {
             "{what}: {got} vs sklearn {want}"
         );
     };
-    close(m.intercept, r["synth"]["intercept"].as_f64().unwrap(), "intercept");
+    close(
+        m.intercept,
+        r["synth"]["intercept"].as_f64().unwrap(),
+        "intercept",
+    );
     let coef = r["synth"]["coef"].as_object().unwrap();
     assert_eq!(coef.len(), enc.features.len());
     for (f, &w) in enc.features.iter().zip(&m.coef) {
@@ -277,7 +316,13 @@ fn labels_blanks_and_exclusions() {
         })
         .collect();
     let x: Vec<Option<f64>> = (0..n)
-        .map(|i| if i % 7 == 0 { None } else { Some((i % 10) as f64) })
+        .map(|i| {
+            if i % 7 == 0 {
+                None
+            } else {
+                Some((i % 10) as f64)
+            }
+        })
         .collect();
     let plan: Vec<&str> = (0..n).map(|i| ["a", "b", ""][i % 3]).collect();
     let b = batch(vec![
@@ -288,7 +333,9 @@ fn labels_blanks_and_exclusions() {
         ("constant", Arc::new(Float64Array::from(vec![1.0; n]))),
         (
             "signup",
-            Arc::new(Date32Array::from((0..n as i32).map(|i| 19_000 + i).collect::<Vec<_>>())),
+            Arc::new(Date32Array::from(
+                (0..n as i32).map(|i| 19_000 + i).collect::<Vec<_>>(),
+            )),
         ),
         ("churn", Arc::new(StringArray::from(label))),
     ]);
@@ -314,7 +361,14 @@ fn labels_blanks_and_exclusions() {
     let f: Vec<&str> = enc.features.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         f,
-        ["x", "x (blank)", "plan=a", "plan=b", "plan (blank)", "signup"]
+        [
+            "x",
+            "x (blank)",
+            "plan=a",
+            "plan=b",
+            "plan (blank)",
+            "signup"
+        ]
     );
     // Rows with a blank label are still scored.
     let res = analyze(&b, &params).unwrap();
@@ -323,7 +377,10 @@ fn labels_blanks_and_exclusions() {
     assert_eq!(res.customer_id[5], "id5");
 
     let bad = batch(vec![
-        ("x", Arc::new(Float64Array::from(vec![1.0, 2.0])) as ArrayRef),
+        (
+            "x",
+            Arc::new(Float64Array::from(vec![1.0, 2.0])) as ArrayRef,
+        ),
         ("churn", Arc::new(StringArray::from(vec!["yes", "maybe"]))),
     ]);
     match ChurnDataset::from_batch(&bad, &params) {
@@ -344,7 +401,10 @@ fn labels_blanks_and_exclusions() {
         test_share: 1.5,
         ..ChurnParams::default()
     };
-    assert!(matches!(analyze(&b, &bad_params), Err(ChurnError::BadParam(_))));
+    assert!(matches!(
+        analyze(&b, &bad_params),
+        Err(ChurnError::BadParam(_))
+    ));
 }
 
 #[test]
@@ -397,7 +457,11 @@ fn holdout_end_to_end_on_synthetic_history() {
     let res = prisme_core::churn::holdout::analyze_holdout(&tx, 200, 60, &ChurnParams::default())
         .unwrap();
     assert_eq!(res.dataset.id_column.as_deref(), Some("customer_id"));
-    assert!(res.logistic.evaluation.auc.unwrap() > 0.7, "{:?}", res.logistic.evaluation.auc);
+    assert!(
+        res.logistic.evaluation.auc.unwrap() > 0.7,
+        "{:?}",
+        res.logistic.evaluation.auc
+    );
     assert!(matches!(res.chosen, ModelKind::Logistic | ModelKind::Gbt));
     let _ = ChurnModel::fit;
 }

@@ -79,12 +79,31 @@ pub struct ChurnDataset {
 }
 
 const POSITIVE: &[&str] = &[
-    "yes", "y", "oui", "o", "true", "t", "vrai", "1", "churn", "churned", "churner", "left",
-    "lost", "gone", "attrited", "cancelled", "canceled", "resilie", "résilié", "parti", "perdu",
+    "yes",
+    "y",
+    "oui",
+    "o",
+    "true",
+    "t",
+    "vrai",
+    "1",
+    "churn",
+    "churned",
+    "churner",
+    "left",
+    "lost",
+    "gone",
+    "attrited",
+    "cancelled",
+    "canceled",
+    "resilie",
+    "résilié",
+    "parti",
+    "perdu",
 ];
 const NEGATIVE: &[&str] = &[
-    "no", "n", "non", "false", "f", "faux", "0", "stay", "stayed", "retained", "active",
-    "current", "existing", "kept", "actif", "fidele", "fidèle", "reste", "resté", "retenu",
+    "no", "n", "non", "false", "f", "faux", "0", "stay", "stayed", "retained", "active", "current",
+    "existing", "kept", "actif", "fidele", "fidèle", "reste", "resté", "retenu",
 ];
 
 /// Reads a label cell: `Ok(None)` for blank, an error for anything not yes/no-like.
@@ -330,7 +349,9 @@ impl ChurnDataset {
 
     /// Rows with a label, in input order.
     pub fn labelled_rows(&self) -> Vec<usize> {
-        (0..self.rows).filter(|&r| self.label[r].is_some()).collect()
+        (0..self.rows)
+            .filter(|&r| self.label[r].is_some())
+            .collect()
     }
 
     /// Labels as booleans (blank as `false`; use with [`Self::labelled_rows`]).
@@ -343,7 +364,11 @@ impl ChurnDataset {
 fn column(name: &str, array: &ArrayRef, params: &ChurnParams) -> Result<FeatureColumn, String> {
     let t = array.data_type();
     let (kind, values) = if let Some(d) = days(array) {
-        let latest = d.iter().flatten().copied().fold(f64::NEG_INFINITY, f64::max);
+        let latest = d
+            .iter()
+            .flatten()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
         let v = d.into_iter().map(|x| x.map(|x| latest - x)).collect();
         (FeatureKind::Date, ColumnValues::Numeric(v))
     } else if is_number(t) {
@@ -436,7 +461,9 @@ impl Matrix {
 
     /// One column, copied.
     pub fn column(&self, j: usize) -> Vec<f64> {
-        (0..self.rows).map(|i| self.data[i * self.cols + j]).collect()
+        (0..self.rows)
+            .map(|i| self.data[i * self.cols + j])
+            .collect()
     }
 }
 

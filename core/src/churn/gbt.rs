@@ -139,22 +139,26 @@ struct Leaf {
     best: Option<(f64, usize, usize)>,
 }
 
-struct Binned<'a> {
-    bins: &'a [Vec<u8>],
-    offsets: &'a [usize],
+/// Row-major bins as indices into the flat histogram (feature offset + bin): building a
+/// histogram for a subset of rows then reads each row's bins from one cache line, and the
+/// histogram itself (a few thousand bins) stays in L1.
+struct Binned {
+    cells: Vec<u32>,
+    width: usize,
     total: usize,
 }
 
-impl Binned<'_> {
+impl Binned {
     fn hist(&self, rows: &[u32], g: &[f64], h: &[f64]) -> Vec<Bin> {
         let mut out = vec![Bin::default(); self.total];
-        for (f, col) in self.bins.iter().enumerate() {
-            let hist = &mut out[self.offsets[f]..self.offsets[f + 1]];
-            for &r in rows {
-                let r = r as usize;
-                let b = &mut hist[col[r] as usize];
-                b.g += g[r];
-                b.h += h[r];
+        let d = self.width;
+        for &r in rows {
+            let r = r as usize;
+            let (gr, hr) = (g[r], h[r]);
+            for &c in &self.cells[r * d..(r + 1) * d] {
+                let b = &mut out[c as usize];
+                b.g += gr;
+                b.h += hr;
                 b.n += 1;
             }
         }
@@ -175,22 +179,20 @@ impl GbtModel {
         let max_bins = params.max_bins.clamp(2, 255);
         // Bin every feature.
         let mut thresholds = Vec::with_capacity(d);
-        let mut bins = Vec::with_capacity(d);
         let mut offsets = vec![0usize];
+        let mut cells = vec![0u32; n * d];
         for j in 0..d {
             let col = x.column(j);
             let e = bin_edges(&col, max_bins);
-            let b: Vec<u8> = col
-                .iter()
-                .map(|&v| e.partition_point(|&t| t < v) as u8)
-                .collect();
+            for (i, &v) in col.iter().enumerate() {
+                cells[i * d + j] = (offsets[j] + e.partition_point(|&t| t < v)) as u32;
+            }
             offsets.push(offsets[j] + e.len() + 1);
             thresholds.push(e);
-            bins.push(b);
         }
         let binned = Binned {
-            bins: &bins,
-            offsets: &offsets,
+            cells,
+            width: d,
             total: offsets[d],
         };
         let pos = y.iter().filter(|&&v| v).count() as f64;
@@ -285,9 +287,11 @@ impl GbtModel {
                     continue;
                 };
                 gain[f] += s;
-                let col = &bins[f];
-                let (left, right): (Vec<u32>, Vec<u32>) =
-                    leaf.rows.iter().partition(|&&r| col[r as usize] as usize <= b);
+                let cut = (offsets[f] + b) as u32;
+                let (left, right): (Vec<u32>, Vec<u32>) = leaf
+                    .rows
+                    .iter()
+                    .partition(|&&r| binned.cells[r as usize * d + f] <= cut);
                 let small = if left.len() <= right.len() {
                     &left
                 } else {

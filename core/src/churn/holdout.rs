@@ -82,10 +82,16 @@ pub fn label_from_holdout(
         cutoff_day,
         window_days,
         customer_id: active.iter().map(|&c| ids.value(c).to_string()).collect(),
-        recency: active.iter().map(|&c| f64::from(cutoff_day - last[c])).collect(),
+        recency: active
+            .iter()
+            .map(|&c| f64::from(cutoff_day - last[c]))
+            .collect(),
         frequency: active.iter().map(|&c| freq[c] as f64).collect(),
         monetary: active.iter().map(|&c| sum[c]).collect(),
-        tenure: active.iter().map(|&c| f64::from(cutoff_day - first[c])).collect(),
+        tenure: active
+            .iter()
+            .map(|&c| f64::from(cutoff_day - first[c]))
+            .collect(),
         churned: active.iter().map(|&c| !back[c]).collect(),
     })
 }

@@ -165,7 +165,9 @@ impl LogisticModel {
                 }
                 step = grad.clone();
                 if !cholesky_solve(&mut h, &mut step, p) {
-                    return Err(ChurnError::Fit("the Hessian is not positive definite".into()));
+                    return Err(ChurnError::Fit(
+                        "the Hessian is not positive definite".into(),
+                    ));
                 }
             }
             let decrement: f64 = grad.iter().zip(&step).map(|(g, s)| g * s).sum();

@@ -100,10 +100,16 @@ impl ChurnParams {
     pub fn validate(&self) -> Result<(), ChurnError> {
         let bad = |m: String| Err(ChurnError::BadParam(m));
         if !(self.test_share > 0.0 && self.test_share < 1.0) {
-            return bad(format!("test_share must be in (0, 1), not {}", self.test_share));
+            return bad(format!(
+                "test_share must be in (0, 1), not {}",
+                self.test_share
+            ));
         }
         if !(0.0..=1.0).contains(&self.threshold) {
-            return bad(format!("threshold must be in [0, 1], not {}", self.threshold));
+            return bad(format!(
+                "threshold must be in [0, 1], not {}",
+                self.threshold
+            ));
         }
         if !(self.max_distinct_share > 0.0 && self.max_distinct_share <= 1.0) {
             return bad(format!(
@@ -112,7 +118,10 @@ impl ChurnParams {
             ));
         }
         if !(self.logistic.l2 >= 0.0 && self.logistic.l2.is_finite()) {
-            return bad(format!("logistic.l2 must be >= 0, not {}", self.logistic.l2));
+            return bad(format!(
+                "logistic.l2 must be >= 0, not {}",
+                self.logistic.l2
+            ));
         }
         if self.logistic.max_iter == 0 {
             return bad("logistic.max_iter must be at least 1".into());
@@ -125,13 +134,22 @@ impl ChurnParams {
             ));
         }
         if g.n_trees == 0 || g.n_trees > 10_000 {
-            return bad(format!("gbt.n_trees must be in 1..=10000, not {}", g.n_trees));
+            return bad(format!(
+                "gbt.n_trees must be in 1..=10000, not {}",
+                g.n_trees
+            ));
         }
         if g.max_leaves < 2 {
-            return bad(format!("gbt.max_leaves must be at least 2, not {}", g.max_leaves));
+            return bad(format!(
+                "gbt.max_leaves must be at least 2, not {}",
+                g.max_leaves
+            ));
         }
         if !(2..=255).contains(&g.max_bins) {
-            return bad(format!("gbt.max_bins must be in 2..=255, not {}", g.max_bins));
+            return bad(format!(
+                "gbt.max_bins must be in 2..=255, not {}",
+                g.max_bins
+            ));
         }
         if !(g.l2 >= 0.0 && g.l2.is_finite()) {
             return bad(format!("gbt.l2 must be >= 0, not {}", g.l2));
@@ -315,7 +333,10 @@ pub fn analyze(batch: &RecordBatch, params: &ChurnParams) -> Result<ChurnResult,
 }
 
 /// [`analyze`] on an already built dataset (e.g. [`ChurnDataset::from_table`]).
-pub fn analyze_dataset(data: &ChurnDataset, params: &ChurnParams) -> Result<ChurnResult, ChurnError> {
+pub fn analyze_dataset(
+    data: &ChurnDataset,
+    params: &ChurnParams,
+) -> Result<ChurnResult, ChurnError> {
     let model = ChurnModel::fit(data, params)?;
     let churn_score = model.predict_proba(data);
     let labelled = data.labelled_rows();
@@ -331,7 +352,12 @@ pub fn analyze_dataset(data: &ChurnDataset, params: &ChurnParams) -> Result<Chur
             train_rows: model.split.train.len(),
             test_rows: model.split.test.len(),
             columns: data.columns.iter().map(|c| c.name.clone()).collect(),
-            features: model.encoder.features.iter().map(|f| f.name.clone()).collect(),
+            features: model
+                .encoder
+                .features
+                .iter()
+                .map(|f| f.name.clone())
+                .collect(),
             excluded: data.excluded.clone(),
         },
         logistic: ModelReport {
