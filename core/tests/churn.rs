@@ -376,6 +376,16 @@ fn labels_blanks_and_exclusions() {
     assert_eq!(res.dataset.labelled, 72);
     assert_eq!(res.customer_id[5], "id5");
 
+    // A fitted model scores another file with the same columns: levels are matched by text.
+    let model = ChurnModel::fit(&data, &params).unwrap();
+    let keep = arrow_array::BooleanArray::from((0..n).map(|i| i % 3 != 0).collect::<Vec<_>>());
+    let subset = arrow_select::filter::filter_record_batch(&b, &keep).unwrap();
+    let data2 = ChurnDataset::from_batch(&subset, &params).unwrap();
+    let all = model.predict_proba(&data);
+    let part = model.predict_proba(&data2);
+    let expected: Vec<f64> = (0..n).filter(|i| i % 3 != 0).map(|i| all[i]).collect();
+    assert_eq!(part, expected);
+
     let bad = batch(vec![
         (
             "x",
@@ -463,5 +473,4 @@ fn holdout_end_to_end_on_synthetic_history() {
         res.logistic.evaluation.auc
     );
     assert!(matches!(res.chosen, ModelKind::Logistic | ModelKind::Gbt));
-    let _ = ChurnModel::fit;
 }
