@@ -311,7 +311,7 @@ fn labels_blanks_and_exclusions() {
     let label: Vec<Option<&str>> = (0..n)
         .map(|i| match i % 10 {
             0 => None,
-            1 | 2 | 3 => Some("oui"),
+            1..=3 => Some("oui"),
             _ => Some("non"),
         })
         .collect();
@@ -454,7 +454,7 @@ fn holdout_end_to_end_on_synthetic_history() {
     let mut amount = Vec::new();
     let mut rng = prisme_core::churn::SplitMix64::new(9);
     for c in 0..600 {
-        let gap = 5 + (c % 60) as i32; // days between purchases
+        let gap = 5 + (c % 60); // days between purchases
         let mut d = (rng.below(30)) as i32;
         while d < 300 {
             ids.push(format!("c{c}"));

@@ -119,8 +119,8 @@ pub fn parse_label(text: &str) -> Option<Option<bool>> {
         return Some(Some(false));
     }
     match t.replace(',', ".").parse::<f64>() {
-        Ok(v) if v == 1.0 => Some(Some(true)),
-        Ok(v) if v == 0.0 => Some(Some(false)),
+        Ok(1.0) => Some(Some(true)),
+        Ok(0.0) => Some(Some(false)),
         _ => None,
     }
 }
