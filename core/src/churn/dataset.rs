@@ -653,3 +653,21 @@ impl Encoder {
         Matrix::new(rows.len(), width, out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_spellings() {
+        for t in ["Yes", " oui ", "TRUE", "1", "1.0", "Churned", "résilié"] {
+            assert_eq!(parse_label(t), Some(Some(true)), "{t}");
+        }
+        for t in ["No", "non", "false", "0", "0,0", "stayed", "Actif"] {
+            assert_eq!(parse_label(t), Some(Some(false)), "{t}");
+        }
+        assert_eq!(parse_label("  "), Some(None));
+        assert_eq!(parse_label("maybe"), None);
+        assert_eq!(parse_label("2"), None);
+    }
+}
