@@ -139,30 +139,96 @@ struct Leaf {
     best: Option<(f64, usize, usize)>,
 }
 
-/// Row-major bins as indices into the flat histogram (feature offset + bin): building a
-/// histogram for a subset of rows then reads each row's bins from one cache line, and the
-/// histogram itself (a few thousand bins) stays in L1.
+/// Bins as indices into the flat histogram (feature offset + bin), stored sparsely by row:
+/// only the cells that differ from their feature's most common bin. One-hot inputs are mostly
+/// at 0, so a row touches a handful of cells instead of one per input; the most common bin's
+/// sums are the node's totals minus the feature's other bins. Rows are read whole (one cache
+/// line or two) and the histogram (a few thousand bins) stays in L1.
 struct Binned {
+    start: Vec<usize>,
     cells: Vec<u32>,
-    width: usize,
-    total: usize,
+    common: Vec<u32>,
+    offsets: Vec<usize>,
 }
 
 impl Binned {
+    fn new(columns: &[Vec<u32>], offsets: Vec<usize>, n: usize) -> Self {
+        let total = offsets.last().copied().unwrap_or(0);
+        let mut counts = vec![0usize; total];
+        for col in columns {
+            for &c in col {
+                counts[c as usize] += 1;
+            }
+        }
+        let common: Vec<u32> = offsets
+            .windows(2)
+            .map(|w| {
+                (w[0]..w[1])
+                    .max_by_key(|&c| (counts[c], std::cmp::Reverse(c)))
+                    .unwrap_or(w[0]) as u32
+            })
+            .collect();
+        let mut start = Vec::with_capacity(n + 1);
+        let mut cells = Vec::new();
+        start.push(0);
+        for r in 0..n {
+            for (f, col) in columns.iter().enumerate() {
+                if col[r] != common[f] {
+                    cells.push(col[r]);
+                }
+            }
+            start.push(cells.len());
+        }
+        Binned {
+            start,
+            cells,
+            common,
+            offsets,
+        }
+    }
+
     fn hist(&self, rows: &[u32], g: &[f64], h: &[f64]) -> Vec<Bin> {
-        let mut out = vec![Bin::default(); self.total];
-        let d = self.width;
+        let total = self.offsets.last().copied().unwrap_or(0);
+        let mut out = vec![Bin::default(); total];
+        let (mut gt, mut ht, mut nt) = (0.0, 0.0, 0u32);
         for &r in rows {
             let r = r as usize;
             let (gr, hr) = (g[r], h[r]);
-            for &c in &self.cells[r * d..(r + 1) * d] {
+            gt += gr;
+            ht += hr;
+            nt += 1;
+            for &c in &self.cells[self.start[r]..self.start[r + 1]] {
                 let b = &mut out[c as usize];
                 b.g += gr;
                 b.h += hr;
                 b.n += 1;
             }
         }
+        for (f, w) in self.offsets.windows(2).enumerate() {
+            let (mut gs, mut hs, mut ns) = (0.0, 0.0, 0u32);
+            for b in &out[w[0]..w[1]] {
+                gs += b.g;
+                hs += b.h;
+                ns += b.n;
+            }
+            out[self.common[f] as usize] = Bin {
+                g: gt - gs,
+                h: ht - hs,
+                n: nt - ns,
+            };
+        }
         out
+    }
+
+    /// The cell of row `r` for feature `f`.
+    fn cell(&self, r: usize, f: usize) -> u32 {
+        let row = &self.cells[self.start[r]..self.start[r + 1]];
+        let (lo, hi) = (self.offsets[f] as u32, self.offsets[f + 1] as u32);
+        let i = row.partition_point(|&c| c < lo);
+        match row.get(i) {
+            Some(&c) if c < hi => c,
+            _ => self.common[f],
+        }
     }
 }
 
@@ -180,21 +246,20 @@ impl GbtModel {
         // Bin every feature.
         let mut thresholds = Vec::with_capacity(d);
         let mut offsets = vec![0usize];
-        let mut cells = vec![0u32; n * d];
+        let mut columns = Vec::with_capacity(d);
         for j in 0..d {
             let col = x.column(j);
             let e = bin_edges(&col, max_bins);
-            for (i, &v) in col.iter().enumerate() {
-                cells[i * d + j] = (offsets[j] + e.partition_point(|&t| t < v)) as u32;
-            }
+            columns.push(
+                col.iter()
+                    .map(|&v| (offsets[j] + e.partition_point(|&t| t < v)) as u32)
+                    .collect::<Vec<u32>>(),
+            );
             offsets.push(offsets[j] + e.len() + 1);
             thresholds.push(e);
         }
-        let binned = Binned {
-            cells,
-            width: d,
-            total: offsets[d],
-        };
+        let binned = Binned::new(&columns, offsets.clone(), n);
+        drop(columns);
         let pos = y.iter().filter(|&&v| v).count() as f64;
         let rate = (pos / n as f64).clamp(1e-6, 1.0 - 1e-6);
         let base = (rate / (1.0 - rate)).ln();
@@ -291,7 +356,7 @@ impl GbtModel {
                 let (left, right): (Vec<u32>, Vec<u32>) = leaf
                     .rows
                     .iter()
-                    .partition(|&&r| binned.cells[r as usize * d + f] <= cut);
+                    .partition(|&&r| binned.cell(r as usize, f) <= cut);
                 let small = if left.len() <= right.len() {
                     &left
                 } else {
