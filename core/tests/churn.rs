@@ -311,7 +311,7 @@ fn labels_blanks_and_exclusions() {
     let label: Vec<Option<&str>> = (0..n)
         .map(|i| match i % 10 {
             0 => None,
-            1 | 2 | 3 => Some("oui"),
+            1..=3 => Some("oui"),
             _ => Some("non"),
         })
         .collect();
@@ -375,6 +375,16 @@ fn labels_blanks_and_exclusions() {
     assert_eq!(res.churn_score.len(), n);
     assert_eq!(res.dataset.labelled, 72);
     assert_eq!(res.customer_id[5], "id5");
+
+    // A fitted model scores another file with the same columns: levels are matched by text.
+    let model = ChurnModel::fit(&data, &params).unwrap();
+    let keep = arrow_array::BooleanArray::from((0..n).map(|i| i % 3 != 0).collect::<Vec<_>>());
+    let subset = arrow_select::filter::filter_record_batch(&b, &keep).unwrap();
+    let data2 = ChurnDataset::from_batch(&subset, &params).unwrap();
+    let all = model.predict_proba(&data);
+    let part = model.predict_proba(&data2);
+    let expected: Vec<f64> = (0..n).filter(|i| i % 3 != 0).map(|i| all[i]).collect();
+    assert_eq!(part, expected);
 
     let bad = batch(vec![
         (
@@ -444,7 +454,7 @@ fn holdout_end_to_end_on_synthetic_history() {
     let mut amount = Vec::new();
     let mut rng = prisme_core::churn::SplitMix64::new(9);
     for c in 0..600 {
-        let gap = 5 + (c % 60) as i32; // days between purchases
+        let gap = 5 + (c % 60); // days between purchases
         let mut d = (rng.below(30)) as i32;
         while d < 300 {
             ids.push(format!("c{c}"));
@@ -463,5 +473,4 @@ fn holdout_end_to_end_on_synthetic_history() {
         res.logistic.evaluation.auc
     );
     assert!(matches!(res.chosen, ModelKind::Logistic | ModelKind::Gbt));
-    let _ = ChurnModel::fit;
 }

@@ -371,7 +371,10 @@ fn bench_browser(args: &[String]) -> Result<()> {
     run(Command::new("node")
         .args(["tests/e2e/bench.mjs"])
         .arg(&data[0])
-        .env("PRISME_BENCH_FN", if analysis { "benchAnalyze" } else { "benchRun" })
+        .env(
+            "PRISME_BENCH_FN",
+            if analysis { "benchAnalyze" } else { "benchRun" },
+        )
         .env("PRISME_DIST", root().join("dist")))
 }
 

@@ -119,8 +119,8 @@ pub fn parse_label(text: &str) -> Option<Option<bool>> {
         return Some(Some(false));
     }
     match t.replace(',', ".").parse::<f64>() {
-        Ok(v) if v == 1.0 => Some(Some(true)),
-        Ok(v) if v == 0.0 => Some(Some(false)),
+        Ok(1.0) => Some(Some(true)),
+        Ok(0.0) => Some(Some(false)),
         _ => None,
     }
 }
@@ -479,17 +479,21 @@ pub struct Feature {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-enum Block {
+struct Block {
+    column: String,
+    kind: BlockKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum BlockKind {
     Numeric {
         median: f64,
         mean: f64,
         sd: f64,
         indicator: bool,
     },
-    OneHot {
-        levels: usize,
-        blank: bool,
-    },
+    /// Levels sorted.
+    OneHot { levels: Vec<String>, blank: bool },
 }
 
 /// Turns dataset rows into model inputs with statistics learnt from the training rows:
@@ -543,11 +547,14 @@ impl Encoder {
                             source,
                         });
                     }
-                    blocks.push(Block::Numeric {
-                        median: med,
-                        mean,
-                        sd,
-                        indicator,
+                    blocks.push(Block {
+                        column: col.name.clone(),
+                        kind: BlockKind::Numeric {
+                            median: med,
+                            mean,
+                            sd,
+                            indicator,
+                        },
                     });
                 }
                 ColumnValues::Categorical { levels, codes } => {
@@ -566,9 +573,12 @@ impl Encoder {
                             source,
                         });
                     }
-                    blocks.push(Block::OneHot {
-                        levels: levels.len(),
-                        blank,
+                    blocks.push(Block {
+                        column: col.name.clone(),
+                        kind: BlockKind::OneHot {
+                            levels: levels.clone(),
+                            blank,
+                        },
                     });
                 }
             }
@@ -585,19 +595,23 @@ impl Encoder {
         let width = self.width();
         let mut out = vec![0.0; rows.len() * width];
         let mut offset = 0;
-        for (col, block) in data.columns.iter().zip(&self.blocks) {
-            match (&col.values, block) {
-                (
-                    ColumnValues::Numeric(v),
-                    Block::Numeric {
-                        median,
-                        mean,
-                        sd,
-                        indicator,
-                    },
-                ) => {
+        for block in &self.blocks {
+            // Columns are matched by name and levels by text, so a model fitted on one file
+            // scores another with the same columns; a missing column reads as blank.
+            let col = data.columns.iter().find(|c| c.name == block.column);
+            match &block.kind {
+                BlockKind::Numeric {
+                    median,
+                    mean,
+                    sd,
+                    indicator,
+                } => {
+                    let v = match col.map(|c| &c.values) {
+                        Some(ColumnValues::Numeric(v)) => Some(v),
+                        _ => None,
+                    };
                     for (i, &r) in rows.iter().enumerate() {
-                        let x = v.get(r).copied().flatten();
+                        let x = v.and_then(|v| v.get(r).copied().flatten());
                         out[i * width + offset] = (x.unwrap_or(*median) - mean) / sd;
                         if *indicator && x.is_none() {
                             out[i * width + offset + 1] = 1.0;
@@ -605,22 +619,55 @@ impl Encoder {
                     }
                     offset += 1 + usize::from(*indicator);
                 }
-                (ColumnValues::Categorical { codes, .. }, Block::OneHot { levels, blank }) => {
+                BlockKind::OneHot { levels, blank } => {
+                    let (map, codes): (Vec<Option<usize>>, Option<&Vec<Option<u32>>>) =
+                        match col.map(|c| &c.values) {
+                            Some(ColumnValues::Categorical {
+                                levels: theirs,
+                                codes,
+                            }) => (
+                                theirs
+                                    .iter()
+                                    .map(|l| levels.binary_search(l).ok())
+                                    .collect(),
+                                Some(codes),
+                            ),
+                            _ => (Vec::new(), None),
+                        };
                     for (i, &r) in rows.iter().enumerate() {
-                        match codes.get(r).copied().flatten() {
-                            Some(c) if (c as usize) < *levels => {
-                                out[i * width + offset + c as usize] = 1.0
+                        match codes.and_then(|c| c.get(r).copied().flatten()) {
+                            Some(c) => {
+                                // A level unseen at fit time: every indicator stays 0.
+                                if let Some(Some(k)) = map.get(c as usize) {
+                                    out[i * width + offset + k] = 1.0;
+                                }
                             }
-                            None if *blank => out[i * width + offset + levels] = 1.0,
-                            _ => {}
+                            None if *blank => out[i * width + offset + levels.len()] = 1.0,
+                            None => {}
                         }
                     }
-                    offset += levels + usize::from(*blank);
+                    offset += levels.len() + usize::from(*blank);
                 }
-                // Encoders are fitted on the dataset they transform; a mismatch leaves zeros.
-                _ => {}
             }
         }
         Matrix::new(rows.len(), width, out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_spellings() {
+        for t in ["Yes", " oui ", "TRUE", "1", "1.0", "Churned", "résilié"] {
+            assert_eq!(parse_label(t), Some(Some(true)), "{t}");
+        }
+        for t in ["No", "non", "false", "0", "0,0", "stayed", "Actif"] {
+            assert_eq!(parse_label(t), Some(Some(false)), "{t}");
+        }
+        assert_eq!(parse_label("  "), Some(None));
+        assert_eq!(parse_label("maybe"), None);
+        assert_eq!(parse_label("2"), None);
     }
 }

@@ -139,26 +139,96 @@ struct Leaf {
     best: Option<(f64, usize, usize)>,
 }
 
-struct Binned<'a> {
-    bins: &'a [Vec<u8>],
-    offsets: &'a [usize],
-    total: usize,
+/// Bins as indices into the flat histogram (feature offset + bin), stored sparsely by row:
+/// only the cells that differ from their feature's most common bin. One-hot inputs are mostly
+/// at 0, so a row touches a handful of cells instead of one per input; the most common bin's
+/// sums are the node's totals minus the feature's other bins. Rows are read whole (one cache
+/// line or two) and the histogram (a few thousand bins) stays in L1.
+struct Binned {
+    start: Vec<usize>,
+    cells: Vec<u32>,
+    common: Vec<u32>,
+    offsets: Vec<usize>,
 }
 
-impl Binned<'_> {
+impl Binned {
+    fn new(columns: &[Vec<u32>], offsets: Vec<usize>, n: usize) -> Self {
+        let total = offsets.last().copied().unwrap_or(0);
+        let mut counts = vec![0usize; total];
+        for col in columns {
+            for &c in col {
+                counts[c as usize] += 1;
+            }
+        }
+        let common: Vec<u32> = offsets
+            .windows(2)
+            .map(|w| {
+                (w[0]..w[1])
+                    .max_by_key(|&c| (counts[c], std::cmp::Reverse(c)))
+                    .unwrap_or(w[0]) as u32
+            })
+            .collect();
+        let mut start = Vec::with_capacity(n + 1);
+        let mut cells = Vec::new();
+        start.push(0);
+        for r in 0..n {
+            for (f, col) in columns.iter().enumerate() {
+                if col[r] != common[f] {
+                    cells.push(col[r]);
+                }
+            }
+            start.push(cells.len());
+        }
+        Binned {
+            start,
+            cells,
+            common,
+            offsets,
+        }
+    }
+
     fn hist(&self, rows: &[u32], g: &[f64], h: &[f64]) -> Vec<Bin> {
-        let mut out = vec![Bin::default(); self.total];
-        for (f, col) in self.bins.iter().enumerate() {
-            let hist = &mut out[self.offsets[f]..self.offsets[f + 1]];
-            for &r in rows {
-                let r = r as usize;
-                let b = &mut hist[col[r] as usize];
-                b.g += g[r];
-                b.h += h[r];
+        let total = self.offsets.last().copied().unwrap_or(0);
+        let mut out = vec![Bin::default(); total];
+        let (mut gt, mut ht, mut nt) = (0.0, 0.0, 0u32);
+        for &r in rows {
+            let r = r as usize;
+            let (gr, hr) = (g[r], h[r]);
+            gt += gr;
+            ht += hr;
+            nt += 1;
+            for &c in &self.cells[self.start[r]..self.start[r + 1]] {
+                let b = &mut out[c as usize];
+                b.g += gr;
+                b.h += hr;
                 b.n += 1;
             }
         }
+        for (f, w) in self.offsets.windows(2).enumerate() {
+            let (mut gs, mut hs, mut ns) = (0.0, 0.0, 0u32);
+            for b in &out[w[0]..w[1]] {
+                gs += b.g;
+                hs += b.h;
+                ns += b.n;
+            }
+            out[self.common[f] as usize] = Bin {
+                g: gt - gs,
+                h: ht - hs,
+                n: nt - ns,
+            };
+        }
         out
+    }
+
+    /// The cell of row `r` for feature `f`.
+    fn cell(&self, r: usize, f: usize) -> u32 {
+        let row = &self.cells[self.start[r]..self.start[r + 1]];
+        let (lo, hi) = (self.offsets[f] as u32, self.offsets[f + 1] as u32);
+        let i = row.partition_point(|&c| c < lo);
+        match row.get(i) {
+            Some(&c) if c < hi => c,
+            _ => self.common[f],
+        }
     }
 }
 
@@ -175,24 +245,21 @@ impl GbtModel {
         let max_bins = params.max_bins.clamp(2, 255);
         // Bin every feature.
         let mut thresholds = Vec::with_capacity(d);
-        let mut bins = Vec::with_capacity(d);
         let mut offsets = vec![0usize];
+        let mut columns = Vec::with_capacity(d);
         for j in 0..d {
             let col = x.column(j);
             let e = bin_edges(&col, max_bins);
-            let b: Vec<u8> = col
-                .iter()
-                .map(|&v| e.partition_point(|&t| t < v) as u8)
-                .collect();
+            columns.push(
+                col.iter()
+                    .map(|&v| (offsets[j] + e.partition_point(|&t| t < v)) as u32)
+                    .collect::<Vec<u32>>(),
+            );
             offsets.push(offsets[j] + e.len() + 1);
             thresholds.push(e);
-            bins.push(b);
         }
-        let binned = Binned {
-            bins: &bins,
-            offsets: &offsets,
-            total: offsets[d],
-        };
+        let binned = Binned::new(&columns, offsets.clone(), n);
+        drop(columns);
         let pos = y.iter().filter(|&&v| v).count() as f64;
         let rate = (pos / n as f64).clamp(1e-6, 1.0 - 1e-6);
         let base = (rate / (1.0 - rate)).ln();
@@ -285,11 +352,11 @@ impl GbtModel {
                     continue;
                 };
                 gain[f] += s;
-                let col = &bins[f];
+                let cut = (offsets[f] + b) as u32;
                 let (left, right): (Vec<u32>, Vec<u32>) = leaf
                     .rows
                     .iter()
-                    .partition(|&&r| col[r as usize] as usize <= b);
+                    .partition(|&&r| binned.cell(r as usize, f) <= cut);
                 let small = if left.len() <= right.len() {
                     &left
                 } else {
