@@ -21,8 +21,8 @@
 //! of the slices always add up to the total; customer counts add up only for per-customer
 //! slices. Rows or customers without a label form the slice `null`, listed last.
 
-use hashbrown::HashMap;
 use arrow_array::Array;
+use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::date::format_days;
@@ -260,8 +260,7 @@ pub fn indicators(
     let mut acc: Vec<Acc> = (0..groups).map(|_| Acc::new(n_periods)).collect();
     // (group, customer, period) triples, sorted and deduplicated to count customers.
     let per_row = matches!(slice, Some(Slice::Rows(_)));
-    let mut triples: Vec<u64> =
-        Vec::with_capacity(tx.len() * if groups > 1 { 2 } else { 1 });
+    let mut triples: Vec<u64> = Vec::with_capacity(tx.len() * if groups > 1 { 2 } else { 1 });
     for (row, ((&key, &day), &amount)) in keys.iter().zip(&tx.day).zip(&tx.amount).enumerate() {
         let p = (table.get(day) - p_min) as u64;
         let triple = (u64::from(key) << 16) | p;

@@ -46,7 +46,9 @@ impl Period {
     pub fn start(self, index: i32) -> i32 {
         match self {
             Period::Week => index * 7 - 3,
-            Period::Month => days_from_civil(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1),
+            Period::Month => {
+                days_from_civil(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
+            }
             Period::Quarter => {
                 days_from_civil(index.div_euclid(4), index.rem_euclid(4) as u32 * 3 + 1, 1)
             }
@@ -61,7 +63,11 @@ impl Period {
                 let (year, week) = iso_week(self.start(index));
                 format!("{year:04}-W{week:02}")
             }
-            Period::Month => format!("{:04}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1),
+            Period::Month => format!(
+                "{:04}-{:02}",
+                index.div_euclid(12),
+                index.rem_euclid(12) + 1
+            ),
             Period::Quarter => format!("{:04}-Q{}", index.div_euclid(4), index.rem_euclid(4) + 1),
             Period::Year => format!("{index:04}"),
         }

@@ -1,9 +1,7 @@
 //! Commercial indicators: a hand-computed case, slices adding up to the total, snapshot.
 
 use arrow_array::Array;
-use prisme_core::indicators::{
-    IndicatorError, IndicatorParams, Indicators, Slice, indicators,
-};
+use prisme_core::indicators::{IndicatorError, IndicatorParams, Indicators, Slice, indicators};
 use prisme_core::ingest::date::days_from_civil;
 use prisme_core::period::Period;
 use prisme_core::transactions::Transactions;
@@ -239,11 +237,17 @@ fn errors() {
     ));
     assert!(matches!(
         indicators(&tx, &p, Some(Slice::Customers(&channel)), None),
-        Err(IndicatorError::SliceLength { per: "customer", .. })
+        Err(IndicatorError::SliceLength {
+            per: "customer",
+            ..
+        })
     ));
     assert!(matches!(
         indicators(&tx, &p, None, Some(&[1.0])),
-        Err(IndicatorError::ClvLength { len: 1, expected: 6 })
+        Err(IndicatorError::ClvLength {
+            len: 1,
+            expected: 6
+        })
     ));
     let q: IndicatorParams = serde_json::from_str(r#"{"period": "quarter"}"#).unwrap();
     let out = indicators(&tx, &q, None, None).unwrap();
