@@ -62,9 +62,11 @@ fn blobs(seed: u64) -> (Features, Vec<u32>) {
 #[test]
 fn separated_blobs_are_recovered_exactly() {
     let (features, truth) = blobs(7);
-    for seed in [0, 1, 99] {
+    // restart_sample 100: restarts on a third of the rows, then refined on all of them.
+    for (seed, restart_sample) in [(0, 0), (1, 0), (99, 0), (5, 100)] {
         let params = ClusterParams {
             seed,
+            restart_sample,
             ..ClusterParams::default()
         };
         let out = cluster(&features, &params).unwrap();
