@@ -626,18 +626,16 @@ fn lloyd(
     let mut new_c = vec![0.0f64; k * d];
     let mut iterations = 0;
     let mut converged = false;
-    loop {
-        // Update step: centroids are the means of their rows (recomputed, not patched, so
-        // no rounding drift accumulates).
-        sums.fill(0.0);
-        counts.fill(0);
-        for i in 0..n {
-            let l = labels[i] as usize;
-            counts[l] += 1;
-            for (s, &x) in sums[l * d..(l + 1) * d].iter_mut().zip(row(i)) {
-                *s += x;
-            }
+    // Per-cluster sums and counts, kept up to date as rows move.
+    for i in 0..n {
+        let l = labels[i] as usize;
+        counts[l] += 1;
+        for (s, &x) in sums[l * d..(l + 1) * d].iter_mut().zip(row(i)) {
+            *s += x;
         }
+    }
+    loop {
+        // Update step: centroids are the means of their rows.
         let mut taken: Vec<usize> = Vec::new();
         for j in 0..k {
             if counts[j] > 0 {
@@ -712,6 +710,13 @@ fn lloyd(
             if b as usize != a {
                 changed += 1;
                 labels[i] = b;
+                let b = b as usize;
+                counts[a] -= 1;
+                counts[b] += 1;
+                for (f, &x) in row(i).iter().enumerate() {
+                    sums[a * d + f] -= x;
+                    sums[b * d + f] += x;
+                }
             }
             upper[i] = d1.sqrt();
             lower[i] = d2.sqrt();
@@ -773,6 +778,7 @@ fn silhouettes(
         .collect();
     let mut acc: Vec<Vec<f64>> = labelings.iter().map(|&(_, k)| vec![0.0; s * k]).collect();
     let mut row = vec![0.0f64; s];
+    let mut part: Vec<f64> = Vec::new();
     for i in 0..s {
         row.fill(0.0);
         for col in &cols {
@@ -786,9 +792,23 @@ fn silhouettes(
             *r = r.sqrt();
         }
         for ((lab, a), &(_, k)) in labs.iter().zip(acc.iter_mut()).zip(labelings) {
-            let a = &mut a[i * k..(i + 1) * k];
-            for (&l, &r) in lab.iter().zip(&row) {
-                a[l as usize] += r;
+            // Four partial sums per cluster so consecutive rows of one cluster do not wait
+            // on each other's addition.
+            part.clear();
+            part.resize(4 * k, 0.0);
+            let mut lab4 = lab.chunks_exact(4);
+            let mut row4 = row.chunks_exact(4);
+            for (l, r) in (&mut lab4).zip(&mut row4) {
+                part[l[0] as usize] += r[0];
+                part[k + l[1] as usize] += r[1];
+                part[2 * k + l[2] as usize] += r[2];
+                part[3 * k + l[3] as usize] += r[3];
+            }
+            for (&l, &r) in lab4.remainder().iter().zip(row4.remainder()) {
+                part[l as usize] += r;
+            }
+            for (c, out) in a[i * k..(i + 1) * k].iter_mut().enumerate() {
+                *out = (part[c] + part[k + c]) + (part[2 * k + c] + part[3 * k + c]);
             }
         }
     }
