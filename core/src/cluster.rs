@@ -627,8 +627,8 @@ fn lloyd(
     let mut iterations = 0;
     let mut converged = false;
     // Per-cluster sums and counts, kept up to date as rows move.
-    for i in 0..n {
-        let l = labels[i] as usize;
+    for (i, &l) in labels.iter().enumerate() {
+        let l = l as usize;
         counts[l] += 1;
         for (s, &x) in sums[l * d..(l + 1) * d].iter_mut().zip(row(i)) {
             *s += x;
@@ -728,9 +728,9 @@ fn lloyd(
     }
     // Final assignment so labels and inertia match the returned centroids exactly.
     let mut inertia = 0.0;
-    for i in 0..n {
+    for (i, label) in labels.iter_mut().enumerate() {
         let (a, d1, _) = nearest2(row(i), &centroids, d);
-        labels[i] = a;
+        *label = a;
         inertia += d1;
     }
     Fit {
