@@ -40,6 +40,24 @@ fn segments(c: &mut Criterion) {
         b.iter(|| black_box(cluster(&features, &params).expect("clusters")))
     });
 
+    // The same without the silhouettes (a 2-row sample), to show what they cost.
+    let no_silhouette = ClusterParams {
+        silhouette_sample: 2,
+        ..params.clone()
+    };
+    group.bench_function("kmeans_k2-8_100k_no_silhouette", |b| {
+        b.iter(|| black_box(cluster(&features, &no_silhouette).expect("clusters")))
+    });
+    // Every restart on all rows (no restart sample), one fixed k.
+    let full_k4 = ClusterParams {
+        k: Some(4),
+        restart_sample: 0,
+        ..params.clone()
+    };
+    group.bench_function("kmeans_k4_full_restarts_100k", |b| {
+        b.iter(|| black_box(cluster(&features, &full_k4).expect("clusters")))
+    });
+
     group.bench_function("cohorts_month_1m", |b| {
         b.iter(|| black_box(cohorts(&tx, &CohortParams::default()).expect("cohorts")))
     });
