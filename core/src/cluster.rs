@@ -356,8 +356,8 @@ pub fn cluster(features: &Features, params: &ClusterParams) -> Result<Clustering
         let mut rng = SplitMix64::new(params.seed ^ (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let mut best: Option<Fit> = None;
         for _ in 0..params.restarts {
-            let start = seed_plusplus(restart_points, d, k, &mut rng);
-            let fit = lloyd(restart_points, d, k, start, params.max_iter, tol);
+            let start = dispatch!(d, seed_plusplus(restart_points, d, k, &mut rng));
+            let fit = dispatch!(d, lloyd(restart_points, d, k, start, params.max_iter, tol));
             if best.as_ref().is_none_or(|b| fit.inertia < b.inertia) {
                 best = Some(fit);
             }
@@ -365,7 +365,10 @@ pub fn cluster(features: &Features, params: &ClusterParams) -> Result<Clustering
         // restarts ≥ 1 (validated), so there is always a best run.
         let Some(mut best) = best else { continue };
         if sub.is_some() {
-            let refined = lloyd(&points, d, k, best.centroids, params.max_iter, tol);
+            let refined = dispatch!(
+                d,
+                lloyd(&points, d, k, best.centroids, params.max_iter, tol)
+            );
             best = Fit {
                 iterations: best.iterations + refined.iterations,
                 ..refined
@@ -554,8 +557,29 @@ fn nearest2(x: &[f64], centroids: &[f64], d: usize) -> (u32, f64, f64) {
     (best, d1, d2)
 }
 
+/// Calls `f::<D>` with the feature count as a constant for the common small counts, so the
+/// distance loops unroll (`D = 0`: any count, read at run time).
+macro_rules! dispatch {
+    ($d:expr, $f:ident($($arg:expr),*)) => {
+        match $d {
+            1 => $f::<1>($($arg),*),
+            2 => $f::<2>($($arg),*),
+            3 => $f::<3>($($arg),*),
+            4 => $f::<4>($($arg),*),
+            _ => $f::<0>($($arg),*),
+        }
+    };
+}
+use dispatch;
+
 /// Greedy k-means++ seeding (sklearn's `_kmeans_plusplus`).
-fn seed_plusplus(points: &[f64], d: usize, k: usize, rng: &mut SplitMix64) -> Vec<f64> {
+fn seed_plusplus<const D: usize>(
+    points: &[f64],
+    d: usize,
+    k: usize,
+    rng: &mut SplitMix64,
+) -> Vec<f64> {
+    let d = if D == 0 { d } else { D };
     let n = points.len() / d;
     let row = |i: usize| &points[i * d..(i + 1) * d];
     let trials = 2 + (k as f64).ln() as usize;
@@ -600,7 +624,7 @@ fn seed_plusplus(points: &[f64], d: usize, k: usize, rng: &mut SplitMix64) -> Ve
 }
 
 /// Lloyd iterations from `centroids`, with Hamerly's bounds (exact, fewer distances).
-fn lloyd(
+fn lloyd<const D: usize>(
     points: &[f64],
     d: usize,
     k: usize,
@@ -608,6 +632,7 @@ fn lloyd(
     max_iter: u32,
     tol: f64,
 ) -> Fit {
+    let d = if D == 0 { d } else { D };
     let n = points.len() / d;
     let row = |i: usize| &points[i * d..(i + 1) * d];
     let mut labels = vec![0u32; n];

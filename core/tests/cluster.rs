@@ -335,3 +335,28 @@ fn errors() {
     let json = serde_json::to_string(&out).unwrap();
     let _: prisme_core::cluster::Clustering = serde_json::from_str(&json).unwrap();
 }
+
+#[test]
+fn any_number_of_features() {
+    // Two features (a constant-size loop) and five (the run-time-size loop) recover the blobs.
+    let (f3, truth) = blobs(11);
+    let two = Features::new()
+        .with("a", f3.columns[0].clone())
+        .with("b", f3.columns[1].clone());
+    let five = f3
+        .clone()
+        .with("d", f3.columns[0].iter().map(|v| v * 0.5).collect())
+        .with(
+            "e",
+            f3.columns[1]
+                .iter()
+                .zip(&f3.columns[2])
+                .map(|(x, y)| x + y)
+                .collect(),
+        );
+    for f in [two, five] {
+        let out = cluster(&f, &ClusterParams::default()).unwrap();
+        assert_eq!(out.k, 3);
+        assert_eq!(out.labels, truth);
+    }
+}
