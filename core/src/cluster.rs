@@ -15,7 +15,10 @@
 //!   `tolerance` × the mean feature variance, at most `max_iter` times; then a final
 //!   assignment to the last centroids; inertia = sum of squared distances to them; an empty
 //!   cluster is moved to the row farthest from its centroid;
-//! - the best of `restarts` runs by inertia;
+//! - the best of `restarts` runs by inertia; with more than `restart_sample` rows (10,000 by
+//!   default) the restarts run on a seeded sample of that size and the winner's centroids are
+//!   then refined by Lloyd iterations on all rows: ten full-data runs per k would cost
+//!   seconds on 100k customers, and ten thousand rows are plenty to tell basins apart;
 //! - silhouette (Rousseeuw 1987): mean over rows of `(b − a) / max(a, b)` on Euclidean
 //!   distances, 0 for a row alone in its cluster; computed on a seeded sample of
 //!   `silhouette_sample` rows (without replacement, the same rows for every k) when there
@@ -98,6 +101,9 @@ pub struct ClusterParams {
     pub seed: u64,
     /// Rows used for the silhouette when there are more (0: always all rows).
     pub silhouette_sample: usize,
+    /// Rows the restarts compete on when there are more (0: always all rows); the winning
+    /// centroids are then refined by Lloyd iterations on all rows.
+    pub restart_sample: usize,
 }
 
 impl Default for ClusterParams {
@@ -114,6 +120,7 @@ impl Default for ClusterParams {
             tolerance: 1e-4,
             seed: 0,
             silhouette_sample: 5_000,
+            restart_sample: 10_000,
         }
     }
 }
@@ -331,23 +338,50 @@ pub fn cluster(features: &Features, params: &ClusterParams) -> Result<Clustering
         / d as f64;
     let tol = params.tolerance * mean_variance;
 
+    // Restarts compete on a sample when there are many rows; the winner is refined on all.
+    let restart_rows = sample_rows(
+        n,
+        params.restart_sample,
+        params.seed ^ 0x0E57_A127_5A3B_1E00,
+    );
+    let sub: Option<Vec<f64>> = (restart_rows.len() < n).then(|| {
+        restart_rows
+            .iter()
+            .flat_map(|&i| points[i * d..(i + 1) * d].iter().copied())
+            .collect()
+    });
+    let restart_points = sub.as_deref().unwrap_or(&points);
     let mut fits = Vec::new();
     for k in k_min..=k_max {
         let mut rng = SplitMix64::new(params.seed ^ (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let mut best: Option<Fit> = None;
         for _ in 0..params.restarts {
-            let fit = kmeans_once(&points, d, k, params.max_iter, tol, &mut rng);
+            let start = dispatch!(d, seed_plusplus(restart_points, d, k, &mut rng));
+            let fit = dispatch!(d, lloyd(restart_points, d, k, start, params.max_iter, tol));
             if best.as_ref().is_none_or(|b| fit.inertia < b.inertia) {
                 best = Some(fit);
             }
         }
         // restarts ≥ 1 (validated), so there is always a best run.
-        if let Some(b) = best {
-            fits.push(b);
+        let Some(mut best) = best else { continue };
+        if sub.is_some() {
+            let refined = dispatch!(
+                d,
+                lloyd(&points, d, k, best.centroids, params.max_iter, tol)
+            );
+            best = Fit {
+                iterations: best.iterations + refined.iterations,
+                ..refined
+            };
         }
+        fits.push(best);
     }
 
-    let sample = silhouette_sample(n, params.silhouette_sample, params.seed);
+    let sample = sample_rows(
+        n,
+        params.silhouette_sample,
+        params.seed ^ 0x5111_0E77_E5A4_B1E5,
+    );
     let labelings: Vec<(&[u32], usize)> = fits.iter().map(|f| (&f.labels[..], f.k)).collect();
     let sil = silhouettes(&points, d, &sample, &labelings);
     let candidates: Vec<KCandidate> = fits
@@ -523,8 +557,29 @@ fn nearest2(x: &[f64], centroids: &[f64], d: usize) -> (u32, f64, f64) {
     (best, d1, d2)
 }
 
+/// Calls `f::<D>` with the feature count as a constant for the common small counts, so the
+/// distance loops unroll (`D = 0`: any count, read at run time).
+macro_rules! dispatch {
+    ($d:expr, $f:ident($($arg:expr),*)) => {
+        match $d {
+            1 => $f::<1>($($arg),*),
+            2 => $f::<2>($($arg),*),
+            3 => $f::<3>($($arg),*),
+            4 => $f::<4>($($arg),*),
+            _ => $f::<0>($($arg),*),
+        }
+    };
+}
+use dispatch;
+
 /// Greedy k-means++ seeding (sklearn's `_kmeans_plusplus`).
-fn seed_plusplus(points: &[f64], d: usize, k: usize, rng: &mut SplitMix64) -> Vec<f64> {
+fn seed_plusplus<const D: usize>(
+    points: &[f64],
+    d: usize,
+    k: usize,
+    rng: &mut SplitMix64,
+) -> Vec<f64> {
+    let d = if D == 0 { d } else { D };
     let n = points.len() / d;
     let row = |i: usize| &points[i * d..(i + 1) * d];
     let trials = 2 + (k as f64).ln() as usize;
@@ -568,18 +623,18 @@ fn seed_plusplus(points: &[f64], d: usize, k: usize, rng: &mut SplitMix64) -> Ve
     centroids
 }
 
-/// One seeding plus Lloyd iterations with Hamerly's bounds (exact, fewer distances).
-fn kmeans_once(
+/// Lloyd iterations from `centroids`, with Hamerly's bounds (exact, fewer distances).
+fn lloyd<const D: usize>(
     points: &[f64],
     d: usize,
     k: usize,
+    mut centroids: Vec<f64>,
     max_iter: u32,
     tol: f64,
-    rng: &mut SplitMix64,
 ) -> Fit {
+    let d = if D == 0 { d } else { D };
     let n = points.len() / d;
     let row = |i: usize| &points[i * d..(i + 1) * d];
-    let mut centroids = seed_plusplus(points, d, k, rng);
     let mut labels = vec![0u32; n];
     let mut upper = vec![0.0f64; n];
     let mut lower = vec![0.0f64; n];
@@ -596,18 +651,16 @@ fn kmeans_once(
     let mut new_c = vec![0.0f64; k * d];
     let mut iterations = 0;
     let mut converged = false;
-    loop {
-        // Update step: centroids are the means of their rows (recomputed, not patched, so
-        // no rounding drift accumulates).
-        sums.fill(0.0);
-        counts.fill(0);
-        for i in 0..n {
-            let l = labels[i] as usize;
-            counts[l] += 1;
-            for (s, &x) in sums[l * d..(l + 1) * d].iter_mut().zip(row(i)) {
-                *s += x;
-            }
+    // Per-cluster sums and counts, kept up to date as rows move.
+    for (i, &l) in labels.iter().enumerate() {
+        let l = l as usize;
+        counts[l] += 1;
+        for (s, &x) in sums[l * d..(l + 1) * d].iter_mut().zip(row(i)) {
+            *s += x;
         }
+    }
+    loop {
+        // Update step: centroids are the means of their rows.
         let mut taken: Vec<usize> = Vec::new();
         for j in 0..k {
             if counts[j] > 0 {
@@ -682,6 +735,13 @@ fn kmeans_once(
             if b as usize != a {
                 changed += 1;
                 labels[i] = b;
+                let b = b as usize;
+                counts[a] -= 1;
+                counts[b] += 1;
+                for (f, &x) in row(i).iter().enumerate() {
+                    sums[a * d + f] -= x;
+                    sums[b * d + f] += x;
+                }
             }
             upper[i] = d1.sqrt();
             lower[i] = d2.sqrt();
@@ -693,9 +753,9 @@ fn kmeans_once(
     }
     // Final assignment so labels and inertia match the returned centroids exactly.
     let mut inertia = 0.0;
-    for i in 0..n {
+    for (i, label) in labels.iter_mut().enumerate() {
         let (a, d1, _) = nearest2(row(i), &centroids, d);
-        labels[i] = a;
+        *label = a;
         inertia += d1;
     }
     Fit {
@@ -708,12 +768,12 @@ fn kmeans_once(
     }
 }
 
-/// Rows the silhouette is computed on: all of them, or a seeded sample in row order.
-fn silhouette_sample(n: usize, size: usize, seed: u64) -> Vec<usize> {
+/// All rows, or a seeded sample of `size` of them (without replacement) in row order.
+fn sample_rows(n: usize, size: usize, seed: u64) -> Vec<usize> {
     if size == 0 || n <= size {
         return (0..n).collect();
     }
-    let mut rng = SplitMix64::new(seed ^ 0x5111_0E77_E5A4_B1E5);
+    let mut rng = SplitMix64::new(seed);
     let mut idx: Vec<usize> = (0..n).collect();
     for i in 0..size {
         let j = i + rng.below((n - i) as u64) as usize;
@@ -733,10 +793,9 @@ fn silhouettes(
     labelings: &[(&[u32], usize)],
 ) -> Vec<f64> {
     let s = sample.len();
-    // Sample rows copied together for locality; labels per labeling restricted to the sample.
-    let xs: Vec<f64> = sample
-        .iter()
-        .flat_map(|&i| points[i * d..(i + 1) * d].iter().copied())
+    // Sample columns (feature-major) so one row of distances is a vectorizable loop.
+    let cols: Vec<Vec<f64>> = (0..d)
+        .map(|f| sample.iter().map(|&i| points[i * d + f]).collect())
         .collect();
     let labs: Vec<Vec<u32>> = labelings
         .iter()
@@ -744,15 +803,37 @@ fn silhouettes(
         .collect();
     let mut acc: Vec<Vec<f64>> = labelings.iter().map(|&(_, k)| vec![0.0; s * k]).collect();
     let mut row = vec![0.0f64; s];
+    let mut part: Vec<f64> = Vec::new();
     for i in 0..s {
-        let xi = &xs[i * d..(i + 1) * d];
-        for (j, r) in row.iter_mut().enumerate() {
-            *r = sqdist(xi, &xs[j * d..(j + 1) * d]).sqrt();
+        row.fill(0.0);
+        for col in &cols {
+            let xi = col[i];
+            for (r, &x) in row.iter_mut().zip(col) {
+                let t = x - xi;
+                *r += t * t;
+            }
+        }
+        for r in row.iter_mut() {
+            *r = r.sqrt();
         }
         for ((lab, a), &(_, k)) in labs.iter().zip(acc.iter_mut()).zip(labelings) {
-            let a = &mut a[i * k..(i + 1) * k];
-            for (&l, &r) in lab.iter().zip(&row) {
-                a[l as usize] += r;
+            // Four partial sums per cluster so consecutive rows of one cluster do not wait
+            // on each other's addition.
+            part.clear();
+            part.resize(4 * k, 0.0);
+            let mut lab4 = lab.chunks_exact(4);
+            let mut row4 = row.chunks_exact(4);
+            for (l, r) in (&mut lab4).zip(&mut row4) {
+                part[l[0] as usize] += r[0];
+                part[k + l[1] as usize] += r[1];
+                part[2 * k + l[2] as usize] += r[2];
+                part[3 * k + l[3] as usize] += r[3];
+            }
+            for (&l, &r) in lab4.remainder().iter().zip(row4.remainder()) {
+                part[l as usize] += r;
+            }
+            for (c, out) in a[i * k..(i + 1) * k].iter_mut().enumerate() {
+                *out = (part[c] + part[k + c]) + (part[2 * k + c] + part[3 * k + c]);
             }
         }
     }

@@ -288,6 +288,18 @@ pub fn indicators(
         let p = (t & 0xFFFF) as usize;
         let g = (t >> 48) as usize;
         let c = ((t >> 16) & 0xFFFF_FFFF) as usize;
+        // Churn: the previous active period of this customer, if not the one just before,
+        // is followed by a period without them (within the data).
+        if let Some((pgc, pp)) = prev {
+            let gap = if pgc == gc {
+                pp + 1 < p
+            } else {
+                pp + 1 < n_periods
+            };
+            if gap {
+                acc[(pgc >> 32) as usize].churned[pp + 1] += 1;
+            }
+        }
         let a = &mut acc[g];
         a.active[p] += 1;
         if first_p[c] as usize == p {
@@ -295,21 +307,6 @@ pub fn indicators(
         }
         if let Some(v) = clv {
             a.clv[p] += v[c];
-        }
-        // Churn: the previous active period of this customer, if not the one just before,
-        // is followed by a period without them.
-        match prev {
-            Some((pgc, pp)) if pgc == gc => {
-                if pp + 1 < p {
-                    a.churned[pp + 1] += 1;
-                }
-            }
-            Some((pgc, pp)) => {
-                if pp + 1 < n_periods {
-                    acc[(pgc >> 32) as usize].churned[pp + 1] += 1;
-                }
-            }
-            None => {}
         }
         prev = Some((gc, p));
     }

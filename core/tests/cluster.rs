@@ -62,9 +62,11 @@ fn blobs(seed: u64) -> (Features, Vec<u32>) {
 #[test]
 fn separated_blobs_are_recovered_exactly() {
     let (features, truth) = blobs(7);
-    for seed in [0, 1, 99] {
+    // restart_sample 100: restarts on a third of the rows, then refined on all of them.
+    for (seed, restart_sample) in [(0, 0), (1, 0), (99, 0), (5, 100)] {
         let params = ClusterParams {
             seed,
+            restart_sample,
             ..ClusterParams::default()
         };
         let out = cluster(&features, &params).unwrap();
@@ -332,4 +334,29 @@ fn errors() {
     assert_eq!(out.labels.len(), 10);
     let json = serde_json::to_string(&out).unwrap();
     let _: prisme_core::cluster::Clustering = serde_json::from_str(&json).unwrap();
+}
+
+#[test]
+fn any_number_of_features() {
+    // Two features (a constant-size loop) and five (the run-time-size loop) recover the blobs.
+    let (f3, truth) = blobs(11);
+    let two = Features::new()
+        .with("a", f3.columns[0].clone())
+        .with("b", f3.columns[1].clone());
+    let five = f3
+        .clone()
+        .with("d", f3.columns[0].iter().map(|v| v * 0.5).collect())
+        .with(
+            "e",
+            f3.columns[1]
+                .iter()
+                .zip(&f3.columns[2])
+                .map(|(x, y)| x + y)
+                .collect(),
+        );
+    for f in [two, five] {
+        let out = cluster(&f, &ClusterParams::default()).unwrap();
+        assert_eq!(out.k, 3);
+        assert_eq!(out.labels, truth);
+    }
 }

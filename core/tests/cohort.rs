@@ -210,3 +210,61 @@ fn errors_and_params() {
     assert_eq!(p.period, Period::Week);
     assert_eq!(p.max_periods, None);
 }
+
+#[test]
+fn agrees_with_pandas() {
+    let reference: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/reference/cohort_pandas.json")).unwrap();
+    let (tx, _) = prisme_core::transactions::load_transactions(
+        "cohort_rows.csv",
+        include_bytes!("data/cohort_rows.csv"),
+        &Default::default(),
+        prisme_core::transactions::BadRows::Stop,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(reference["rows"].as_u64(), Some(tx.len() as u64));
+    for (name, period) in [
+        ("month", Period::Month),
+        ("week", Period::Week),
+        ("quarter", Period::Quarter),
+    ] {
+        let out = cohorts(
+            &tx,
+            &CohortParams {
+                period,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let want = reference[name].as_array().unwrap();
+        assert_eq!(out.cohorts.len(), want.len(), "{name}");
+        for (got, want) in out.cohorts.iter().zip(want) {
+            assert_eq!(got.label, want["label"].as_str().unwrap(), "{name}");
+            assert_eq!(got.size, want["size"].as_u64().unwrap(), "{}", got.label);
+            let active: Vec<u64> = want["active"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap())
+                .collect();
+            assert_eq!(got.active, active, "{}", got.label);
+            let revenue = want["revenue"].as_array().unwrap();
+            assert_eq!(got.revenue.len(), revenue.len());
+            for (g, w) in got.revenue.iter().zip(revenue) {
+                let w = w.as_f64().unwrap();
+                assert!(
+                    (g - w).abs() <= 1e-9 * w.abs().max(1.0),
+                    "{}: {g} vs {w}",
+                    got.label
+                );
+            }
+            assert_eq!(
+                got.repeat_customers,
+                want["repeat_customers"].as_u64().unwrap(),
+                "{}",
+                got.label
+            );
+        }
+    }
+}
