@@ -3,8 +3,10 @@
 //! Hand-written rather than `linfa-clustering`: that crate brings ndarray, rand and linfa's
 //! trait stack into the wasm bundle for what is a few hundred lines of arithmetic here; its
 //! random stream is not promised stable across versions, whereas a saved report must give the
-//! same segments for the same seed; and we need Hamerly's bounds to keep 100k customers × 7
-//! values of k × 10 restarts under a second without threads (the browser worker has one).
+//! same segments for the same seed; and we need control of the hot loops (Hamerly's bounds,
+//! restarts on a sample, loops sized at compile time for 1–4 features) to keep choosing k
+//! among 2..=8 with 10 restarts on 100k customers near half a second without threads (the
+//! browser worker has one): `cargo bench -p prisme-core --bench segments`.
 //!
 //! The definitions follow scikit-learn, which `tests/cluster.rs` checks against:
 //! - transform: optional `log1p` per feature, then (by default) z-scores with the population
