@@ -62,7 +62,17 @@ impl Default for AnalysisParams {
                 ..ClusterParams::default()
             },
             clv: ClvParams::default(),
-            churn: ChurnParams::default(),
+            churn: ChurnParams {
+                // Half the trees at twice the rate: the same test AUC on the holdout-window
+                // task (four features) at half the cost, which keeps the whole analysis on
+                // 100k customers inside its time budget.
+                gbt: churn::GbtParams {
+                    n_trees: 100,
+                    learning_rate: 0.1,
+                    ..churn::GbtParams::default()
+                },
+                ..ChurnParams::default()
+            },
             churn_window_days: 90,
             cohorts: CohortParams::default(),
             indicators: IndicatorParams::default(),
@@ -432,6 +442,7 @@ pub fn analyze(inputs: &Inputs<'_>, params: &AnalysisParams) -> Result<Analysis,
                         None
                     }
                 };
+                #[allow(clippy::needless_range_loop)] // eight parallel vectors
                 for i in 0..out.customers() {
                     index.insert(out.customer_id[i].clone(), rows.len());
                     rows.push(ScoreRow {

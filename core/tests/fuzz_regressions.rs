@@ -200,7 +200,7 @@ fn bounded_mutation_pass_never_panics() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(150);
-    let mut rng = Rng(0x5EED_0F_F022);
+    let mut rng = Rng(0x005E_ED0F_F022);
     let mut failures = Vec::new();
     for (i, (name, data)) in seeds.iter().enumerate() {
         let other = &seeds[(i + 1) % seeds.len()].1;

@@ -71,7 +71,7 @@ fn amount_text(cents: i64, st: &Style) -> String {
         let g = if st.decimal_comma { '.' } else { ',' };
         let mut out = String::new();
         for (i, ch) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
                 out.push(g);
             }
             out.push(ch);

@@ -262,6 +262,10 @@ pub fn discounted_purchases(
     horizon: u32,
     discount_rate: f64,
 ) -> Result<f64, ClvError> {
+    if discount_rate == 0.0 {
+        // The increments telescope.
+        return model.conditional_expected_purchases(f64::from(horizon), x, t_x, t);
+    }
     let mut total = 0.0;
     let mut prev = 0.0;
     let mut factor = 1.0;

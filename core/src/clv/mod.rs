@@ -352,6 +352,12 @@ fn discounted_and_total(
     horizon: u32,
     discount_rate: f64,
 ) -> Result<(f64, f64), ClvError> {
+    if discount_rate == 0.0 {
+        // Undiscounted, the per-period increments telescope: one evaluation instead of
+        // `horizon` (each is a hypergeometric series; this is most of the CLV step's time).
+        let total = model.conditional_expected_purchases(f64::from(horizon), x, t_x, t)?;
+        return Ok((total, total));
+    }
     let (mut total, mut prev, mut factor) = (0.0, 0.0, 1.0);
     for k in 1..=horizon {
         let cur = model.conditional_expected_purchases(f64::from(k), x, t_x, t)?;

@@ -14,6 +14,10 @@ use crate::error::IngestError;
 /// Rows examined to find the header.
 const HEADER_SCAN: usize = 30;
 
+/// The chosen sheet's name, its header (row index in the used range and names) when it has
+/// one, and its cells.
+pub type SheetChoice = (String, Option<(usize, Vec<String>)>, SheetGrid);
+
 /// Where a sheet's header is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HeaderChoice {
@@ -150,7 +154,7 @@ impl Workbook {
         &mut self,
         sheet: Option<&str>,
         header: HeaderChoice,
-    ) -> Result<(String, Option<(usize, Vec<String>)>, SheetGrid), IngestError> {
+    ) -> Result<SheetChoice, IngestError> {
         let file = self.file.clone();
         super::guarded(&file, "spreadsheet", || self.grid_unguarded(sheet, header))
     }
@@ -159,7 +163,7 @@ impl Workbook {
         &mut self,
         sheet: Option<&str>,
         header: HeaderChoice,
-    ) -> Result<(String, Option<(usize, Vec<String>)>, SheetGrid), IngestError> {
+    ) -> Result<SheetChoice, IngestError> {
         let name = match sheet {
             Some(s) => s.to_string(),
             None => self
