@@ -25,7 +25,11 @@ pub fn french(plain: &[u8]) -> Vec<u8> {
         let date = f[1];
         let (y, m, d) = (&date[0..4], &date[5..7], &date[8..10]);
         // Same text, one accent: the bytes differ only by the format itself.
-        let region = if f[5] == "Ile-de-France" { "Île-de-France" } else { f[5] };
+        let region = if f[5] == "Ile-de-France" {
+            "Île-de-France"
+        } else {
+            f[5]
+        };
         out.push_str(&format!(
             "{};{d}/{m}/{y};{};{};{};{region}\r\n",
             f[0],

@@ -6,21 +6,18 @@
 
 use serde::{Deserialize, Serialize};
 
-/// SplitMix64 (Steele, Lea and Flood 2014), as in `java.util.SplittableRandom`.
+/// SplitMix64 (Steele, Lea and Flood 2014), as in `java.util.SplittableRandom`: the
+/// generator of [`crate::synth`], with the split's own draws on top.
 #[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
+pub struct SplitMix64(crate::synth::SplitMix64);
 
 impl SplitMix64 {
     pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
+        SplitMix64(crate::synth::SplitMix64::new(seed))
     }
 
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// Uniform in `0..n` (Lemire's multiply-shift; the bias is below 2^-32 for our sizes).

@@ -2,21 +2,18 @@
 //! parameters is the only way to check a fit beyond one published dataset. SplitMix64 keeps it
 //! dependency-free and identical on every platform.
 
-/// SplitMix64 (Steele, Lea & Flood 2014).
+/// SplitMix64 (Steele, Lea & Flood 2014), the generator of [`crate::synth`], with the
+/// distributions the simulators draw from.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub struct Rng(crate::synth::SplitMix64);
 
 impl Rng {
     pub fn new(seed: u64) -> Self {
-        Rng(seed)
+        Rng(crate::synth::SplitMix64::new(seed))
     }
 
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// Uniform on (0, 1).
