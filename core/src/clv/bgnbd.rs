@@ -334,7 +334,9 @@ impl BgNbd {
             };
             let paper =
                 || hyp2f1(r + xf, b + xf, a + b + xf - 1.0, z).map(|f| (1.0 - z).powf(r + xf) * f);
-            let scaled = if a < 1e3 {
+            // Each series needs about (its large parameter) · z / (1 - z) terms before they
+            // shrink: a - 1 for Euler's, r + x for the paper's. Take the shorter one.
+            let scaled = if a - 1.0 <= r + xf {
                 euler().or_else(|_| paper())?
             } else {
                 paper().or_else(|_| euler())?
