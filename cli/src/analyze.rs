@@ -12,6 +12,7 @@ use prisme_core::analysis::{
     text_values,
 };
 use prisme_core::clv::TimeUnit;
+use prisme_core::datamart::{CsvStyle, Datamart, target_list_csv};
 use prisme_core::indicators::Slice;
 use prisme_core::ingest::roles::Role;
 use prisme_core::ingest::{self, ReadOptions};
@@ -35,6 +36,10 @@ pub struct AnalyzeArgs {
     pub skip_bad_rows: bool,
     pub opts: ReadOptions,
     pub json: bool,
+    pub datamart: Option<PathBuf>,
+    pub target_list: Option<PathBuf>,
+    pub target_columns: Vec<String>,
+    pub target_style: CsvStyle,
 }
 
 fn file_name(path: &Path) -> String {
@@ -203,6 +208,32 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
         fs::write(path, analysis.scores.to_csv())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    let mut selected = None;
+    if let Some(path) = &a.datamart {
+        let text =
+            fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mart: Datamart = serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{}: not a datamart (expected {{\"name\": …, \"filter\": {{\"op\": …}}}})",
+                path.display()
+            )
+        })?;
+        let batch = analysis.scores.to_record_batch();
+        mart.filter.validate(&batch)?;
+        let mask = mart.filter.evaluate(&batch)?;
+        let count = mask.iter().filter(|&&m| m).count();
+        if let Some(out) = &a.target_list {
+            let csv = target_list_csv(
+                &batch,
+                &mask,
+                "customer_id",
+                &a.target_columns,
+                a.target_style,
+            )?;
+            fs::write(out, csv).with_context(|| format!("cannot write {}", out.display()))?;
+        }
+        selected = Some((mart.name, count));
+    }
     let stdout = io::stdout();
     let mut w = stdout.lock();
     if a.json {
@@ -210,6 +241,9 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
         return Ok(());
     }
     print_summary(&mut w, &analysis.report, analysis.scores.rows.len())?;
+    if let Some((name, count)) = selected {
+        writeln!(w, "datamart {name:?}: {count} customers")?;
+    }
     writeln!(
         w,
         "analysis {:.0} ms, total {:.0} ms",

@@ -125,7 +125,26 @@ enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// A saved datamart (JSON: {"name", "filter"}; see docs/formats.md) to select the
+        /// target list's customers from the scores.
+        #[arg(long)]
+        datamart: Option<PathBuf>,
+        /// Write the datamart's customers here (CSV for the operational CRM).
+        #[arg(long, requires = "datamart")]
+        target_list: Option<PathBuf>,
+        /// Columns of the target list after customer_id.
+        #[arg(long, value_delimiter = ',', default_value = "segment,p_alive,clv")]
+        target_columns: Vec<String>,
+        /// `fr`: `;`, decimal comma and a BOM (French Excel); `plain`: `,` and decimal point.
+        #[arg(long, value_enum, default_value_t = CsvStyleArg::Plain)]
+        target_style: CsvStyleArg,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CsvStyleArg {
+    Plain,
+    Fr,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -176,6 +195,10 @@ fn run(cli: Cli) -> Result<()> {
             skip_bad_rows,
             locale,
             json,
+            datamart,
+            target_list,
+            target_columns,
+            target_style,
         } => analyze::analyze_command(analyze::AnalyzeArgs {
             transactions,
             customers,
@@ -200,6 +223,13 @@ fn run(cli: Cli) -> Result<()> {
                 ..ReadOptions::default()
             },
             json,
+            datamart,
+            target_list,
+            target_columns,
+            target_style: match target_style {
+                CsvStyleArg::Plain => prisme_core::datamart::CsvStyle::PLAIN,
+                CsvStyleArg::Fr => prisme_core::datamart::CsvStyle::FRENCH_EXCEL,
+            },
         }),
         Command::Generate {
             rows,

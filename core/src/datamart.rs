@@ -333,6 +333,18 @@ impl CsvStyle {
     };
 }
 
+/// A number as a CRM or a spreadsheet reads it: at most six decimals, no exponent, no
+/// trailing zeros (`0.25`, `900`, `0.000001`; a probability of 1e-37 is `0`).
+fn plain_decimal(v: f64) -> String {
+    let s = format!("{v:.6}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" { "0".to_string() } else { s }
+}
+
 /// A target list: the id column then the chosen columns, for the rows of `mask`, as CSV text.
 pub fn target_list_csv(
     batch: &RecordBatch,
@@ -351,7 +363,15 @@ pub fn target_list_csv(
             col.data_type(),
             DataType::Float16 | DataType::Float32 | DataType::Float64
         );
-        cols.push((texts(&picked, name)?, float));
+        let values = if float {
+            numbers(&picked, name)?
+                .into_iter()
+                .map(|v| v.map(plain_decimal))
+                .collect()
+        } else {
+            texts(&picked, name)?
+        };
+        cols.push((values, float));
     }
     let sep = style.separator;
     let mut out = String::new();
@@ -531,6 +551,16 @@ mod tests {
     }
 
     #[test]
+    fn numbers_for_a_crm() {
+        assert_eq!(plain_decimal(900.0), "900");
+        assert_eq!(plain_decimal(120.5), "120.5");
+        assert_eq!(plain_decimal(6.9e-37), "0");
+        assert_eq!(plain_decimal(-1e-9), "0");
+        assert_eq!(plain_decimal(0.1234567), "0.123457");
+        assert_eq!(plain_decimal(-2.5), "-2.5");
+    }
+
+    #[test]
     fn saved_by_name() {
         let mut set = Datamarts::default();
         let f = Filter::In {
@@ -568,12 +598,12 @@ mod tests {
         let plain = target_list_csv(&t, &mask, "customer_id", &cols, CsvStyle::PLAIN).unwrap();
         assert_eq!(
             plain,
-            "customer_id,segment,region,clv\r\nc1,at-risk,Nord,120.5\r\nc5,lost,\"Est; \"\"Ouest\"\"\",900.0\r\n"
+            "customer_id,segment,region,clv\r\nc1,at-risk,Nord,120.5\r\nc5,lost,\"Est; \"\"Ouest\"\"\",900\r\n"
         );
         let fr = target_list_csv(&t, &mask, "customer_id", &cols, CsvStyle::FRENCH_EXCEL).unwrap();
         assert_eq!(
             fr,
-            "\u{feff}customer_id;segment;region;clv\r\nc1;at-risk;Nord;120,5\r\nc5;lost;\"Est; \"\"Ouest\"\"\";900,0\r\n"
+            "\u{feff}customer_id;segment;region;clv\r\nc1;at-risk;Nord;120,5\r\nc5;lost;\"Est; \"\"Ouest\"\"\";900\r\n"
         );
     }
 }
