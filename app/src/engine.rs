@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use crate::protocol::FromWorker;
+use crate::protocol::{FromWorker, PrepareSettings};
 
 /// Trunk writes the worker's classic-script loader under this name (`data-loader-shim`).
 pub const WORKER_LOADER: &str = "./worker_loader.js";
@@ -38,10 +38,35 @@ pub struct RfmRequest {
     pub skip_bad_rows: bool,
 }
 
+/// The Data page's request: every file, with the corrections and anonymization settings.
+pub struct PrepareRequest {
+    pub job: u32,
+    pub files: Vec<(String, ArrayBuffer)>,
+    pub settings: PrepareSettings,
+}
+
+pub enum Request {
+    Rfm(RfmRequest),
+    Prepare(PrepareRequest),
+}
+
+impl From<RfmRequest> for Request {
+    fn from(r: RfmRequest) -> Request {
+        Request::Rfm(r)
+    }
+}
+
+impl From<PrepareRequest> for Request {
+    fn from(r: PrepareRequest) -> Request {
+        Request::Prepare(r)
+    }
+}
+
 struct Inner {
     worker: Option<Worker>,
     ready: bool,
-    pending: Option<RfmRequest>,
+    /// Requests sent before the worker was ready, in order.
+    pending: Vec<Request>,
     spawned_at: f64,
     listener: Rc<dyn Fn(EngineEvent)>,
     // Kept alive as long as the worker.
@@ -67,7 +92,7 @@ impl Engine {
             inner: Rc::new(RefCell::new(Inner {
                 worker: None,
                 ready: false,
-                pending: None,
+                pending: Vec::new(),
                 spawned_at: 0.0,
                 listener: Rc::new(listener),
                 _on_message: None,
@@ -126,13 +151,16 @@ impl Engine {
             let (init_ms, pending) = {
                 let mut inner = self.inner.borrow_mut();
                 inner.ready = true;
-                (now_ms() - inner.spawned_at, inner.pending.take())
+                (
+                    now_ms() - inner.spawned_at,
+                    std::mem::take(&mut inner.pending),
+                )
             };
             self.emit(EngineEvent::Ready {
                 version: engine_version.clone(),
                 init_ms,
             });
-            if let Some(req) = pending {
+            for req in pending {
                 self.post(req);
             }
             return;
@@ -158,7 +186,7 @@ impl Engine {
             w.terminate();
         }
         inner.ready = false;
-        inner.pending = None;
+        inner.pending.clear();
     }
 
     /// Stops whatever runs and starts a fresh worker.
@@ -168,27 +196,55 @@ impl Engine {
     }
 
     /// Sends a request now, or when the worker is ready.
-    pub fn send(&self, req: RfmRequest) {
+    pub fn send(&self, req: impl Into<Request>) {
+        let req = req.into();
         let ready = self.inner.borrow().ready;
         if ready {
             self.post(req);
         } else {
-            self.inner.borrow_mut().pending = Some(req);
+            self.inner.borrow_mut().pending.push(req);
         }
     }
 
-    fn post(&self, req: RfmRequest) {
+    fn post(&self, req: Request) {
         let msg = Object::new();
-        let set = |k: &str, v: &JsValue| {
-            let _ = Reflect::set(&msg, &JsValue::from_str(k), v);
+        let set = |o: &Object, k: &str, v: &JsValue| {
+            let _ = Reflect::set(o, &JsValue::from_str(k), v);
         };
-        set("type", &JsValue::from_str("rfm"));
-        set("job", &JsValue::from_f64(f64::from(req.job)));
-        set("name", &JsValue::from_str(&req.name));
-        set("locale", &JsValue::from_str(req.locale));
-        set("skipBadRows", &JsValue::from_bool(req.skip_bad_rows));
-        set("bytes", &req.bytes);
-        let transfer = Array::of1(&req.bytes);
+        let transfer = Array::new();
+        match req {
+            Request::Rfm(req) => {
+                set(&msg, "type", &JsValue::from_str("rfm"));
+                set(&msg, "job", &JsValue::from_f64(f64::from(req.job)));
+                set(&msg, "name", &JsValue::from_str(&req.name));
+                set(&msg, "locale", &JsValue::from_str(req.locale));
+                set(&msg, "skipBadRows", &JsValue::from_bool(req.skip_bad_rows));
+                set(&msg, "bytes", &req.bytes);
+                transfer.push(&req.bytes);
+            }
+            Request::Prepare(req) => {
+                set(&msg, "type", &JsValue::from_str("prepare"));
+                set(&msg, "job", &JsValue::from_f64(f64::from(req.job)));
+                let files = Array::new();
+                for (name, bytes) in &req.files {
+                    let f = Object::new();
+                    set(&f, "name", &JsValue::from_str(name));
+                    set(&f, "bytes", bytes);
+                    files.push(&f);
+                    transfer.push(bytes);
+                }
+                set(&msg, "files", &files);
+                let serializer =
+                    serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+                match serde::Serialize::serialize(&req.settings, &serializer) {
+                    Ok(v) => set(&msg, "settings", &v),
+                    Err(e) => {
+                        self.on_crash(format!("cannot encode the settings: {e}"));
+                        return;
+                    }
+                }
+            }
+        }
         let worker = self.inner.borrow().worker.clone();
         if let Some(w) = worker
             && let Err(e) = w.post_message_with_transfer(&msg, &transfer)

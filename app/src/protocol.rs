@@ -4,8 +4,14 @@
 //! `bytes` an `ArrayBuffer` transferred, not copied) so that the bench page can speak the same
 //! protocol from JavaScript. The worker answers with [`FromWorker`] values serialized by
 //! `serde-wasm-bindgen` into JS objects tagged by `type`.
+//!
+//! The Data page sends `{type: "prepare", job, files: [{name, bytes}, …], settings}`, the
+//! settings a [`PrepareSettings`] serialized by `serde-wasm-bindgen`; the worker answers with
+//! [`FromWorker::Prepared`].
 
-use prisme_core::ingest::Stage;
+use prisme_core::anonymize::PiiAction;
+use prisme_core::ingest::{Locale, Stage};
+use prisme_core::sources::{BaseView, Corrections, SourceView};
 use prisme_core::summary::RfmSummary;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +30,37 @@ pub struct AnalysisTimings {
     pub ingest_ms: f64,
     /// RFM and segments, clusters, CLV, churn, cohorts and indicators.
     pub analysis_ms: f64,
+}
+
+/// How the Data page wants its files read, corrected and anonymized.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrepareSettings {
+    pub locale: Locale,
+    /// Corrections by file name.
+    pub corrections: Vec<(String, Corrections)>,
+    /// Pseudonymize ids and apply `pii` to personal data.
+    pub anonymize: bool,
+    pub pii: PiiAction,
+    /// The project's secret: 64 hex digits (32 random bytes) kept in the browser's local
+    /// storage; its text is the HMAC key.
+    pub secret: String,
+    /// Today, in days since 1970-01-01 (the core has no clock): future dates, open contracts.
+    pub today: i32,
+}
+
+/// A file of a `prepare` request, read or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileOutcome {
+    pub file: String,
+    pub view: Option<SourceView>,
+    pub error: Option<FileError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileError {
+    pub message: String,
+    pub line: Option<u64>,
+    pub column: Option<usize>,
 }
 
 /// A message from the worker.
@@ -52,6 +89,17 @@ pub enum FromWorker {
         customers: usize,
         timings: AnalysisTimings,
         memory_bytes: f64,
+    },
+    /// The Data page's files, profiled, and their consolidated base.
+    Prepared {
+        job: u32,
+        files: Vec<FileOutcome>,
+        base: Option<BaseView>,
+        /// Why there is no base, when files were read but cannot be joined.
+        base_error: Option<String>,
+        /// Reading, anonymizing and profiling every file.
+        prepare_ms: f64,
+        consolidate_ms: f64,
     },
     Error {
         job: u32,

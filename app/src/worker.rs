@@ -11,7 +11,12 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use prisme_core::analysis::{AnalysisParams, Inputs, TransactionsInput, analyze};
 
-use crate::protocol::{AnalysisTimings, FromWorker, WorkerTimings};
+use prisme_core::anonymize::AnonymizeOptions;
+use prisme_core::sources::{Corrections, consolidate_sources, prepare_source};
+
+use crate::protocol::{
+    AnalysisTimings, FileError, FileOutcome, FromWorker, PrepareSettings, WorkerTimings,
+};
 
 /// Installs the message handler and announces readiness.
 pub fn run() {
@@ -52,6 +57,10 @@ fn field(data: &JsValue, name: &str) -> JsValue {
 fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     let job = field(data, "job").as_f64().unwrap_or(0.0) as u32;
     let kind = field(data, "type").as_string().unwrap_or_default();
+    if kind == "prepare" {
+        prepare(scope, job, data);
+        return;
+    }
     if kind != "rfm" && kind != "analyze" {
         post(
             scope,
@@ -179,6 +188,115 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         },
     );
 }
+
+/// The Data page's request: every file read, corrected, anonymized and profiled, then joined.
+fn prepare(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
+    let settings: PrepareSettings = match serde_wasm_bindgen::from_value(field(data, "settings")) {
+        Ok(s) => s,
+        Err(e) => {
+            post(
+                scope,
+                &FromWorker::Error {
+                    job,
+                    message: format!("bad settings: {e}"),
+                    file: String::new(),
+                    line: None,
+                    column: None,
+                },
+            );
+            return;
+        }
+    };
+    let perf = scope.performance();
+    let now = || perf.as_ref().map_or(0.0, |p| p.now());
+    let t0 = now();
+    let files = js_sys::Array::from(&field(data, "files"));
+    let count = files.length().max(1);
+    let read = ReadOptions {
+        locale: settings.locale,
+        ..ReadOptions::default()
+    };
+    let anonymization = settings.anonymize.then(|| AnonymizeOptions {
+        secret: settings.secret.as_bytes().to_vec(),
+        pseudonymize_ids: true,
+        pii: settings.pii,
+    });
+    let none = Corrections::default();
+    let mut prepared = Vec::new();
+    let mut outcomes = Vec::new();
+    for (i, entry) in files.iter().enumerate() {
+        let name = field(&entry, "name")
+            .as_string()
+            .unwrap_or_else(|| format!("file {}", i + 1));
+        let bytes = Uint8Array::new(&field(&entry, "bytes")).to_vec();
+        let corrections = settings
+            .corrections
+            .iter()
+            .find(|(f, _)| *f == name)
+            .map_or(&none, |(_, c)| c);
+        let base = i as f64 / f64::from(count);
+        let mut progress = |p: Progress| {
+            post(
+                scope,
+                &FromWorker::Progress {
+                    job,
+                    stage: p.stage,
+                    fraction: base + p.fraction / f64::from(count),
+                },
+            )
+        };
+        match prepare_source(
+            &name,
+            &bytes,
+            &read,
+            corrections,
+            anonymization.as_ref(),
+            Some(settings.today),
+            &mut progress,
+        ) {
+            Ok(source) => {
+                outcomes.push(FileOutcome {
+                    file: name,
+                    view: Some(source.view.clone()),
+                    error: None,
+                });
+                prepared.push(source);
+            }
+            Err(e) => outcomes.push(FileOutcome {
+                file: name,
+                view: None,
+                error: Some(FileError {
+                    message: e.to_string(),
+                    line: e.line(),
+                    column: e.column(),
+                }),
+            }),
+        }
+    }
+    let t1 = now();
+    let (base, base_error) = if prepared.is_empty() {
+        (None, None)
+    } else {
+        match consolidate_sources(&prepared, settings.today, PREVIEW_ROWS) {
+            Ok(b) => (Some(b), None),
+            Err(e) => (None, Some(e.to_string())),
+        }
+    };
+    post(
+        scope,
+        &FromWorker::Prepared {
+            job,
+            files: outcomes,
+            base,
+            base_error,
+            prepare_ms: t1 - t0,
+            consolidate_ms: now() - t1,
+        },
+    );
+}
+
+/// Rows of the consolidated base sent to the page.
+const PREVIEW_ROWS: usize = 12;
 
 fn memory_bytes() -> f64 {
     wasm_bindgen::memory()

@@ -207,6 +207,38 @@ fn text_at(array: &ArrayRef, i: usize) -> Option<String> {
     })
 }
 
+/// Column names and the first `rows` rows of a batch as text (`None` for nulls), for display.
+pub fn preview(batch: &RecordBatch, rows: usize) -> (Vec<String>, Vec<Vec<Option<String>>>) {
+    use arrow_cast::display::{ArrayFormatter, FormatOptions};
+    let names = batch
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    let n = rows.min(batch.num_rows());
+    let options = FormatOptions::default();
+    let formatters: Vec<Option<ArrayFormatter<'_>>> = batch
+        .columns()
+        .iter()
+        .map(|a| ArrayFormatter::try_new(a.as_ref(), &options).ok())
+        .collect();
+    let table = (0..n)
+        .map(|i| {
+            batch
+                .columns()
+                .iter()
+                .zip(&formatters)
+                .map(|(a, f)| match f {
+                    Some(f) if a.is_valid(i) => Some(f.value(i).to_string()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    (names, table)
+}
+
 fn day_at(array: &ArrayRef, i: usize) -> Option<i32> {
     if array.is_null(i) {
         return None;

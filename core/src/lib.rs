@@ -6,6 +6,8 @@
 //!
 //! - [`ingest`] reads delimited text into Arrow columns (encoding, dialect, formats, roles);
 //! - [`transactions`] assembles a purchases table from a file;
+//! - [`sources`] prepares dropped files (corrections, anonymization, profile) and joins them
+//!   into one customer base ([`consolidate`]);
 //! - [`rfm`] scores customers by recency, frequency and monetary value;
 //! - [`segment`] names RFM segments, summarizes them and tracks migrations between dates;
 //! - [`datamart`] saves named filters over the customer base and exports target lists;
@@ -39,6 +41,7 @@ pub mod period;
 pub mod profile;
 pub mod rfm;
 pub mod segment;
+pub mod sources;
 pub mod summary;
 pub mod synth;
 pub mod transactions;

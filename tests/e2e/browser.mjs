@@ -66,3 +66,11 @@ export function generate(path, rows, seed = 42, extra = false) {
 export async function startServer(data) {
   return serve(env("PRISME_DIST", "dist"), data);
 }
+
+/** `prisme profile --json` on the files: the native profiles, one per file. */
+export function nativeProfile(...paths) {
+  const out = execFileSync(env("PRISME_BIN"), ["profile", "--json", ...paths], {
+    maxBuffer: 64 << 20,
+  });
+  return JSON.parse(out.toString());
+}

@@ -1,5 +1,7 @@
-//! The page: drop a transactions file, watch progress, read the RFM result.
+//! The app: two tabs over one worker. "Quick RFM" drops a transactions file and shows the RFM
+//! result; "Data" ([`data`]) drops every file, profiles them and builds the customer base.
 
+mod data;
 mod heatmap;
 
 use leptos::prelude::*;
@@ -12,6 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::engine::{Engine, EngineEvent, RfmRequest, now_ms};
 use crate::i18n::Lang;
 use crate::protocol::FromWorker;
+use data::{DataPage, DataState};
 use heatmap::Heatmap;
 
 /// Milliseconds per step, as the page saw them.
@@ -83,9 +86,29 @@ fn initial_lang() -> Lang {
     }
 }
 
+/// The tab shown; `#data` in the address opens the Data tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Quick,
+    Data,
+}
+
+fn initial_tab() -> Tab {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    if hash == "#data" {
+        Tab::Data
+    } else {
+        Tab::Quick
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let lang = RwSignal::new(initial_lang());
+    let tab = RwSignal::new(initial_tab());
+    let data = DataState::new();
     let phase = RwSignal::new(Phase::Idle);
     let engine_info = RwSignal::new(None::<EngineInfo>);
     let job = StoredValue::new(Job::default());
@@ -101,7 +124,7 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    let engine = Engine::start(move |event| match event {
+    let quick_event = move |event: EngineEvent| match event {
         EngineEvent::Ready { version, init_ms } => {
             // Keep the first start-up time: restarts after a crash are not what users wait for.
             if engine_info.get_untracked().is_none() {
@@ -177,6 +200,10 @@ pub fn App() -> impl IntoView {
                 _ => {}
             }
         }
+    };
+    let engine = Engine::start(move |event| {
+        data.on_event(&event);
+        quick_event(event)
     });
 
     let start_file = {
@@ -262,6 +289,15 @@ pub fn App() -> impl IntoView {
         }
     };
 
+    let set_tab = move |t: Tab| {
+        tab.set(t);
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().set_hash(match t {
+                Tab::Quick => "",
+                Tab::Data => "data",
+            });
+        }
+    };
     let t = move || lang.get().texts();
     let busy = move || matches!(phase.get(), Phase::Reading { .. } | Phase::Running { .. });
     let set_lang = move |l: Lang| {
@@ -288,6 +324,24 @@ pub fn App() -> impl IntoView {
                 <span class="brand-name">"Prisme"</span>
                 <span class="tagline">{move || t().tagline}</span>
             </div>
+            <nav class="tabs" role="tablist">
+                <button
+                    role="tab"
+                    data-testid="tab-quick"
+                    class:active=move || tab.get() == Tab::Quick
+                    on:click=move |_| set_tab(Tab::Quick)
+                >
+                    {move || lang.get().data().tab_quick}
+                </button>
+                <button
+                    role="tab"
+                    data-testid="tab-data"
+                    class:active=move || tab.get() == Tab::Data
+                    on:click=move |_| set_tab(Tab::Data)
+                >
+                    {move || lang.get().data().tab_data}
+                </button>
+            </nav>
             <div class="lang-switch" role="group" aria-label="Language">
                 <button
                     class:active=move || lang.get() == Lang::Fr
@@ -303,7 +357,10 @@ pub fn App() -> impl IntoView {
                 </button>
             </div>
         </header>
-        <main class="page">
+        <main class="page" class:hidden=move || tab.get() != Tab::Data>
+            <DataPage state=data engine=engine.clone() lang=lang.into() />
+        </main>
+        <main class="page" class:hidden=move || tab.get() != Tab::Quick>
             <section
                 class="dropzone"
                 class:dragging=move || dragging.get()

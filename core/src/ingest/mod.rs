@@ -149,6 +149,30 @@ impl Plan {
             .iter()
             .find(|c| c.role.is_some_and(|r| r.role == role))
     }
+
+    /// The user's correction of column `index`: `Some(role)` gives it the role (with full
+    /// confidence), taking an analytic role away from the column that had it, since the
+    /// analyses read one column per role; `None` leaves the column without a role. Returns
+    /// false when there is no such column.
+    pub fn set_role(&mut self, index: usize, role: Option<Role>) -> bool {
+        if index >= self.columns.len() {
+            return false;
+        }
+        if let Some(role) = role
+            && !role.is_pii()
+        {
+            for c in &mut self.columns {
+                if c.index != index && c.role.is_some_and(|g| g.role == role) {
+                    c.role = None;
+                }
+            }
+        }
+        self.columns[index].role = role.map(|role| RoleGuess {
+            role,
+            confidence: 1.0,
+        });
+        true
+    }
 }
 
 /// Progress of a long step, reported every few thousand records.

@@ -1,0 +1,209 @@
+//! The Data page's pipeline: each file planned, corrected by the user, read, anonymized and
+//! profiled; then every file consolidated into one customer base.
+//!
+//! It is what the app's worker runs on the files the user dropped, kept here so that it is
+//! tested natively and the worker stays a thin message handler.
+
+use serde::{Deserialize, Serialize};
+
+use crate::IngestError;
+use crate::anonymize::{AnonymizationReport, AnonymizeError, AnonymizeOptions, anonymize};
+use crate::consolidate::{
+    ConsolidateError, ConsolidationReport, Source, TableKind, consolidate, preview,
+};
+use crate::ingest::column::ColumnKind;
+use crate::ingest::roles::{Role, RoleGuess};
+use crate::ingest::{self, Progress, ReadOptions, Table};
+use crate::profile::{FileProfile, profile};
+
+/// The user's corrections to one file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Corrections {
+    /// (column index, role): `None` removes the role the detection gave.
+    pub roles: Vec<(usize, Option<Role>)>,
+    /// The table kind, when the detected one is wrong.
+    pub kind: Option<TableKind>,
+}
+
+/// What became of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fate {
+    Kept,
+    Pseudonymized,
+    Masked,
+    Dropped,
+}
+
+/// A column as the user sees it to correct it: what was detected and what it became.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnView {
+    pub index: usize,
+    pub name: String,
+    pub kind: ColumnKind,
+    pub role: Option<RoleGuess>,
+    /// The role was set (or removed) by the user.
+    pub corrected: bool,
+    pub fate: Fate,
+}
+
+/// One prepared file, without its data: what the page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceView {
+    pub file: String,
+    pub kind: TableKind,
+    /// 0–1; 1 when the user chose the kind.
+    pub kind_confidence: f64,
+    pub kind_corrected: bool,
+    pub columns: Vec<ColumnView>,
+    /// The profile of what is kept (pseudonyms, masked values; dropped columns are absent).
+    pub profile: FileProfile,
+    pub anonymization: AnonymizationReport,
+}
+
+/// A prepared file: its table (anonymized) and its view.
+#[derive(Debug, Clone)]
+pub struct PreparedSource {
+    pub table: Table,
+    pub view: SourceView,
+}
+
+/// Errors of preparing a file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error("{file}: {source}")]
+    Anonymize {
+        file: String,
+        source: AnonymizeError,
+    },
+    #[error("{file}: there is no column {index} to correct (the file has {width})")]
+    NoSuchColumn {
+        file: String,
+        index: usize,
+        width: usize,
+    },
+}
+
+impl SourceError {
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            SourceError::Ingest(e) => e.line(),
+            _ => None,
+        }
+    }
+
+    pub fn column(&self) -> Option<usize> {
+        match self {
+            SourceError::Ingest(e) => e.column(),
+            _ => None,
+        }
+    }
+}
+
+/// Plans `bytes`, applies the corrections, reads every column, anonymizes (when `anonymize` is
+/// given) and profiles against `today` (days since 1970-01-01, for future dates).
+pub fn prepare_source(
+    file: &str,
+    bytes: &[u8],
+    read: &ReadOptions,
+    corrections: &Corrections,
+    anonymization: Option<&AnonymizeOptions>,
+    today: Option<i32>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<PreparedSource, SourceError> {
+    let mut plan = ingest::plan(file, bytes, read)?;
+    let detected: Vec<Option<RoleGuess>> = plan.columns.iter().map(|c| c.role).collect();
+    for &(index, role) in &corrections.roles {
+        if !plan.set_role(index, role) {
+            return Err(SourceError::NoSuchColumn {
+                file: file.to_string(),
+                index,
+                width: plan.columns.len(),
+            });
+        }
+    }
+    let (detected_kind, confidence) = crate::consolidate::table_kind(&plan);
+    let (kind, kind_confidence) = match corrections.kind {
+        Some(k) => (k, 1.0),
+        None => (detected_kind, confidence),
+    };
+    let mut table = ingest::read(bytes, &plan, None, &[], progress)?;
+    let report = match anonymization {
+        Some(opts) => anonymize(&mut table, opts).map_err(|source| SourceError::Anonymize {
+            file: file.to_string(),
+            source,
+        })?,
+        None => AnonymizationReport::default(),
+    };
+    let fate = |name: &str| {
+        let has = |list: &[String]| list.iter().any(|n| n == name);
+        if has(&report.pseudonymized) {
+            Fate::Pseudonymized
+        } else if has(&report.masked) {
+            Fate::Masked
+        } else if has(&report.dropped) {
+            Fate::Dropped
+        } else {
+            Fate::Kept
+        }
+    };
+    let columns = plan
+        .columns
+        .iter()
+        .zip(&detected)
+        .map(|(c, before)| ColumnView {
+            index: c.index,
+            name: c.name.clone(),
+            kind: c.build_kind(),
+            role: c.role,
+            corrected: c.role.map(|r| r.role) != before.map(|r| r.role)
+                || corrections.roles.iter().any(|&(i, _)| i == c.index),
+            fate: fate(&c.name),
+        })
+        .collect();
+    let view = SourceView {
+        file: file.to_string(),
+        kind,
+        kind_confidence,
+        kind_corrected: corrections.kind.is_some(),
+        columns,
+        profile: profile(&table, today),
+        anonymization: report,
+    };
+    Ok(PreparedSource { table, view })
+}
+
+/// The consolidated base as the page shows it: the report and its first rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaseView {
+    pub report: ConsolidationReport,
+    pub columns: Vec<String>,
+    /// The first rows, as text (`None` for blanks).
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+/// Joins the prepared files into one customer base, keeping `preview_rows` rows to show.
+/// `as_of` (days since 1970-01-01) decides which contracts are open.
+pub fn consolidate_sources(
+    sources: &[PreparedSource],
+    as_of: i32,
+    preview_rows: usize,
+) -> Result<BaseView, ConsolidateError> {
+    let list: Vec<Source<'_>> = sources
+        .iter()
+        .map(|s| Source {
+            kind: s.view.kind,
+            table: &s.table,
+        })
+        .collect();
+    let base = consolidate(&list, as_of)?;
+    let (columns, rows) = preview(&base.batch, preview_rows);
+    Ok(BaseView {
+        report: base.report,
+        columns,
+        rows,
+    })
+}

@@ -1,0 +1,266 @@
+//! The Data page's pipeline on the corpus: corrections, anonymization, profile, kind and the
+//! consolidated base. Expected values come from reading the fixture files by hand (see
+//! `consolidate.rs` for the derived columns themselves).
+
+#![allow(clippy::result_large_err)]
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use prisme_core::IngestError;
+use prisme_core::anonymize::{AnonymizeOptions, PiiAction, pseudonym};
+use prisme_core::consolidate::TableKind;
+use prisme_core::ingest::ReadOptions;
+use prisme_core::ingest::date::days_from_civil;
+use prisme_core::ingest::roles::Role;
+use prisme_core::sources::{
+    Corrections, Fate, PreparedSource, SourceError, consolidate_sources, prepare_source,
+};
+
+const SECRET: &[u8] = b"project-secret-0123456789";
+
+fn options() -> AnonymizeOptions {
+    AnonymizeOptions {
+        secret: SECRET.to_vec(),
+        pseudonymize_ids: true,
+        pii: PiiAction::Drop,
+    }
+}
+
+fn prepare(
+    name: &str,
+    bytes: &[u8],
+    corrections: &Corrections,
+    anonymize: bool,
+) -> Result<PreparedSource, SourceError> {
+    let opts = options();
+    prepare_source(
+        name,
+        bytes,
+        &ReadOptions::default(),
+        corrections,
+        anonymize.then_some(&opts),
+        Some(days_from_civil(2024, 3, 1)),
+        &mut |_| {},
+    )
+}
+
+fn corpus(anonymize: bool) -> Vec<PreparedSource> {
+    let none = Corrections::default();
+    [
+        ("customers.json", &include_bytes!("data/customers.json")[..]),
+        (
+            "customers_crm.csv",
+            include_bytes!("data/customers_crm.csv"),
+        ),
+        (
+            "fr_excel_ventes.csv",
+            include_bytes!("data/fr_excel_ventes.csv"),
+        ),
+        ("events.jsonl", include_bytes!("data/events.jsonl")),
+        ("contracts.csv", include_bytes!("data/contracts.csv")),
+    ]
+    .into_iter()
+    .map(|(n, b)| prepare(n, b, &none, anonymize).unwrap_or_else(|e| panic!("{e}")))
+    .collect()
+}
+
+fn fate(s: &PreparedSource, column: &str) -> Fate {
+    s.view
+        .columns
+        .iter()
+        .find(|c| c.name == column)
+        .unwrap_or_else(|| panic!("no column {column}"))
+        .fate
+}
+
+#[test]
+fn anonymized_sources_consolidate_with_pseudonyms() {
+    let sources = corpus(true);
+    let kinds: Vec<TableKind> = sources.iter().map(|s| s.view.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            TableKind::Customers,
+            TableKind::Customers,
+            TableKind::Transactions,
+            TableKind::Interactions,
+            TableKind::Contracts
+        ]
+    );
+    assert_eq!(fate(&sources[0], "id"), Fate::Pseudonymized);
+    assert_eq!(fate(&sources[0], "name"), Fate::Dropped);
+    assert_eq!(fate(&sources[0], "region"), Fate::Kept);
+    assert_eq!(fate(&sources[2], "Email"), Fate::Dropped);
+    assert_eq!(sources[2].view.anonymization.dropped, ["Email"]);
+    assert_eq!(sources[2].view.anonymization.pseudonymized, ["N° client"]);
+    // The profile describes what is kept: no e-mail column, pseudonyms as ids.
+    let profile = &sources[2].view.profile;
+    assert_eq!(profile.rows, 5);
+    assert!(profile.columns.iter().all(|c| c.name != "Email"));
+    let ids = profile
+        .columns
+        .iter()
+        .find(|c| c.name == "N° client")
+        .unwrap();
+    assert!(
+        ids.top
+            .iter()
+            .any(|(v, n)| *v == pseudonym(SECRET, "C001") && *n == 2),
+        "{:?}",
+        ids.top
+    );
+
+    let base = consolidate_sources(&sources, days_from_civil(2024, 3, 1), 3).unwrap();
+    let r = &base.report;
+    assert_eq!(r.customers, 5);
+    assert_eq!(r.orphans.len(), 1);
+    assert_eq!(r.orphans[0].file, "contracts.csv");
+    assert_eq!(r.orphans[0].examples, [pseudonym(SECRET, "C004")]);
+    assert_eq!(r.duplicate_ids.len(), 1);
+    assert_eq!(r.conflicts.len(), 1);
+    assert_eq!(base.rows.len(), 3);
+    assert_eq!(base.columns[0], "customer_id");
+    assert!(base.columns.iter().any(|c| c == "next_expiry"));
+    assert!(
+        base.columns.iter().all(|c| c != "name"),
+        "{:?}",
+        base.columns
+    );
+    // Customer files come first, in their order: C001 is the first row.
+    assert_eq!(
+        base.rows[0][0].as_deref(),
+        Some(pseudonym(SECRET, "C001").as_str())
+    );
+}
+
+#[test]
+fn without_anonymization_everything_is_kept() {
+    let sources = corpus(false);
+    assert_eq!(fate(&sources[0], "name"), Fate::Kept);
+    assert!(sources[0].view.anonymization.pseudonymized.is_empty());
+    let base = consolidate_sources(&sources, days_from_civil(2024, 3, 1), 10).unwrap();
+    assert_eq!(base.rows.len(), 5);
+    let id = base
+        .columns
+        .iter()
+        .position(|c| c == "customer_id")
+        .unwrap();
+    let name = base.columns.iter().position(|c| c == "name").unwrap();
+    assert_eq!(base.rows[0][id].as_deref(), Some("C001"));
+    assert_eq!(base.rows[0][name].as_deref(), Some("Jean Dupont"));
+    let orders = base.columns.iter().position(|c| c == "orders").unwrap();
+    // C001: two rows of fr_excel_ventes.csv (a sale and a refund).
+    assert_eq!(base.rows[0][orders].as_deref(), Some("2"));
+}
+
+#[test]
+fn role_corrections_change_the_kind_and_what_is_dropped() {
+    let bytes = include_bytes!("data/fr_excel_ventes.csv");
+    let detected = prepare("ventes.csv", bytes, &Corrections::default(), true).unwrap();
+    let amount = detected
+        .view
+        .columns
+        .iter()
+        .find(|c| c.role.is_some_and(|r| r.role == Role::Amount))
+        .unwrap();
+    assert_eq!(amount.name, "Montant TTC");
+    assert!(!amount.corrected);
+
+    // Without an amount it is no longer a transactions file.
+    let no_amount = Corrections {
+        roles: vec![(amount.index, None)],
+        kind: None,
+    };
+    let s = prepare("ventes.csv", bytes, &no_amount, true).unwrap();
+    assert_ne!(s.view.kind, TableKind::Transactions);
+    let col = &s.view.columns[amount.index];
+    assert_eq!(col.role, None);
+    assert!(col.corrected);
+
+    // An analytic role moves: the quantity column becomes the amount.
+    let quantity = detected
+        .view
+        .columns
+        .iter()
+        .position(|c| c.name == "Quantité")
+        .unwrap();
+    let moved = Corrections {
+        roles: vec![(quantity, Some(Role::Amount))],
+        kind: None,
+    };
+    let s = prepare("ventes.csv", bytes, &moved, true).unwrap();
+    assert_eq!(s.view.columns[quantity].role.unwrap().role, Role::Amount);
+    assert_eq!(s.view.columns[quantity].role.unwrap().confidence, 1.0);
+    assert_eq!(s.view.columns[amount.index].role, None);
+    assert_eq!(s.view.kind, TableKind::Transactions);
+
+    // Marking the shop as a person's name drops it under anonymization.
+    let shop = detected
+        .view
+        .columns
+        .iter()
+        .position(|c| c.name == "Magasin")
+        .unwrap();
+    let pii = Corrections {
+        roles: vec![(shop, Some(Role::Name))],
+        kind: None,
+    };
+    let s = prepare("ventes.csv", bytes, &pii, true).unwrap();
+    assert_eq!(s.view.columns[shop].fate, Fate::Dropped);
+    assert!(
+        s.view
+            .anonymization
+            .dropped
+            .contains(&"Magasin".to_string())
+    );
+}
+
+#[test]
+fn kind_correction_and_bad_corrections() {
+    let bytes = include_bytes!("data/events.jsonl");
+    let s = prepare(
+        "events.jsonl",
+        bytes,
+        &Corrections {
+            roles: vec![],
+            kind: Some(TableKind::Customers),
+        },
+        true,
+    )
+    .unwrap();
+    assert_eq!(s.view.kind, TableKind::Customers);
+    assert!(s.view.kind_corrected);
+    assert_eq!(s.view.kind_confidence, 1.0);
+
+    let err = prepare(
+        "events.jsonl",
+        bytes,
+        &Corrections {
+            roles: vec![(99, Some(Role::Date))],
+            kind: None,
+        },
+        true,
+    )
+    .unwrap_err();
+    assert!(matches!(err, SourceError::NoSuchColumn { index: 99, .. }));
+    assert!(
+        err.to_string()
+            .starts_with("events.jsonl: there is no column")
+    );
+
+    let err = prepare(
+        "broken_quote.csv",
+        include_bytes!("data/broken_quote.csv"),
+        &Corrections::default(),
+        true,
+    )
+    .unwrap_err();
+    assert_eq!(err.line(), Some(3));
+    assert!(matches!(
+        err,
+        SourceError::Ingest(IngestError::UnterminatedQuote { .. })
+    ));
+}
