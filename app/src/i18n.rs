@@ -301,6 +301,10 @@ pub struct DataTexts {
     pub fate_pseudonymized: &'static str,
     pub fate_dropped: &'static str,
     pub fate_masked: &'static str,
+    pub encoding: &'static str,
+    pub separator: &'static str,
+    pub tab: &'static str,
+    pub spaces: &'static str,
 }
 
 pub static DATA_FR: DataTexts = DataTexts {
@@ -323,9 +327,9 @@ pub static DATA_FR: DataTexts = DataTexts {
     future_dates: "dates futures",
     outliers: "montants extrêmes",
     malformed_rows: "lignes mal formées",
-    header: "en-tête",
+    header: "Ligne d'en-tête",
     no_header: "sans en-tête",
-    sheet: "feuille",
+    sheet: "Feuille",
     col_name: "Colonne",
     col_role: "Rôle",
     col_type: "Type",
@@ -366,6 +370,10 @@ pub static DATA_FR: DataTexts = DataTexts {
     fate_pseudonymized: "pseudonymisée",
     fate_dropped: "supprimée",
     fate_masked: "masquée",
+    encoding: "Encodage",
+    separator: "Séparateur",
+    tab: "tabulation",
+    spaces: "espaces",
 };
 
 pub static DATA_EN: DataTexts = DataTexts {
@@ -388,9 +396,9 @@ pub static DATA_EN: DataTexts = DataTexts {
     future_dates: "future dates",
     outliers: "extreme amounts",
     malformed_rows: "malformed rows",
-    header: "header",
+    header: "Header row",
     no_header: "no header",
-    sheet: "sheet",
+    sheet: "Sheet",
     col_name: "Column",
     col_role: "Role",
     col_type: "Type",
@@ -431,6 +439,10 @@ pub static DATA_EN: DataTexts = DataTexts {
     fate_pseudonymized: "pseudonymized",
     fate_dropped: "dropped",
     fate_masked: "masked",
+    encoding: "Encoding",
+    separator: "Separator",
+    tab: "tab",
+    spaces: "spaces",
 };
 
 impl Lang {

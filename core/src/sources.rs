@@ -12,7 +12,9 @@ use crate::consolidate::{
     ConsolidateError, ConsolidationReport, Source, TableKind, consolidate, preview,
 };
 use crate::ingest::column::ColumnKind;
+use crate::ingest::encoding::TextEncoding;
 use crate::ingest::roles::{Role, RoleGuess};
+use crate::ingest::tokenizer::Delimiter;
 use crate::ingest::{self, Progress, ReadOptions, Table};
 use crate::profile::{FileProfile, profile};
 
@@ -20,6 +22,12 @@ use crate::profile::{FileProfile, profile};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Corrections {
+    /// Delimited text: the encoding, separator and header, when detection got them wrong.
+    pub encoding: Option<TextEncoding>,
+    pub delimiter: Option<Delimiter>,
+    pub has_header: Option<bool>,
+    /// Spreadsheets: the sheet to read.
+    pub sheet: Option<String>,
     /// (column index, role): `None` removes the role the detection gave.
     pub roles: Vec<(usize, Option<Role>)>,
     /// The table kind, when the detected one is wrong.
@@ -57,6 +65,8 @@ pub struct SourceView {
     pub kind_confidence: f64,
     pub kind_corrected: bool,
     pub columns: Vec<ColumnView>,
+    /// Spreadsheets: every sheet's name, to choose another.
+    pub sheets: Vec<String>,
     /// The profile of what is kept (pseudonyms, masked values; dropped columns are absent).
     pub profile: FileProfile,
     pub anonymization: AnonymizationReport,
@@ -114,7 +124,14 @@ pub fn prepare_source(
     today: Option<i32>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<PreparedSource, SourceError> {
-    let mut plan = ingest::plan(file, bytes, read)?;
+    let read = ReadOptions {
+        encoding: corrections.encoding.or(read.encoding),
+        delimiter: corrections.delimiter.or(read.delimiter),
+        has_header: corrections.has_header.or(read.has_header),
+        sheet: corrections.sheet.clone().or_else(|| read.sheet.clone()),
+        ..read.clone()
+    };
+    let mut plan = ingest::plan(file, bytes, &read)?;
     let detected: Vec<Option<RoleGuess>> = plan.columns.iter().map(|c| c.role).collect();
     for &(index, role) in &corrections.roles {
         if !plan.set_role(index, role) {
@@ -170,6 +187,7 @@ pub fn prepare_source(
         kind_confidence,
         kind_corrected: corrections.kind.is_some(),
         columns,
+        sheets: plan.sheets.iter().map(|s| s.name.clone()).collect(),
         profile: profile(&table, today),
         anonymization: report,
     };

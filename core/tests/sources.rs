@@ -14,7 +14,9 @@ use prisme_core::anonymize::{AnonymizeOptions, PiiAction, pseudonym};
 use prisme_core::consolidate::TableKind;
 use prisme_core::ingest::ReadOptions;
 use prisme_core::ingest::date::days_from_civil;
+use prisme_core::ingest::encoding::TextEncoding;
 use prisme_core::ingest::roles::Role;
+use prisme_core::ingest::tokenizer::Delimiter;
 use prisme_core::sources::{
     Corrections, Fate, PreparedSource, SourceError, consolidate_sources, prepare_source,
 };
@@ -172,7 +174,7 @@ fn role_corrections_change_the_kind_and_what_is_dropped() {
     // Without an amount it is no longer a transactions file.
     let no_amount = Corrections {
         roles: vec![(amount.index, None)],
-        kind: None,
+        ..Corrections::default()
     };
     let s = prepare("ventes.csv", bytes, &no_amount, true).unwrap();
     assert_ne!(s.view.kind, TableKind::Transactions);
@@ -189,7 +191,7 @@ fn role_corrections_change_the_kind_and_what_is_dropped() {
         .unwrap();
     let moved = Corrections {
         roles: vec![(quantity, Some(Role::Amount))],
-        kind: None,
+        ..Corrections::default()
     };
     let s = prepare("ventes.csv", bytes, &moved, true).unwrap();
     assert_eq!(s.view.columns[quantity].role.unwrap().role, Role::Amount);
@@ -206,7 +208,7 @@ fn role_corrections_change_the_kind_and_what_is_dropped() {
         .unwrap();
     let pii = Corrections {
         roles: vec![(shop, Some(Role::Name))],
-        kind: None,
+        ..Corrections::default()
     };
     let s = prepare("ventes.csv", bytes, &pii, true).unwrap();
     assert_eq!(s.view.columns[shop].fate, Fate::Dropped);
@@ -219,14 +221,67 @@ fn role_corrections_change_the_kind_and_what_is_dropped() {
 }
 
 #[test]
+fn reading_corrections_encoding_header_and_sheet() {
+    // Read as UTF-8, the Windows-1252 bytes of "N° client" are not valid: the user says.
+    let bytes = include_bytes!("data/fr_excel_ventes.csv");
+    let forced = Corrections {
+        encoding: Some(TextEncoding::Utf8),
+        ..Corrections::default()
+    };
+    let s = prepare("ventes.csv", bytes, &forced, false).unwrap();
+    assert_eq!(s.view.profile.encoding, Some(TextEncoding::Utf8));
+    assert_eq!(s.view.columns[0].name, "N\u{fffd} client");
+    let s = prepare("ventes.csv", bytes, &Corrections::default(), false).unwrap();
+    assert_eq!(s.view.profile.encoding, Some(TextEncoding::Windows1252));
+    assert_eq!(s.view.columns[0].name, "N° client");
+
+    // Header said absent: the header line becomes a data row and columns are numbered.
+    let no_header = Corrections {
+        has_header: Some(false),
+        ..Corrections::default()
+    };
+    let s = prepare("ventes.csv", bytes, &no_header, false).unwrap();
+    assert_eq!(s.view.profile.rows, 6);
+    assert_eq!(s.view.columns[0].name, "column_1");
+    assert!(!s.view.profile.has_header);
+
+    // Another separator: one column per line.
+    let pipe = Corrections {
+        delimiter: Some(Delimiter::Pipe),
+        ..Corrections::default()
+    };
+    let s = prepare("ventes.csv", bytes, &pipe, false).unwrap();
+    assert_eq!(s.view.columns.len(), 1);
+
+    // Spreadsheets list their sheets; another one can be chosen.
+    let xlsx = include_bytes!("data/accounting.xlsx");
+    let s = prepare("accounting.xlsx", xlsx, &Corrections::default(), false).unwrap();
+    assert!(s.view.sheets.len() >= 2, "{:?}", s.view.sheets);
+    assert_eq!(s.view.profile.sheet.as_deref(), Some("Ventes"));
+    let other = s
+        .view
+        .sheets
+        .iter()
+        .find(|n| *n != "Ventes")
+        .unwrap()
+        .clone();
+    let chosen = Corrections {
+        sheet: Some(other.clone()),
+        ..Corrections::default()
+    };
+    let s = prepare("accounting.xlsx", xlsx, &chosen, false).unwrap();
+    assert_eq!(s.view.profile.sheet.as_deref(), Some(other.as_str()));
+}
+
+#[test]
 fn kind_correction_and_bad_corrections() {
     let bytes = include_bytes!("data/events.jsonl");
     let s = prepare(
         "events.jsonl",
         bytes,
         &Corrections {
-            roles: vec![],
             kind: Some(TableKind::Customers),
+            ..Corrections::default()
         },
         true,
     )
@@ -240,7 +295,7 @@ fn kind_correction_and_bad_corrections() {
         bytes,
         &Corrections {
             roles: vec![(99, Some(Role::Date))],
-            kind: None,
+            ..Corrections::default()
         },
         true,
     )

@@ -258,4 +258,51 @@ describe("the Data page", () => {
     assert.deepEqual(errors, []);
     await page.context().close();
   });
+
+  test("how a file is read can be corrected: encoding, separator, header, sheet", async () => {
+    const { page, errors } = await openData("en");
+    await page.locator("[data-testid=anonymize]").uncheck();
+    await page.setInputFiles("#data-input", [fixture("fr_excel_ventes.csv"), fixture("accounting.xlsx")]);
+    let s = await until(page, (s) => Object.keys(s.sources).length === 2, "both files");
+    const card = (f) => `[data-testid=source][data-file='${f}']`;
+    assert.ok("N° client" in s.sources["fr_excel_ventes.csv"].columns);
+
+    // Read as UTF-8, the Windows-1252 "°" is not valid text.
+    await page.locator(`${card("fr_excel_ventes.csv")} [data-testid=encoding-select]`).selectOption("UTF-8");
+    s = await until(page, (s) => "N\uFFFD client" in (s.sources["fr_excel_ventes.csv"]?.columns ?? {}), "UTF-8");
+    await page.locator(`${card("fr_excel_ventes.csv")} [data-testid=encoding-select]`).selectOption("Windows-1252");
+    s = await until(page, (s) => "N° client" in (s.sources["fr_excel_ventes.csv"]?.columns ?? {}), "Windows-1252");
+
+    // No header: the header line is a row, the columns are numbered.
+    await page.locator(`${card("fr_excel_ventes.csv")} [data-testid=header-toggle]`).uncheck();
+    s = await until(page, (s) => s.sources["fr_excel_ventes.csv"]?.rows === 6, "no header");
+    assert.ok("column_1" in s.sources["fr_excel_ventes.csv"].columns);
+
+    // Another separator: one column.
+    await page.locator(`${card("fr_excel_ventes.csv")} [data-testid=delimiter-select]`).selectOption("|");
+    s = await until(
+      page,
+      (s) => Object.keys(s.sources["fr_excel_ventes.csv"]?.columns ?? {}).length === 1,
+      "the pipe separator",
+    );
+
+    // Another sheet.
+    const sheets = await page
+      .locator(`${card("accounting.xlsx")} [data-testid=sheet-select] option`)
+      .allTextContents();
+    assert.deepEqual(sheets, ["Ventes", "Notes"]);
+    const before = Object.keys(s.sources["accounting.xlsx"].columns);
+    await page.locator(`${card("accounting.xlsx")} [data-testid=sheet-select]`).selectOption("Notes");
+    s = await until(
+      page,
+      (s) => JSON.stringify(Object.keys(s.sources["accounting.xlsx"]?.columns ?? {})) !== JSON.stringify(before),
+      "the Notes sheet",
+    );
+    assert.equal(
+      await page.locator(`${card("accounting.xlsx")} [data-testid=sheet-select]`).inputValue(),
+      "Notes",
+    );
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
 });

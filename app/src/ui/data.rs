@@ -12,7 +12,9 @@ use prisme_core::anonymize::PiiAction;
 use prisme_core::consolidate::TableKind;
 use prisme_core::ingest::Locale;
 use prisme_core::ingest::column::{ColumnKind, Decision, FormatReport};
+use prisme_core::ingest::encoding::TextEncoding;
 use prisme_core::ingest::roles::Role;
+use prisme_core::ingest::tokenizer::Delimiter;
 use prisme_core::profile::ColumnProfile;
 use prisme_core::sources::{BaseView, ColumnView, Corrections, Fate, SourceView};
 use wasm_bindgen::JsCast;
@@ -737,23 +739,116 @@ fn short(lang: Lang, x: f64) -> String {
     }
 }
 
+const ENCODINGS: [TextEncoding; 4] = [
+    TextEncoding::Utf8,
+    TextEncoding::Windows1252,
+    TextEncoding::Utf16Le,
+    TextEncoding::Utf16Be,
+];
+
+/// How the file was read, each choice correctable: encoding, separator and header for text,
+/// the sheet for spreadsheets.
+fn reading_choices(
+    view: &SourceView,
+    state: DataState,
+    engine: &Engine,
+    l: Lang,
+) -> impl IntoView + use<> {
+    let t = l.data();
+    let p = &view.profile;
+    let file = view.file.clone();
+    let text = p.encoding.zip(p.delimiter).map(|(encoding, delimiter)| {
+        let encodings = ENCODINGS
+            .into_iter()
+            .map(|e| view! { <option value=e.label() selected=e == encoding>{e.label()}</option> })
+            .collect_view();
+        let delimiters = Delimiter::ALL
+            .into_iter()
+            .map(|d| {
+                let label = match d {
+                    Delimiter::Tab => t.tab.to_string(),
+                    Delimiter::Whitespace => t.spaces.to_string(),
+                    d => format!("« {} »", d.label()),
+                };
+                view! { <option value=d.label() selected=d == delimiter>{label}</option> }
+            })
+            .collect_view();
+        let on_encoding = {
+            let (engine, file) = (engine.clone(), file.clone());
+            move |ev: web_sys::Event| {
+                let v = event_target_value(&ev);
+                let e = ENCODINGS.into_iter().find(|e| e.label() == v);
+                state.correct(&file, &engine, l, |c| c.encoding = e);
+            }
+        };
+        let on_delimiter = {
+            let (engine, file) = (engine.clone(), file.clone());
+            move |ev: web_sys::Event| {
+                let v = event_target_value(&ev);
+                let d = Delimiter::ALL.into_iter().find(|d| d.label() == v);
+                state.correct(&file, &engine, l, |c| c.delimiter = d);
+            }
+        };
+        let on_header = {
+            let (engine, file) = (engine.clone(), file.clone());
+            move |ev: web_sys::Event| {
+                let input: web_sys::HtmlInputElement = event_target(&ev);
+                let on = input.checked();
+                state.correct(&file, &engine, l, |c| c.has_header = Some(on));
+            }
+        };
+        let has_header = p.has_header;
+        view! {
+            <label>
+                {t.encoding}
+                <select data-testid="encoding-select" on:change=on_encoding>{encodings}</select>
+            </label>
+            <label>
+                {t.separator}
+                <select data-testid="delimiter-select" on:change=on_delimiter>{delimiters}</select>
+            </label>
+            <label>
+                <input type="checkbox" data-testid="header-toggle" prop:checked=has_header on:change=on_header />
+                {t.header}
+            </label>
+        }
+    });
+    let sheets = (view.sheets.len() > 1).then(|| {
+        let current = p.sheet.clone().unwrap_or_default();
+        let options = view
+            .sheets
+            .iter()
+            .map(|n| view! { <option value=n.clone() selected=*n == current>{n.clone()}</option> })
+            .collect_view();
+        let (engine, file) = (engine.clone(), file.clone());
+        let on_sheet = move |ev: web_sys::Event| {
+            let v = event_target_value(&ev);
+            state.correct(&file, &engine, l, |c| c.sheet = Some(v));
+        };
+        view! {
+            <label>
+                {t.sheet}
+                <select data-testid="sheet-select" on:change=on_sheet>{options}</select>
+            </label>
+        }
+    });
+    let single_sheet = (view.sheets.len() == 1)
+        .then(|| {
+            p.sheet
+                .clone()
+                .map(|s| view! { <span>{format!("{} « {s} »", t.sheet)}</span> })
+        })
+        .flatten();
+    view! { <div class="reading">{text}{sheets}{single_sheet}</div> }
+}
+
 #[component]
 fn SourceCard(view: SourceView, state: DataState, engine: Engine, lang: Lang) -> impl IntoView {
     let l = lang;
     let t = l.data();
     let p = &view.profile;
     let file = view.file.clone();
-    let mut format = vec![p.format.label().to_string()];
-    if let Some(e) = p.encoding {
-        format.push(e.label().to_string());
-    }
-    if let Some(d) = p.delimiter {
-        format.push(format!("« {} »", d.label()));
-        format.push(if p.has_header { t.header } else { t.no_header }.to_string());
-    }
-    if let Some(s) = &p.sheet {
-        format.push(format!("{} « {s} »", t.sheet));
-    }
+    let reading = reading_choices(&view, state, &engine, l);
     let facts = [
         (p.duplicate_rows, t.duplicate_rows),
         (p.negative_amounts, t.refunds),
@@ -808,7 +903,7 @@ fn SourceCard(view: SourceView, state: DataState, engine: Engine, lang: Lang) ->
         <article class="source-card" data-testid="source" data-file=file.clone() data-kind=view.kind.label() data-rows=p.rows>
             <header class="source-head">
                 <h3>{file.clone()}</h3>
-                <span class="badge">{format.join(" · ")}</span>
+                <span class="badge">{p.format.label()}</span>
                 <label class="kind">
                     {t.kind}
                     <select data-testid="kind-select" on:change=on_kind>{kind_options}</select>
@@ -816,6 +911,7 @@ fn SourceCard(view: SourceView, state: DataState, engine: Engine, lang: Lang) ->
                 </label>
                 <button class="button ghost small" on:click=on_remove>{t.remove}</button>
             </header>
+            {reading}
             <p class="source-facts">
                 <span class="chip">{format!("{} {}", l.int(p.rows), t.rows)}</span>
                 {facts}
