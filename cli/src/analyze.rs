@@ -7,13 +7,17 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use arrow_array::RecordBatch;
 use prisme_core::analysis::{
     AnalysisParams, CustomersInput, Inputs, Report, SliceInput, TransactionsInput, analyze,
     text_values,
 };
 use prisme_core::clv::TimeUnit;
-use prisme_core::datamart::{CsvStyle, Datamart, target_list_csv};
+use prisme_core::consolidate::{Source, TableKind, consolidate, table_kind};
+use prisme_core::datamart::{CsvStyle, Datamart, join_columns, target_list_csv};
 use prisme_core::indicators::Slice;
+use prisme_core::ingest::Table;
+use prisme_core::ingest::date::checked_days;
 use prisme_core::ingest::roles::Role;
 use prisme_core::ingest::{self, ReadOptions};
 use prisme_core::transactions::{BadRows, load_transactions};
@@ -37,9 +41,73 @@ pub struct AnalyzeArgs {
     pub opts: ReadOptions,
     pub json: bool,
     pub datamart: Option<PathBuf>,
+    /// More files of the customer base, for the datamart.
+    pub sources: Vec<PathBuf>,
+    /// Days since 1970-01-01: decides open contracts when there is no snapshot.
+    pub today: i32,
     pub target_list: Option<PathBuf>,
     pub target_columns: Vec<String>,
     pub target_style: CsvStyle,
+}
+
+/// `yyyy-mm-dd` as days since 1970-01-01.
+fn iso_days(text: &str) -> Option<i32> {
+    let mut parts = text.splitn(3, '-');
+    let y = parts.next()?.parse().ok()?;
+    let m = parts.next()?.parse().ok()?;
+    let d = parts.next()?.parse().ok()?;
+    checked_days(y, m, d)
+}
+
+/// The consolidated customer base of the customer table, the transactions and the extra
+/// sources, when there is more than the transactions to join; `None` otherwise (the scores
+/// already carry what the transactions give).
+fn customer_base(
+    customers: Option<&Table>,
+    transactions: Option<(&str, &[u8])>,
+    extra: &[PathBuf],
+    opts: &ReadOptions,
+    as_of: i32,
+) -> Result<Option<RecordBatch>> {
+    if customers.is_none() && extra.is_empty() {
+        return Ok(None);
+    }
+    let mut tables: Vec<Table> = Vec::new();
+    if let Some((name, bytes)) = transactions {
+        tables.push(ingest::load(name, bytes, opts, &mut |_| {})?);
+    }
+    for path in extra {
+        let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        tables.push(ingest::load(&file_name(path), &bytes, opts, &mut |_| {})?);
+    }
+    let mut sources: Vec<Source<'_>> = Vec::new();
+    if let Some(t) = customers {
+        sources.push(Source {
+            kind: TableKind::Customers,
+            table: t,
+        });
+    }
+    for t in &tables {
+        sources.push(Source {
+            kind: table_kind(&t.plan).0,
+            table: t,
+        });
+    }
+    let base = consolidate(&sources, as_of)?;
+    let r = &base.report;
+    let orphans: u64 = r.orphans.iter().map(|o| o.rows).sum();
+    eprintln!(
+        "customer base: {} customers from {} files ({} orphan rows, {} duplicate ids, {} conflicting attributes)",
+        r.customers,
+        r.sources.len(),
+        orphans,
+        r.duplicate_ids.iter().map(|d| d.ids).sum::<u64>(),
+        r.conflicts.len()
+    );
+    for (file, why) in &r.skipped {
+        eprintln!("customer base: {file} left out: {why}");
+    }
+    Ok(Some(base.batch))
 }
 
 fn file_name(path: &Path) -> String {
@@ -102,7 +170,7 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
             let table = ingest::load(&name, &bytes, &opts, &mut |_| {})?;
             let id = table.column(Role::CustomerId).map(|c| c.plan.name.clone());
             let batch = prisme_core::churn::dataset::table_batch(&table)?;
-            Some((name, batch, id))
+            Some((name, batch, id, table))
         }
         None => None,
     };
@@ -114,7 +182,7 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
         let Some((tx_name, tx_bytes, tx, load)) = &tx_loaded else {
             bail!("--slice needs --transactions");
         };
-        let from_customers = customers_loaded.as_ref().and_then(|(_, batch, id)| {
+        let from_customers = customers_loaded.as_ref().and_then(|(_, batch, id, _)| {
             let idx = batch.schema().index_of(column).ok()?;
             let id_idx = batch.schema().index_of(id.as_deref()?).ok()?;
             let ids = text_values(batch.column(id_idx));
@@ -183,7 +251,7 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
             .map(|(name, _, tx, _)| TransactionsInput { file: name, tx }),
         customers: customers_loaded
             .as_ref()
-            .map(|(name, batch, id)| CustomersInput {
+            .map(|(name, batch, id, _)| CustomersInput {
                 file: name,
                 batch,
                 id_column: id.as_deref(),
@@ -218,7 +286,25 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
                 path.display()
             )
         })?;
-        let batch = analysis.scores.to_record_batch();
+        let scores = analysis.scores.to_record_batch();
+        let as_of = a
+            .snapshot
+            .or_else(|| {
+                analysis
+                    .report
+                    .rfm
+                    .as_ref()
+                    .and_then(|r| iso_days(&r.snapshot))
+            })
+            .unwrap_or(a.today);
+        let customers_table = customers_loaded.as_ref().map(|(_, _, _, t)| t);
+        let tx_file = tx_loaded
+            .as_ref()
+            .map(|(n, b, _, _)| (n.as_str(), b.as_slice()));
+        let batch = match customer_base(customers_table, tx_file, &a.sources, &opts, as_of)? {
+            Some(base) => join_columns(&scores, "customer_id", &base, "customer_id", "_base")?,
+            None => scores,
+        };
         mart.filter.validate(&batch)?;
         let mask = mart.filter.evaluate(&batch)?;
         let count = mask.iter().filter(|&&m| m).count();

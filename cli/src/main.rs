@@ -126,9 +126,15 @@ enum Command {
         #[arg(long)]
         json: bool,
         /// A saved datamart (JSON: {"name", "filter"}; see docs/formats.md) to select the
-        /// target list's customers from the scores.
+        /// target list's customers from the scores joined with the customer base (the
+        /// customer table's attributes, the --source files' and the transactions' derived
+        /// columns).
         #[arg(long)]
         datamart: Option<PathBuf>,
+        /// More files of the customer base for the datamart (contracts, contact logs, other
+        /// customer lists), joined on the customer id; repeatable.
+        #[arg(long = "source", value_name = "FILE", requires = "datamart")]
+        sources: Vec<PathBuf>,
         /// Write the datamart's customers here (CSV for the operational CRM).
         #[arg(long, requires = "datamart")]
         target_list: Option<PathBuf>,
@@ -196,6 +202,7 @@ fn run(cli: Cli) -> Result<()> {
             locale,
             json,
             datamart,
+            sources,
             target_list,
             target_columns,
             target_style,
@@ -224,6 +231,8 @@ fn run(cli: Cli) -> Result<()> {
             },
             json,
             datamart,
+            sources,
+            today: today_days(),
             target_list,
             target_columns,
             target_style: match target_style {

@@ -209,32 +209,20 @@ fn text_at(array: &ArrayRef, i: usize) -> Option<String> {
 
 /// Column names and the first `rows` rows of a batch as text (`None` for nulls), for display.
 pub fn preview(batch: &RecordBatch, rows: usize) -> (Vec<String>, Vec<Vec<Option<String>>>) {
-    use arrow_cast::display::{ArrayFormatter, FormatOptions};
     let names = batch
         .schema()
         .fields()
         .iter()
         .map(|f| f.name().clone())
         .collect();
-    let n = rows.min(batch.num_rows());
-    let options = FormatOptions::default();
-    let formatters: Vec<Option<ArrayFormatter<'_>>> = batch
+    let head = batch.slice(0, rows.min(batch.num_rows()));
+    let columns: Vec<Vec<Option<String>>> = head
         .columns()
         .iter()
-        .map(|a| ArrayFormatter::try_new(a.as_ref(), &options).ok())
+        .map(crate::analysis::text_values)
         .collect();
-    let table = (0..n)
-        .map(|i| {
-            batch
-                .columns()
-                .iter()
-                .zip(&formatters)
-                .map(|(a, f)| match f {
-                    Some(f) if a.is_valid(i) => Some(f.value(i).to_string()),
-                    _ => None,
-                })
-                .collect()
-        })
+    let table = (0..head.num_rows())
+        .map(|i| columns.iter().map(|c| c[i].clone()).collect())
         .collect();
     (names, table)
 }

@@ -101,6 +101,63 @@ pub enum DatamartError {
     Format { column: String, reason: String },
 }
 
+/// Adds `right`'s columns to `left`, matching rows on the text of their key columns (a left
+/// join: left rows without a match get blanks; the first right row of a repeated key wins).
+/// Right columns whose name `left` already has get `suffix` appended, and the right key is
+/// left out. This is how the scores meet the consolidated base's attributes (region,
+/// contracts' next expiry, …) so that one filter can use both.
+pub fn join_columns(
+    left: &RecordBatch,
+    left_key: &str,
+    right: &RecordBatch,
+    right_key: &str,
+    suffix: &str,
+) -> Result<RecordBatch, DatamartError> {
+    let left_ids = crate::analysis::text_values(column(left, left_key)?);
+    let right_ids = crate::analysis::text_values(column(right, right_key)?);
+    let mut index: hashbrown::HashMap<&str, u32> = hashbrown::HashMap::new();
+    for (i, id) in right_ids.iter().enumerate() {
+        if let Some(id) = id {
+            index.entry(id.trim()).or_insert(i as u32);
+        }
+    }
+    let rows: arrow_array::UInt32Array = left_ids
+        .iter()
+        .map(|id| id.as_deref().and_then(|id| index.get(id.trim()).copied()))
+        .collect();
+    let mut fields: Vec<arrow_schema::FieldRef> = left.schema().fields().iter().cloned().collect();
+    let mut columns: Vec<ArrayRef> = left.columns().to_vec();
+    for (field, column) in right.schema().fields().iter().zip(right.columns()) {
+        if field.name() == right_key {
+            continue;
+        }
+        let mut name = field.name().clone();
+        while fields.iter().any(|f| *f.name() == name) {
+            name.push_str(suffix);
+        }
+        let taken = arrow_select::take::take(column.as_ref(), &rows, None).map_err(|e| {
+            DatamartError::Format {
+                column: name.clone(),
+                reason: e.to_string(),
+            }
+        })?;
+        fields.push(std::sync::Arc::new(arrow_schema::Field::new(
+            name,
+            field.data_type().clone(),
+            true,
+        )));
+        columns.push(taken);
+    }
+    RecordBatch::try_new(
+        std::sync::Arc::new(arrow_schema::Schema::new(fields)),
+        columns,
+    )
+    .map_err(|e| DatamartError::Format {
+        column: String::new(),
+        reason: e.to_string(),
+    })
+}
+
 /// A saved, named filter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Datamart {
@@ -605,5 +662,79 @@ mod tests {
             fr,
             "\u{feff}customer_id;segment;region;clv\r\nc1;at-risk;Nord;120,5\r\nc5;lost;\"Est; \"\"Ouest\"\"\";900\r\n"
         );
+    }
+
+    #[test]
+    fn attributes_join_on_the_id() {
+        // Scores for c1..c5; attributes for c3, c1 (twice), c9 (no score), with a name clash.
+        let attrs = RecordBatch::try_new(
+            Arc::new(Schema::new(vec![
+                Field::new("id", DataType::Utf8, true),
+                Field::new("segment", DataType::Utf8, true),
+                Field::new("agency", DataType::Utf8, true),
+            ])),
+            vec![
+                Arc::new(StringArray::from(vec![
+                    Some(" c3"),
+                    Some("c1"),
+                    Some("c1"),
+                    Some("c9"),
+                    None,
+                ])),
+                Arc::new(StringArray::from(vec!["B2B", "B2C", "B2B", "B2C", "B2C"])),
+                Arc::new(StringArray::from(vec![
+                    Some("Lille"),
+                    Some("Arras"),
+                    Some("Douai"),
+                    Some("Lens"),
+                    Some("Metz"),
+                ])),
+            ],
+        )
+        .unwrap();
+        let joined = join_columns(&table(), "customer_id", &attrs, "id", "_customer").unwrap();
+        let names: Vec<&str> = joined
+            .schema_ref()
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "customer_id",
+                "segment",
+                "region",
+                "p_alive",
+                "clv",
+                "next_expiry",
+                "segment_customer",
+                "agency"
+            ]
+        );
+        let agency = texts(&joined, "agency").unwrap();
+        assert_eq!(
+            agency,
+            [
+                Some("Arras".to_string()),
+                None,
+                Some("Lille".to_string()),
+                None,
+                None
+            ]
+        );
+        let f: Filter = serde_json::from_str(
+            r#"{"op": "all", "of": [{"op": "in", "column": "segment", "values": ["at-risk"]},
+                                    {"op": "in", "column": "segment_customer", "values": ["B2B"]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            f.evaluate(&joined).unwrap(),
+            [false, false, true, false, false]
+        );
+        assert!(matches!(
+            join_columns(&table(), "nope", &attrs, "id", "_x"),
+            Err(DatamartError::UnknownColumn { .. })
+        ));
     }
 }
