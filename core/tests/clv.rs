@@ -281,6 +281,64 @@ fn cdnow_gamma_gamma_reproduces_published_fit() {
 // At 250,000 the spread was 2.39-2.55 for b and 5.76-6.05 for p; the tests below use 500,000
 // (BG/NBD) and 1,000,000 (Gamma-Gamma, whose fit is cheap) customers to keep 5 % at several
 // standard errors.
+/// Parameter recovery at the size, 50,000 simulated customers: the first seed's
+/// estimates are each within 5 % of the truth, and the mean over 20 seeds is within 1.5 % (the
+/// estimator has no bias beyond the sampling spread). The spread itself is real: at 50k, 16 of
+/// these 20 seeds have every BG/NBD estimate within 5 %, and 15 of 20 for Gamma-Gamma (worst
+/// 9.8 %), which is why the single-seed check is backed by the mean and by the 500k / 1M runs
+/// below.
+#[test]
+fn parameter_recovery_at_50k_customers() {
+    let truth = [0.25, 4.0, 0.8, 2.5];
+    let mut sum = [0.0; 4];
+    for seed in 0..20u64 {
+        let sim = simulate::bgnbd(50_000, truth[0], truth[1], truth[2], truth[3], 52.0, seed);
+        let m = BgNbdParams::default()
+            .fit_data(&sim.frequency, &sim.recency, &sim.t)
+            .unwrap();
+        assert!(m.converged, "seed {seed}");
+        let got = [m.r, m.alpha, m.a, m.b];
+        if seed == 0 {
+            for i in 0..4 {
+                assert!(rel(got[i], truth[i]) < 0.05, "BG/NBD {i}: {got:?}");
+            }
+        }
+        for i in 0..4 {
+            sum[i] += got[i] / 20.0;
+        }
+    }
+    for i in 0..4 {
+        assert!(rel(sum[i], truth[i]) < 0.015, "BG/NBD mean {i}: {sum:?}");
+    }
+
+    let truth = [6.0, 4.0, 15.0];
+    let mut sum = [0.0; 3];
+    for seed in 0..20u64 {
+        let mut rng = simulate::Rng::new(seed + 100);
+        let frequency: Vec<u32> = (0..50_000)
+            .map(|_| 1 + (rng.next_u64() % 10) as u32)
+            .collect();
+        let spend = simulate::gamma_gamma(&frequency, truth[0], truth[1], truth[2], seed);
+        let m = GammaGammaParams::default().fit(&frequency, &spend).unwrap();
+        assert!(m.converged, "seed {seed}");
+        let got = [m.p, m.q, m.v];
+        if seed == 0 {
+            for i in 0..3 {
+                assert!(rel(got[i], truth[i]) < 0.05, "Gamma-Gamma {i}: {got:?}");
+            }
+        }
+        for i in 0..3 {
+            sum[i] += got[i] / 20.0;
+        }
+    }
+    for i in 0..3 {
+        assert!(
+            rel(sum[i], truth[i]) < 0.015,
+            "Gamma-Gamma mean {i}: {sum:?}"
+        );
+    }
+}
+
 #[test]
 fn bgnbd_recovers_simulated_parameters() {
     let truth = [0.25, 4.0, 0.8, 2.5];
