@@ -292,13 +292,15 @@ pub fn analyze(tx: &Transactions, params: &ClvParams) -> Result<ClvResult, ClvEr
         expected_purchases: 0.0,
         clv: gg.as_ref().map(|_| 0.0),
     };
-    for i in 0..full.len() {
+    let triples: Vec<(u32, f64, f64)> = (0..full.len())
+        .map(|i| (full.frequency[i], full.recency[i], full.t[i]))
+        .collect();
+    let forecasts = bg.horizon_purchases(&triples, horizon, params.discount_rate)?;
+    for (i, &(discounted, expected)) in forecasts.iter().enumerate() {
         let c = full.key[i] as usize;
-        let (x, tx_, t) = (full.frequency[i], full.recency[i], full.t[i]);
+        let (x, tx_, t) = triples[i];
         let pa = bg.p_alive(x, tx_, t);
         let risky = pa < params.at_risk_threshold;
-        let (discounted, expected) =
-            discounted_and_total(&bg, x, tx_, t, horizon, params.discount_rate)?;
         p_alive[c] = Some(pa);
         at_risk[c] = Some(risky);
         expected_purchases[c] = Some(expected);
@@ -341,29 +343,4 @@ pub fn analyze(tx: &Transactions, params: &ClvParams) -> Result<ClvResult, ClvEr
         totals,
         holdout,
     })
-}
-
-/// (Σ_k ΔE_k / (1+d)^k, E[X(horizon)]) in one pass over the steps.
-fn discounted_and_total(
-    model: &BgNbd,
-    x: u32,
-    t_x: f64,
-    t: f64,
-    horizon: u32,
-    discount_rate: f64,
-) -> Result<(f64, f64), ClvError> {
-    if discount_rate == 0.0 {
-        // Undiscounted, the per-period increments telescope: one evaluation instead of
-        // `horizon` (each is a hypergeometric series; this is most of the CLV step's time).
-        let total = model.conditional_expected_purchases(f64::from(horizon), x, t_x, t)?;
-        return Ok((total, total));
-    }
-    let (mut total, mut prev, mut factor) = (0.0, 0.0, 1.0);
-    for k in 1..=horizon {
-        let cur = model.conditional_expected_purchases(f64::from(k), x, t_x, t)?;
-        factor /= 1.0 + discount_rate;
-        total += (cur - prev) * factor;
-        prev = cur;
-    }
-    Ok((total, prev))
 }
