@@ -6,7 +6,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date32Type, Float64Type, Int64Type, TimestampMillisecondType, UInt32Type,
 };
-use arrow_array::{Array, ArrayRef, DictionaryArray, StringArray, UInt32Array};
+use arrow_array::{Array, ArrayRef, DictionaryArray, PrimitiveArray, StringArray, UInt32Array};
 use serde::{Deserialize, Serialize};
 
 use crate::error::IngestError;
@@ -133,16 +133,29 @@ pub fn load_transactions(
     {
         return Err(err);
     }
+    // Move the columns out of the table so that their buffers can become the purchases'
+    // vectors without a copy (this copy was the ingest's peak memory).
+    let Table {
+        plan,
+        rows,
+        columns,
+        ..
+    } = table;
+    let mut columns = columns.into_iter();
+    let (Some(id), Some(date), Some(amount)) = (columns.next(), columns.next(), columns.next())
+    else {
+        unreachable!("three columns were projected");
+    };
     let customer = as_dictionary(&id.array);
-    let day = as_days(&date.array);
-    let amounts = as_f64(&amount.array);
-    let keep: Vec<u32> = (0..table.rows)
+    let day = as_days(date.array);
+    let amounts = as_f64(amount.array);
+    let keep: Vec<u32> = (0..rows)
         .filter(|&r| customer.is_valid(r) && day.is_valid(r) && amounts.is_valid(r))
         .map(|r| r as u32)
         .collect();
-    let rows_skipped = table.rows - keep.len();
+    let rows_skipped = rows - keep.len();
     let (customer, day, amount_values) = if rows_skipped == 0 {
-        (customer, day.values().to_vec(), amounts.values().to_vec())
+        (customer, values_vec(day), values_vec(amounts))
     } else {
         let take = UInt32Array::from(keep.clone());
         let keys = arrow_select_take(customer.keys(), &take);
@@ -154,15 +167,15 @@ pub fn load_transactions(
         )
     };
     let report = LoadReport {
-        rows_read: table.rows,
+        rows_read: rows,
         rows_kept: day.len(),
         rows_skipped,
-        customer_column: id.plan.name.clone(),
-        date_column: date.plan.name.clone(),
-        amount_column: amount.plan.name.clone(),
-        date_format: date.format.clone(),
-        amount_format: amount.format.clone(),
-        plan: table.plan,
+        customer_column: id.plan.name,
+        date_column: date.plan.name,
+        amount_column: amount.plan.name,
+        date_format: date.format,
+        amount_format: amount.format,
+        plan,
     };
     Ok((
         Transactions {
@@ -249,25 +262,36 @@ fn as_dictionary(array: &ArrayRef) -> DictionaryArray<UInt32Type> {
         })
 }
 
-fn as_days(array: &ArrayRef) -> arrow_array::Date32Array {
+fn as_days(array: ArrayRef) -> arrow_array::Date32Array {
     if let Some(ts) = array.as_primitive_opt::<TimestampMillisecondType>() {
         return ts.unary(|ms| ms.div_euclid(86_400_000) as i32);
     }
     // The date column is always built as Date32 or Timestamp (see `ColumnPlan::build_kind`).
-    array
-        .as_primitive_opt::<Date32Type>()
-        .cloned()
-        .unwrap_or_else(|| arrow_array::Date32Array::new_null(array.len()))
+    let len = array.len();
+    let days = array.as_primitive_opt::<Date32Type>().cloned();
+    // Dropping the column leaves `days` the only owner of its buffer (see `values_vec`).
+    drop(array);
+    days.unwrap_or_else(|| arrow_array::Date32Array::new_null(len))
 }
 
-fn as_f64(array: &ArrayRef) -> arrow_array::Float64Array {
+fn as_f64(array: ArrayRef) -> arrow_array::Float64Array {
     if let Some(ints) = array.as_primitive_opt::<Int64Type>() {
         return ints.unary(|v| v as f64);
     }
-    array
-        .as_primitive_opt::<Float64Type>()
-        .cloned()
-        .unwrap_or_else(|| arrow_array::Float64Array::new_null(array.len()))
+    let len = array.len();
+    let values = array.as_primitive_opt::<Float64Type>().cloned();
+    drop(array);
+    values.unwrap_or_else(|| arrow_array::Float64Array::new_null(len))
+}
+
+/// The values of an array as a `Vec`, reusing its buffer when the array is its only owner
+/// (it then came from a `Vec`: the column builders make them so), else copied.
+fn values_vec<T: arrow_array::ArrowPrimitiveType>(array: PrimitiveArray<T>) -> Vec<T::Native> {
+    let (_, values, _) = array.into_parts();
+    values
+        .into_inner()
+        .into_vec::<T::Native>()
+        .unwrap_or_else(|buffer| buffer.typed_data::<T::Native>().to_vec())
 }
 
 fn arrow_select_take(
