@@ -329,8 +329,16 @@ fn test_cmd() -> Result<()> {
             "prisme-core",
             "--target",
             "wasm32-unknown-unknown",
+            // The slice, every reader on the corpus, consolidation and the Data page's
+            // pipeline: what the browser runs, run in the browser.
             "--test",
             "slice",
+            "--test",
+            "corpus",
+            "--test",
+            "consolidate",
+            "--test",
+            "sources",
         ])
         .env("PATH", tool_path())
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
