@@ -566,8 +566,8 @@ fn BaseSummary(base: BaseView, lang: Lang) -> impl IntoView {
         .map(|o| {
             view! {
                 <li data-testid="orphans" data-file=o.file.clone() data-rows=o.rows data-customers=o.customers>
-                    <strong>{format!("{} {}", l.int(o.rows), t.rows)}</strong>
-                    {format!(" ({} {} {})", l.int(o.customers), t.orphans_of, o.file)}
+                    <strong>{l.count(o.rows, t.n_rows)}</strong>
+                    {format!(" ({}) — {}", l.count(o.customers, t.n_orphan_customers), o.file)}
                     <span class="muted">{examples(&o.examples)}</span>
                 </li>
             }
@@ -576,8 +576,8 @@ fn BaseSummary(base: BaseView, lang: Lang) -> impl IntoView {
         .chain(r.duplicate_ids.iter().map(|d| {
             view! {
                 <li data-testid="duplicates" data-file=d.file.clone() data-ids=d.ids>
-                    <strong>{format!("{} {}", l.int(d.ids), t.duplicates_in)}</strong>
-                    {format!(" {} (+{} {})", d.file, l.int(d.extra_rows), t.rows)}
+                    <strong>{l.count(d.ids, t.n_repeated_ids)}</strong>
+                    {format!(" {} (+{})", d.file, l.count(d.extra_rows, t.n_rows))}
                     <span class="muted">{examples(&d.examples)}</span>
                 </li>
             }
@@ -593,7 +593,7 @@ fn BaseSummary(base: BaseView, lang: Lang) -> impl IntoView {
                 .join(" ; ");
             view! {
                 <li data-testid="conflicts" data-column=c.column.clone()>
-                    <strong>{format!("{} {}", l.int(c.customers), t.conflict_on)}</strong>
+                    <strong>{l.count(c.customers, t.n_conflicting)}</strong>
                     {format!(" {}", c.column)}
                     <span class="muted">{format!(" — {ex}")}</span>
                 </li>
@@ -850,15 +850,15 @@ fn SourceCard(view: SourceView, state: DataState, engine: Engine, lang: Lang) ->
     let file = view.file.clone();
     let reading = reading_choices(&view, state, &engine, l);
     let facts = [
-        (p.duplicate_rows, t.duplicate_rows),
-        (p.negative_amounts, t.refunds),
-        (p.future_dates, t.future_dates),
-        (p.amount_outliers, t.outliers),
-        (p.row_problem_count, t.malformed_rows),
+        (p.duplicate_rows, t.n_duplicate_rows),
+        (p.negative_amounts, t.n_refunds),
+        (p.future_dates, t.n_future_dates),
+        (p.amount_outliers, t.n_outliers),
+        (p.row_problem_count, t.n_malformed),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)
-    .map(|(n, label)| view! { <span class="chip warn">{format!("{} {label}", l.int(n))}</span> })
+    .map(|(n, label)| view! { <span class="chip warn">{l.count(n, label)}</span> })
     .collect_view();
     let problems = p
         .row_problems
@@ -913,7 +913,7 @@ fn SourceCard(view: SourceView, state: DataState, engine: Engine, lang: Lang) ->
             </header>
             {reading}
             <p class="source-facts">
-                <span class="chip">{format!("{} {}", l.int(p.rows), t.rows)}</span>
+                <span class="chip">{l.count(p.rows, t.n_rows)}</span>
                 {facts}
             </p>
             <ul class="problems">{problems}</ul>
