@@ -135,7 +135,7 @@ describe("the slice in the app", () => {
     await dropFile(page, csv);
     assertSameAsNative(await shownResult(page), native);
     assert.match(await page.textContent(".kpi-cols"), /N° client/);
-    assert.match(await page.textContent(".dropzone h1"), /Déposez un fichier/);
+    assert.match(await page.textContent("[data-testid=quick-page] .dropzone h1"), /Déposez un fichier/);
     assert.equal(await page.textContent("[data-testid=snapshot]"), "29/03/2024");
     await page.screenshot({ path: join(outDir(), "app_fr.png"), fullPage: true });
     await page.context().close();

@@ -357,10 +357,10 @@ pub fn App() -> impl IntoView {
                 </button>
             </div>
         </header>
-        <main class="page" class:hidden=move || tab.get() != Tab::Data>
+        <main class="page" data-testid="data-page" class:hidden=move || tab.get() != Tab::Data>
             <DataPage state=data engine=engine.clone() lang=lang.into() />
         </main>
-        <main class="page" class:hidden=move || tab.get() != Tab::Quick>
+        <main class="page" data-testid="quick-page" class:hidden=move || tab.get() != Tab::Quick>
             <section
                 class="dropzone"
                 class:dragging=move || dragging.get()
