@@ -9,6 +9,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use std::collections::HashMap;
+
+use prisme_core::explore::TableQuery;
+use prisme_core::workbench::WorkbenchSettings;
+
 use crate::protocol::{FromWorker, PrepareSettings};
 
 /// Trunk writes the worker's classic-script loader under this name (`data-loader-shim`).
@@ -45,9 +50,50 @@ pub struct PrepareRequest {
     pub settings: PrepareSettings,
 }
 
+/// The whole analysis of the Data page's files. `stamps` (the files' `lastModified`) let the
+/// worker reuse its last preparation of the same files.
+pub struct WorkbenchRequest {
+    pub job: u32,
+    pub files: Vec<(String, ArrayBuffer, f64)>,
+    pub settings: PrepareSettings,
+    pub analysis: WorkbenchSettings,
+}
+
 pub enum Request {
     Rfm(RfmRequest),
     Prepare(PrepareRequest),
+    Workbench(WorkbenchRequest),
+    Demo {
+        job: u32,
+    },
+    Query {
+        job: u32,
+        query: TableQuery,
+    },
+    Export {
+        job: u32,
+        query: TableQuery,
+        french: bool,
+    },
+}
+
+impl Request {
+    fn job(&self) -> u32 {
+        match self {
+            Request::Rfm(r) => r.job,
+            Request::Prepare(r) => r.job,
+            Request::Workbench(r) => r.job,
+            Request::Demo { job } | Request::Query { job, .. } | Request::Export { job, .. } => {
+                *job
+            }
+        }
+    }
+}
+
+impl From<WorkbenchRequest> for Request {
+    fn from(r: WorkbenchRequest) -> Request {
+        Request::Workbench(r)
+    }
 }
 
 impl From<RfmRequest> for Request {
@@ -69,6 +115,9 @@ struct Inner {
     pending: Vec<Request>,
     spawned_at: f64,
     listener: Rc<dyn Fn(EngineEvent)>,
+    /// Answers awaited by job (queries, demo files): called once, then forgotten.
+    callbacks: HashMap<u32, Box<dyn FnOnce(Result<JsValue, String>)>>,
+    next_job: u32,
     // Kept alive as long as the worker.
     _on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
     _on_error: Option<Closure<dyn FnMut(ErrorEvent)>>,
@@ -79,6 +128,10 @@ struct Inner {
 pub struct Engine {
     inner: Rc<RefCell<Inner>>,
 }
+
+/// Jobs numbered by the engine start here (the Quick RFM page counts from 1, the Data page
+/// from 2^30).
+const FIRST_CALL_JOB: u32 = 1 << 29;
 
 pub fn now_ms() -> f64 {
     web_sys::window()
@@ -95,6 +148,8 @@ impl Engine {
                 pending: Vec::new(),
                 spawned_at: 0.0,
                 listener: Rc::new(listener),
+                callbacks: HashMap::new(),
+                next_job: FIRST_CALL_JOB,
                 _on_message: None,
                 _on_error: None,
             })),
@@ -139,7 +194,51 @@ impl Engine {
         inner._on_error = Some(on_error);
     }
 
+    /// A new job number for [`Engine::send`] or [`Engine::call`].
+    pub fn next_job(&self) -> u32 {
+        let mut inner = self.inner.borrow_mut();
+        inner.next_job += 1;
+        inner.next_job
+    }
+
+    /// Sends a request whose answer goes to `done` (the raw message, or the error's text)
+    /// instead of the listener. A crash answers every waiting call with the crash message.
+    pub fn call(&self, req: Request, done: impl FnOnce(Result<JsValue, String>) + 'static) {
+        let job = req.job();
+        self.inner
+            .borrow_mut()
+            .callbacks
+            .insert(job, Box::new(done));
+        self.send(req);
+    }
+
     fn on_message(&self, data: JsValue) {
+        let job = Reflect::get(&data, &JsValue::from_str("job"))
+            .ok()
+            .and_then(|j| j.as_f64())
+            .map(|j| j as u32);
+        let kind = Reflect::get(&data, &JsValue::from_str("type"))
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default();
+        if let Some(job) = job
+            && kind != "progress"
+            && kind != "step"
+        {
+            let callback = self.inner.borrow_mut().callbacks.remove(&job);
+            if let Some(done) = callback {
+                if kind == "error" {
+                    let message = Reflect::get(&data, &JsValue::from_str("message"))
+                        .ok()
+                        .and_then(|m| m.as_string())
+                        .unwrap_or_default();
+                    done(Err(message));
+                } else {
+                    done(Ok(data));
+                }
+                return;
+            }
+        }
         let msg: FromWorker = match serde_wasm_bindgen::from_value(data) {
             Ok(m) => m,
             Err(e) => {
@@ -174,6 +273,7 @@ impl Engine {
         let me = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
             me.restart();
+            me.fail_calls(&message);
             me.emit(EngineEvent::Crashed { message });
         });
     }
@@ -189,10 +289,18 @@ impl Engine {
         inner.pending.clear();
     }
 
-    /// Stops whatever runs and starts a fresh worker.
+    fn fail_calls(&self, message: &str) {
+        let callbacks: Vec<_> = self.inner.borrow_mut().callbacks.drain().collect();
+        for (_, done) in callbacks {
+            done(Err(message.to_string()));
+        }
+    }
+
+    /// Stops whatever runs and starts a fresh worker; calls in flight fail.
     pub fn restart(&self) {
         self.terminate();
         self.spawn();
+        self.fail_calls("cancelled");
     }
 
     /// Sends a request now, or when the worker is ready.
@@ -203,6 +311,21 @@ impl Engine {
             self.post(req);
         } else {
             self.inner.borrow_mut().pending.push(req);
+        }
+    }
+
+    /// Sets `key` of `msg` to `value` as a JS object; on failure reports a crash.
+    fn encode(&self, msg: &Object, key: &str, value: &impl serde::Serialize) -> bool {
+        let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+        match serde::Serialize::serialize(value, &serializer) {
+            Ok(v) => {
+                let _ = Reflect::set(msg, &JsValue::from_str(key), &v);
+                true
+            }
+            Err(e) => {
+                self.on_crash(format!("cannot encode the {key}: {e}"));
+                false
+            }
         }
     }
 
@@ -234,15 +357,51 @@ impl Engine {
                     transfer.push(bytes);
                 }
                 set(&msg, "files", &files);
-                let serializer =
-                    serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-                match serde::Serialize::serialize(&req.settings, &serializer) {
-                    Ok(v) => set(&msg, "settings", &v),
-                    Err(e) => {
-                        self.on_crash(format!("cannot encode the settings: {e}"));
-                        return;
-                    }
+                if !self.encode(&msg, "settings", &req.settings) {
+                    return;
                 }
+            }
+            Request::Workbench(req) => {
+                set(&msg, "type", &JsValue::from_str("workbench"));
+                set(&msg, "job", &JsValue::from_f64(f64::from(req.job)));
+                let files = Array::new();
+                for (name, bytes, stamp) in &req.files {
+                    let f = Object::new();
+                    set(&f, "name", &JsValue::from_str(name));
+                    set(&f, "bytes", bytes);
+                    set(&f, "stamp", &JsValue::from_f64(*stamp));
+                    files.push(&f);
+                    transfer.push(bytes);
+                }
+                set(&msg, "files", &files);
+                if !self.encode(&msg, "settings", &req.settings)
+                    || !self.encode(&msg, "analysis", &req.analysis)
+                {
+                    return;
+                }
+            }
+            Request::Demo { job } => {
+                set(&msg, "type", &JsValue::from_str("demo"));
+                set(&msg, "job", &JsValue::from_f64(f64::from(job)));
+            }
+            Request::Query { job, query } => {
+                set(&msg, "type", &JsValue::from_str("query"));
+                set(&msg, "job", &JsValue::from_f64(f64::from(job)));
+                if !self.encode(&msg, "query", &query) {
+                    return;
+                }
+            }
+            Request::Export { job, query, french } => {
+                set(&msg, "type", &JsValue::from_str("export"));
+                set(&msg, "job", &JsValue::from_f64(f64::from(job)));
+                if !self.encode(&msg, "query", &query) {
+                    return;
+                }
+                set(
+                    &msg,
+                    "style",
+                    &JsValue::from_str(if french { "fr" } else { "plain" }),
+                );
             }
         }
         let worker = self.inner.borrow().worker.clone();

@@ -551,3 +551,1311 @@ mod tests {
         assert_eq!(Lang::Fr.date("2024-01-15"), "15/01/2024");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The workbench: number and date formats, page texts.
+
+use prisme_core::churn::ModelKind;
+use prisme_core::clv::TimeUnit;
+use prisme_core::period::Period;
+use prisme_core::segment::Segment;
+
+use crate::protocol::JobStep;
+use crate::ui::dashboard::Measure;
+use prisme_core::analysis::Step;
+
+const MONTHS_FR: [&str; 12] = [
+    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+    "déc.",
+];
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+impl Lang {
+    /// A signed integer with thousands separators.
+    pub fn int_signed(self, n: i64) -> String {
+        let s = self.int(n.unsigned_abs());
+        if n < 0 { format!("-{s}") } else { s }
+    }
+
+    /// `x` with `places` decimals and thousands separators, as `Intl.NumberFormat` writes it.
+    pub fn grouped(self, x: f64, places: usize) -> String {
+        let s = format!("{:.places$}", x.abs());
+        let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+        let int = self.int(int.parse().unwrap_or(0));
+        let sign = if x < 0.0 && s.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+            "-"
+        } else {
+            ""
+        };
+        match (frac.is_empty(), self) {
+            (true, _) => format!("{sign}{int}"),
+            (false, Lang::Fr) => format!("{sign}{int},{frac}"),
+            (false, Lang::En) => format!("{sign}{int}.{frac}"),
+        }
+    }
+
+    /// Euros with cents: `1 234,56 €` or `€1,234.56` (`Intl.NumberFormat` with EUR).
+    pub fn money(self, x: f64) -> String {
+        let g = self.grouped(x.abs(), 2);
+        let minus = if x < 0.0 && g != "0,00" && g != "0.00" {
+            "-"
+        } else {
+            ""
+        };
+        match self {
+            Lang::Fr => format!("{minus}{g}\u{a0}€"),
+            Lang::En => format!("{minus}€{g}"),
+        }
+    }
+
+    /// Short money for axes and tiles: `12 k€`, `1,2 M€` / `€12k`, `€1.2M`.
+    pub fn money_short(self, x: f64) -> String {
+        let c = self.compact(x);
+        match self {
+            Lang::Fr if c.ends_with('k') || c.ends_with('M') => format!("{c}€"),
+            Lang::Fr => format!("{c}\u{a0}€"),
+            Lang::En => match c.strip_prefix('-') {
+                Some(rest) => format!("-€{rest}"),
+                None => format!("€{c}"),
+            },
+        }
+    }
+
+    /// `1,2 M`, `12 k`, `950` (French) / `1.2M`, `12k`, `950`.
+    pub fn compact(self, x: f64) -> String {
+        let a = x.abs();
+        let (v, unit) = if a >= 1e6 {
+            (x / 1e6, "M")
+        } else if a >= 1e4 {
+            (x / 1e3, "k")
+        } else {
+            return self.grouped(x, if a < 10.0 && x.fract() != 0.0 { 1 } else { 0 });
+        };
+        let places = if v.abs() < 10.0 && v.fract().abs() > 0.05 {
+            1
+        } else {
+            0
+        };
+        match self {
+            Lang::Fr => format!("{}\u{a0}{unit}", self.grouped(v, places)),
+            Lang::En => format!("{}{unit}", self.grouped(v, places)),
+        }
+    }
+
+    /// A share as a whole percentage for axes: `40 %` / `40%`.
+    pub fn pct_short(self, share: f64) -> String {
+        let p = share * 100.0;
+        let places = if (p - p.round()).abs() > 1e-9 { 1 } else { 0 };
+        match self {
+            Lang::Fr => format!("{}\u{a0}%", self.dec(p, places)),
+            Lang::En => format!("{}%", self.dec(p, places)),
+        }
+    }
+
+    /// A relative change with its sign: `+5,2 %` / `+5.2%`.
+    pub fn signed_pct(self, change: f64) -> String {
+        let s = self.pct(change.abs());
+        if change > 0.0005 {
+            format!("+{s}")
+        } else if change < -0.0005 {
+            format!("-{s}")
+        } else {
+            s
+        }
+    }
+
+    /// Days, rounded: `34 j` / `34 d`.
+    pub fn days(self, d: f64) -> String {
+        let n = self.int_signed(d.round() as i64);
+        match self {
+            Lang::Fr => format!("{n}\u{a0}j"),
+            Lang::En => format!("{n}\u{a0}d"),
+        }
+    }
+
+    /// A period label of the core (`2024-01`, `2024-Q1`, `2024-W05`, `2024`) for reading:
+    /// `janv. 2024`, `T1 2024` / `Jan 2024`, `Q1 2024`.
+    pub fn period(self, label: &str) -> String {
+        let (year, rest) = label.split_once('-').unwrap_or((label, ""));
+        if let Some(q) = rest.strip_prefix('Q') {
+            return match self {
+                Lang::Fr => format!("T{q} {year}"),
+                Lang::En => format!("Q{q} {year}"),
+            };
+        }
+        if let Some(w) = rest.strip_prefix('W') {
+            return match self {
+                Lang::Fr => format!("S{w} {year}"),
+                Lang::En => format!("W{w} {year}"),
+            };
+        }
+        match rest.parse::<usize>() {
+            Ok(m) if (1..=12).contains(&m) => match self {
+                Lang::Fr => format!("{} {year}", MONTHS_FR[m - 1]),
+                Lang::En => format!("{} {year}", MONTHS_EN[m - 1]),
+            },
+            _ => label.to_string(),
+        }
+    }
+
+    pub fn period_name(self, p: Period) -> &'static str {
+        match (self, p) {
+            (Lang::Fr, Period::Week) => "Semaine",
+            (Lang::Fr, Period::Month) => "Mois",
+            (Lang::Fr, Period::Quarter) => "Trimestre",
+            (Lang::Fr, Period::Year) => "Année",
+            (Lang::En, Period::Week) => "Week",
+            (Lang::En, Period::Month) => "Month",
+            (Lang::En, Period::Quarter) => "Quarter",
+            (Lang::En, Period::Year) => "Year",
+        }
+    }
+
+    pub fn time_unit(self, u: TimeUnit) -> &'static str {
+        match (self, u) {
+            (Lang::Fr, TimeUnit::Days) => "jours",
+            (Lang::Fr, TimeUnit::Weeks) => "semaines",
+            (Lang::Fr, TimeUnit::Months) => "mois",
+            (Lang::En, TimeUnit::Days) => "days",
+            (Lang::En, TimeUnit::Weeks) => "weeks",
+            (Lang::En, TimeUnit::Months) => "months",
+        }
+    }
+
+    pub fn segment(self, s: Segment) -> &'static str {
+        match self {
+            Lang::Fr => s.label_fr(),
+            Lang::En => s.label_en(),
+        }
+    }
+
+    /// A column of the customer table as a header.
+    pub fn column_title(self, name: &str) -> String {
+        let (fr, en) = match name {
+            "customer_id" => ("Client", "Customer"),
+            "recency" => ("Récence (jours)", "Recency (days)"),
+            "frequency" => ("Fréquence (achats)", "Frequency (orders)"),
+            "monetary" => ("Montant cumulé", "Monetary value"),
+            "r" => ("R", "R"),
+            "f" => ("F", "F"),
+            "m" => ("M", "M"),
+            "segment" => ("Segment", "Segment"),
+            "cluster" => ("Groupe", "Cluster"),
+            "p_alive" => ("P(actif)", "P(alive)"),
+            "expected_purchases" => ("Achats attendus", "Expected purchases"),
+            "clv" => ("Valeur (CLV)", "Value (CLV)"),
+            "churn_score" => ("Risque d'attrition", "Churn risk"),
+            "first_purchase" => ("Premier achat", "First purchase"),
+            "last_purchase" => ("Dernier achat", "Last purchase"),
+            "orders" => ("Commandes", "Orders"),
+            "revenue" => ("Chiffre d'affaires", "Revenue"),
+            "refunds" => ("Remboursements", "Refunds"),
+            "open_contracts" => ("Contrats en cours", "Open contracts"),
+            "next_expiry" => ("Prochaine échéance", "Next expiry"),
+            "contacts" => ("Contacts", "Contacts"),
+            "last_contact" => ("Dernier contact", "Last contact"),
+            other => return other.to_string(),
+        };
+        match self {
+            Lang::Fr => fr.to_string(),
+            Lang::En => en.to_string(),
+        }
+    }
+
+    pub fn charts(self) -> &'static ChartTexts {
+        match self {
+            Lang::Fr => &CHARTS_FR,
+            Lang::En => &CHARTS_EN,
+        }
+    }
+
+    pub fn wb(self) -> &'static WbTexts {
+        match self {
+            Lang::Fr => &WB_FR,
+            Lang::En => &WB_EN,
+        }
+    }
+
+    pub fn seg(self) -> &'static SegTexts {
+        match self {
+            Lang::Fr => &SEG_FR,
+            Lang::En => &SEG_EN,
+        }
+    }
+
+    pub fn val(self) -> &'static ValTexts {
+        match self {
+            Lang::Fr => &VAL_FR,
+            Lang::En => &VAL_EN,
+        }
+    }
+
+    pub fn att(self) -> &'static AttTexts {
+        match self {
+            Lang::Fr => &ATT_FR,
+            Lang::En => &ATT_EN,
+        }
+    }
+
+    pub fn coh(self) -> &'static CohTexts {
+        match self {
+            Lang::Fr => &COH_FR,
+            Lang::En => &COH_EN,
+        }
+    }
+
+    pub fn set(self) -> &'static SetTexts {
+        match self {
+            Lang::Fr => &SET_FR,
+            Lang::En => &SET_EN,
+        }
+    }
+}
+
+pub struct ChartTexts {
+    pub hint: &'static str,
+    pub export_svg: &'static str,
+    pub export_png: &'static str,
+    pub export_csv: &'static str,
+    pub bin_from: &'static str,
+    pub bin_to: &'static str,
+    pub count: &'static str,
+    pub group: &'static str,
+    pub series: &'static str,
+    pub value: &'static str,
+}
+
+pub static CHARTS_FR: ChartTexts = ChartTexts {
+    hint: "Survolez le graphique, ou sélectionnez-le et parcourez-le avec les flèches.",
+    export_svg: "Télécharger en SVG (vectoriel)",
+    export_png: "Télécharger en PNG (image)",
+    export_csv: "Télécharger les données en CSV",
+    bin_from: "de",
+    bin_to: "à",
+    count: "effectif",
+    group: "groupe",
+    series: "série",
+    value: "valeur",
+};
+
+pub static CHARTS_EN: ChartTexts = ChartTexts {
+    hint: "Hover over the chart, or focus it and move through it with the arrow keys.",
+    export_svg: "Download as SVG (vector)",
+    export_png: "Download as PNG (image)",
+    export_csv: "Download the data as CSV",
+    bin_from: "from",
+    bin_to: "to",
+    count: "count",
+    group: "group",
+    series: "series",
+    value: "value",
+};
+
+pub struct NavTexts {
+    pub quick: &'static str,
+    pub data: &'static str,
+    pub dashboard: &'static str,
+    pub segments: &'static str,
+    pub value: &'static str,
+    pub attrition: &'static str,
+    pub cohorts: &'static str,
+}
+
+/// The shell and the dashboard.
+pub struct WbTexts {
+    pub lang: Lang,
+    pub app_title: &'static str,
+    pub nav: NavTexts,
+    pub nav_label: &'static str,
+    pub skip: &'static str,
+    pub demo: &'static str,
+    pub demo_hint: &'static str,
+    pub demo_running: &'static str,
+    pub analyzing: &'static str,
+    pub analysis_failed: &'static str,
+    pub dismiss: &'static str,
+    pub privacy_footer: &'static str,
+    pub snapshot: &'static str,
+    pub empty_title: &'static str,
+    pub empty_text: &'static str,
+    pub go_data: &'static str,
+    pub not_found: &'static str,
+    pub no_files: &'static str,
+    pub in_base: &'static str,
+    pub search_placeholder: &'static str,
+    pub export_fr: &'static str,
+    pub export_plain: &'static str,
+    pub table_needs_run: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub all_customers: &'static str,
+    pub no_indicators: &'static str,
+    pub returning: &'static str,
+    pub vs_previous: &'static str,
+    pub vs_year: &'static str,
+    pub period_axis: &'static str,
+    pub ranking_title: &'static str,
+    pub ranking_intro: &'static str,
+    pub rank_by: &'static str,
+    pub blank: &'static str,
+    pub filters: &'static str,
+    pub period_filter: &'static str,
+    pub slice_filter: &'static str,
+    pub trends_title: &'static str,
+    pub not_available: &'static str,
+}
+
+impl WbTexts {
+    pub fn step(&self, s: JobStep) -> &'static str {
+        let (fr, en) = match s {
+            JobStep::Reading => ("Lecture", "Reading"),
+            JobStep::Consolidating => ("Consolidation", "Consolidating"),
+            JobStep::Analysis(Step::Rfm) => ("RFM", "RFM"),
+            JobStep::Analysis(Step::Clusters) => ("Groupes", "Clusters"),
+            JobStep::Analysis(Step::Clv) => ("Valeur client", "Customer value"),
+            JobStep::Analysis(Step::Churn) => ("Attrition", "Churn"),
+            JobStep::Analysis(Step::Cohorts) => ("Cohortes", "Cohorts"),
+            JobStep::Analysis(Step::Indicators) => ("Indicateurs", "Indicators"),
+        };
+        match self.lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+
+    /// The step's stable hook (`data-step`).
+    pub fn step_key(&self, s: JobStep) -> &'static str {
+        match s {
+            JobStep::Reading => "reading",
+            JobStep::Consolidating => "consolidating",
+            JobStep::Analysis(Step::Rfm) => "rfm",
+            JobStep::Analysis(Step::Clusters) => "clusters",
+            JobStep::Analysis(Step::Clv) => "clv",
+            JobStep::Analysis(Step::Churn) => "churn",
+            JobStep::Analysis(Step::Cohorts) => "cohorts",
+            JobStep::Analysis(Step::Indicators) => "indicators",
+        }
+    }
+
+    pub fn measure(&self, m: Measure) -> &'static str {
+        let (fr, en) = match m {
+            Measure::Revenue => ("Chiffre d'affaires", "Revenue"),
+            Measure::Orders => ("Commandes", "Orders"),
+            Measure::Active => ("Clients actifs", "Active customers"),
+            Measure::New => ("Nouveaux clients", "New customers"),
+            Measure::Basket => ("Panier moyen", "Average basket"),
+            Measure::Frequency => ("Achats par client", "Orders per customer"),
+            Measure::Churn => ("Taux d'attrition", "Churn rate"),
+            Measure::Clv => (
+                "Valeur des clients actifs (CLV)",
+                "Value of active customers (CLV)",
+            ),
+        };
+        match self.lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+
+    pub fn measure_help(&self, m: Measure) -> &'static str {
+        let (fr, en) = match m {
+            Measure::Revenue => (
+                "Somme des montants des achats de la période (remboursements déduits).",
+                "Sum of the purchase amounts in the period (refunds deducted).",
+            ),
+            Measure::Orders => (
+                "Nombre d'achats de la période.",
+                "Number of purchases in the period.",
+            ),
+            Measure::Active => (
+                "Clients distincts ayant acheté au moins une fois dans la période.",
+                "Distinct customers with at least one purchase in the period.",
+            ),
+            Measure::New => (
+                "Clients actifs dont le tout premier achat tombe dans la période ; les autres sont des clients fidélisés (revenus).",
+                "Active customers whose very first purchase falls in the period; the others are returning customers.",
+            ),
+            Measure::Basket => ("Chiffre d'affaires ÷ commandes.", "Revenue ÷ orders."),
+            Measure::Frequency => ("Commandes ÷ clients actifs.", "Orders ÷ active customers."),
+            Measure::Churn => (
+                "Part des clients actifs la période précédente qui n'ont rien acheté dans celle-ci.",
+                "Share of the previous period's active customers who bought nothing in this one.",
+            ),
+            Measure::Clv => (
+                "Somme de la valeur future prévue (BG/NBD × Gamma-Gamma) des clients actifs de la période.",
+                "Sum of the forecast future value (BG/NBD × Gamma-Gamma) of the period's active customers.",
+            ),
+        };
+        match self.lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+}
+
+pub static WB_FR: WbTexts = WbTexts {
+    lang: Lang::Fr,
+    app_title: "Prisme — analyse client",
+    nav: NavTexts {
+        quick: "RFM express",
+        data: "Données",
+        dashboard: "Tableau de bord",
+        segments: "Segments",
+        value: "Valeur client",
+        attrition: "Attrition",
+        cohorts: "Cohortes",
+    },
+    nav_label: "Pages",
+    skip: "Aller au contenu",
+    demo: "Essayer la démo",
+    demo_hint: "Charge un jeu de données d'enseigne fictif (15 000 clients, 3 ans d'achats) et l'analyse.",
+    demo_running: "Préparation de la démo…",
+    analyzing: "Analyse en cours…",
+    analysis_failed: "L'analyse n'a pas abouti",
+    dismiss: "Fermer",
+    privacy_footer: "Les données restent dans ce navigateur.",
+    snapshot: "date de référence",
+    empty_title: "Aucune analyse pour l'instant",
+    empty_text: "Déposez vos fichiers clients sur la page Données puis lancez l'analyse, ou essayez la démo.",
+    go_data: "Aller aux données",
+    not_found: "Cette page n'existe pas.",
+    no_files: "Déposez d'abord au moins un fichier de transactions sur la page Données.",
+    in_base: "dans la base",
+    search_placeholder: "Rechercher (identifiant, segment, agence…)",
+    export_fr: "Exporter la sélection en CSV pour Excel (séparateur ;, virgule décimale)",
+    export_plain: "Exporter la sélection en CSV standard (séparateur ,, point décimal)",
+    table_needs_run: "Les listes de clients demandent les données : relancez l'analyse depuis la page Données.",
+    previous: "← Précédents",
+    next: "Suivants →",
+    all_customers: "Tous les clients",
+    no_indicators: "Pas d'indicateurs : il faut un fichier de transactions.",
+    returning: "fidélisés",
+    vs_previous: "vs période préc.",
+    vs_year: "vs an dernier",
+    period_axis: "Période",
+    ranking_title: "Classement",
+    ranking_intro: "Chiffre d'affaires de chaque valeur sur la période choisie, du plus fort au plus faible.",
+    rank_by: "Classer par",
+    blank: "(vide)",
+    filters: "Filtres",
+    period_filter: "Période",
+    slice_filter: "Périmètre",
+    trends_title: "Évolution",
+    not_available: "Cette analyse n'a pas pu être faite sur ces données (voir le rapport).",
+};
+
+pub static WB_EN: WbTexts = WbTexts {
+    lang: Lang::En,
+    app_title: "Prisme — customer analytics",
+    nav: NavTexts {
+        quick: "Quick RFM",
+        data: "Data",
+        dashboard: "Dashboard",
+        segments: "Segments",
+        value: "Customer value",
+        attrition: "Attrition",
+        cohorts: "Cohorts",
+    },
+    nav_label: "Pages",
+    skip: "Skip to content",
+    demo: "Try the demo",
+    demo_hint: "Loads a fictional retail chain's data (15,000 customers, 3 years of purchases) and analyses it.",
+    demo_running: "Preparing the demo…",
+    analyzing: "Analysing…",
+    analysis_failed: "The analysis did not complete",
+    dismiss: "Close",
+    privacy_footer: "Data stays in this browser.",
+    snapshot: "snapshot",
+    empty_title: "No analysis yet",
+    empty_text: "Drop your customer files on the Data page and run the analysis, or try the demo.",
+    go_data: "Go to Data",
+    not_found: "This page does not exist.",
+    no_files: "First drop at least one transactions file on the Data page.",
+    in_base: "in the base",
+    search_placeholder: "Search (id, segment, agency…)",
+    export_fr: "Export the selection as CSV for French Excel (; separator, decimal comma)",
+    export_plain: "Export the selection as plain CSV (, separator, decimal point)",
+    table_needs_run: "Customer lists need the data: run the analysis again from the Data page.",
+    previous: "← Previous",
+    next: "Next →",
+    all_customers: "All customers",
+    no_indicators: "No indicators: they need a transactions file.",
+    returning: "returning",
+    vs_previous: "vs prev. period",
+    vs_year: "vs last year",
+    period_axis: "Period",
+    ranking_title: "Ranking",
+    ranking_intro: "Revenue of each value over the chosen period, highest first.",
+    rank_by: "Rank by",
+    blank: "(blank)",
+    filters: "Filters",
+    period_filter: "Period",
+    slice_filter: "Scope",
+    trends_title: "Trends",
+    not_available: "This analysis could not run on this data (see the report).",
+};
+
+/// The Segments page.
+pub struct SegTexts {
+    pub lang: Lang,
+    pub segment: &'static str,
+    pub customers: &'static str,
+    pub share: &'static str,
+    pub revenue_share: &'static str,
+    pub mean_recency: &'static str,
+    pub mean_frequency: &'static str,
+    pub mean_monetary: &'static str,
+    pub action: &'static str,
+    pub treemap_title: &'static str,
+    pub treemap_note: &'static str,
+    pub share_title: &'static str,
+    pub table_title: &'static str,
+    pub new_customers: &'static str,
+    pub migration_title: &'static str,
+    pub migration_note: &'static str,
+    pub before: &'static str,
+    pub after: &'static str,
+    pub cluster: &'static str,
+    pub elbow_title: &'static str,
+    pub elbow_note: &'static str,
+    pub inertia: &'static str,
+    pub silhouette_title: &'static str,
+    pub silhouette_note: &'static str,
+    pub silhouette: &'static str,
+    pub profiles_title: &'static str,
+    pub scatter_title: &'static str,
+    pub segments_title: &'static str,
+    pub segments_intro: &'static str,
+    pub grid_title: &'static str,
+    pub grid_intro: &'static str,
+    pub rules_title: &'static str,
+    pub migration_section: &'static str,
+    pub migration_intro: &'static str,
+    pub clusters_title: &'static str,
+    pub clusters_intro: &'static str,
+    pub x_axis: &'static str,
+    pub y_axis: &'static str,
+}
+
+impl SegTexts {
+    /// What to do with a segment.
+    pub fn action(&self, s: Segment) -> &'static str {
+        let (fr, en) = match s {
+            Segment::Champions => (
+                "Récompenser : avant-premières, programme VIP, ambassadeurs.",
+                "Reward: early access, VIP programme, ask for referrals.",
+            ),
+            Segment::Loyal => (
+                "Fidéliser et monter en gamme : ventes additionnelles, offres premium.",
+                "Upsell: higher-value products, loyalty perks.",
+            ),
+            Segment::PotentialLoyalists => (
+                "Développer : programme de fidélité, recommandations personnalisées.",
+                "Grow: loyalty programme, personalised recommendations.",
+            ),
+            Segment::New => (
+                "Accueillir : parcours de bienvenue, deuxième achat incité.",
+                "Onboard: welcome journey, nudge the second purchase.",
+            ),
+            Segment::Promising => (
+                "Faire connaître la marque : offres d'essai, contenus.",
+                "Build awareness: trial offers, content.",
+            ),
+            Segment::NeedAttention => (
+                "Relancer : offres limitées dans le temps, selon l'historique.",
+                "Re-engage: time-limited offers based on past purchases.",
+            ),
+            Segment::AboutToSleep => (
+                "Réveiller : rappel produits populaires, remise ciblée.",
+                "Wake up: popular products, targeted discount.",
+            ),
+            Segment::AtRisk => (
+                "Reconquérir : message personnel, offre forte, enquête.",
+                "Win back: personal message, strong offer, survey.",
+            ),
+            Segment::CantLoseThem => (
+                "Reconquérir en priorité : appel du conseiller, nouveautés.",
+                "Win back first: adviser call, what's new.",
+            ),
+            Segment::Hibernating => (
+                "Réactiver à faible coût : offres génériques, sinon laisser.",
+                "Reactivate cheaply: generic offers, else let go.",
+            ),
+            Segment::Lost => (
+                "Ne plus solliciter, sauf campagne de reconquête ponctuelle.",
+                "Stop spending, except an occasional win-back campaign.",
+            ),
+        };
+        match self.lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+
+    pub fn migration_sentence(&self, from: &str, to: &str, stable: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!(
+                "Entre le {from} et le {to}, {stable} des clients présents aux deux dates sont restés dans leur segment."
+            ),
+            Lang::En => format!(
+                "Between {from} and {to}, {stable} of the customers present at both dates kept their segment."
+            ),
+        }
+    }
+
+    pub fn cluster_name(&self, label: u32) -> String {
+        match self.lang {
+            Lang::Fr => format!("Groupe {}", label + 1),
+            Lang::En => format!("Cluster {}", label + 1),
+        }
+    }
+
+    pub fn k_sentence(&self, k: usize, silhouette: f64) -> String {
+        let s = self.lang.dec(silhouette, 2);
+        match self.lang {
+            Lang::Fr => format!(
+                "{k} groupes : le nombre qui sépare le mieux les clients (silhouette {s} ; au-dessus de 0,25 les groupes sont distincts, au-dessus de 0,5 nettement)."
+            ),
+            Lang::En => format!(
+                "{k} clusters: the number that separates customers best (silhouette {s}; above 0.25 the clusters are distinct, above 0.5 clearly so)."
+            ),
+        }
+    }
+
+    pub fn scatter_note(&self, n: &str, population: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!(
+                "Échantillon aléatoire de {n} clients sur {population} ; les axes s'arrêtent au 99e centile, les points au-delà sont posés sur le bord."
+            ),
+            Lang::En => format!(
+                "A random sample of {n} customers out of {population}; the axes stop at the 99th percentile, points beyond sit on the edge."
+            ),
+        }
+    }
+}
+
+pub static SEG_FR: SegTexts = SegTexts {
+    lang: Lang::Fr,
+    segment: "Segment",
+    customers: "Clients",
+    share: "Part des clients",
+    revenue_share: "Part du CA",
+    mean_recency: "Récence moy.",
+    mean_frequency: "Fréquence moy.",
+    mean_monetary: "Montant moy.",
+    action: "Action suggérée",
+    treemap_title: "Clients par segment",
+    treemap_note: "Surface proportionnelle au nombre de clients.",
+    share_title: "Poids des segments : clients et chiffre d'affaires",
+    table_title: "Les 11 segments",
+    new_customers: "Nouveaux clients",
+    migration_title: "Migrations entre segments",
+    migration_note: "Ligne : segment à la date précédente ; colonne : segment aujourd'hui.",
+    before: "Avant",
+    after: "Après",
+    cluster: "Groupe",
+    elbow_title: "Inertie selon k (méthode du coude)",
+    elbow_note: "Plus bas est plus compact ; le coude indique un k raisonnable.",
+    inertia: "Inertie",
+    silhouette_title: "Silhouette selon k",
+    silhouette_note: "Plus haut est mieux séparé ; k retenu = le maximum.",
+    silhouette: "Silhouette",
+    profiles_title: "Profil moyen de chaque groupe",
+    scatter_title: "Clients par groupe",
+    segments_title: "Segments RFM",
+    segments_intro: "Chaque client reçoit un score de récence (R), fréquence (F) et montant (M) de 1 à 5 ; les combinaisons forment 11 segments nommés.",
+    grid_title: "Grille récence × fréquence",
+    grid_intro: "Nombre de clients par score R (lignes, 5 = le plus récent) et F (colonnes, 5 = le plus fréquent).",
+    rules_title: "Que faire de chaque segment",
+    migration_section: "Migrations",
+    migration_intro: "Comment les clients ont changé de segment depuis la date de comparaison (90 jours plus tôt par défaut).",
+    clusters_title: "Groupes (k-moyennes)",
+    clusters_intro: "Un regroupement statistique des clients sur récence, fréquence et montant (logarithmes, standardisés), indépendant des segments nommés.",
+    x_axis: "Axe horizontal",
+    y_axis: "Axe vertical",
+};
+
+pub static SEG_EN: SegTexts = SegTexts {
+    lang: Lang::En,
+    segment: "Segment",
+    customers: "Customers",
+    share: "Share of customers",
+    revenue_share: "Share of revenue",
+    mean_recency: "Mean recency",
+    mean_frequency: "Mean frequency",
+    mean_monetary: "Mean monetary",
+    action: "Suggested action",
+    treemap_title: "Customers by segment",
+    treemap_note: "Area in proportion to the number of customers.",
+    share_title: "Weight of the segments: customers and revenue",
+    table_title: "The 11 segments",
+    new_customers: "New customers",
+    migration_title: "Moves between segments",
+    migration_note: "Row: segment at the earlier date; column: segment now.",
+    before: "Before",
+    after: "After",
+    cluster: "Cluster",
+    elbow_title: "Inertia by k (elbow method)",
+    elbow_note: "Lower is more compact; the elbow suggests a reasonable k.",
+    inertia: "Inertia",
+    silhouette_title: "Silhouette by k",
+    silhouette_note: "Higher is better separated; the chosen k is the maximum.",
+    silhouette: "Silhouette",
+    profiles_title: "Each cluster's mean profile",
+    scatter_title: "Customers by cluster",
+    segments_title: "RFM segments",
+    segments_intro: "Each customer gets a recency (R), frequency (F) and monetary (M) score from 1 to 5; their combinations make 11 named segments.",
+    grid_title: "Recency × frequency grid",
+    grid_intro: "Customers per R score (rows, 5 = most recent) and F score (columns, 5 = most frequent).",
+    rules_title: "What to do with each segment",
+    migration_section: "Migrations",
+    migration_intro: "How customers changed segment since the comparison date (90 days earlier by default).",
+    clusters_title: "Clusters (k-means)",
+    clusters_intro: "A statistical grouping of customers on recency, frequency and monetary value (logs, standardized), independent of the named segments.",
+    x_axis: "Horizontal axis",
+    y_axis: "Vertical axis",
+};
+
+/// The Customer value page.
+pub struct ValTexts {
+    pub lang: Lang,
+    pub customers: &'static str,
+    pub mean_p_alive: &'static str,
+    pub mean_p_alive_help: &'static str,
+    pub at_risk: &'static str,
+    pub at_risk_help: &'static str,
+    pub expected_purchases: &'static str,
+    pub expected_help: &'static str,
+    pub total_clv: &'static str,
+    pub clv_help: &'static str,
+    pub p_alive: &'static str,
+    pub clv: &'static str,
+    pub by_segment_title: &'static str,
+    pub mean_by_segment_title: &'static str,
+    pub mean_clv: &'static str,
+    pub no_holdout: &'static str,
+    pub holdout_title: &'static str,
+    pub holdout_note: &'static str,
+    pub actual: &'static str,
+    pub predicted: &'static str,
+    pub bucket_axis: &'static str,
+    pub per_customer_axis: &'static str,
+    pub summary_title: &'static str,
+    pub distribution_section: &'static str,
+    pub measure: &'static str,
+    pub by_segment_section: &'static str,
+    pub top_title: &'static str,
+    pub top_intro: &'static str,
+    pub holdout_section: &'static str,
+    pub holdout_intro: &'static str,
+    pub model_title: &'static str,
+}
+
+impl ValTexts {
+    pub fn horizon_sentence(&self, horizon: &str, discount: f64) -> String {
+        let d = self.lang.dec(discount * 100.0, 2);
+        match self.lang {
+            Lang::Fr => {
+                format!("Prévisions sur {horizon}, actualisées à {d} % par unité de temps.")
+            }
+            Lang::En => format!("Forecasts over {horizon}, discounted at {d}% per time unit."),
+        }
+    }
+
+    pub fn gg_sentence(&self, mean: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!(
+                "dépense moyenne par achat attendue dans la population : {mean} ; chaque client s'en écarte selon son propre historique."
+            ),
+            Lang::En => format!(
+                "the population's expected spend per purchase is {mean}; each customer departs from it according to their own history."
+            ),
+        }
+    }
+
+    pub fn bgnbd_sentence(&self, rate: &str, unit: &str, dropout: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!(
+                "tant qu'il est actif, un client achète en moyenne {rate} fois par unité de temps ({unit}) ; après chaque achat, il a {dropout} de chances de partir pour de bon."
+            ),
+            Lang::En => format!(
+                "while active, a customer buys {rate} times per time unit ({unit}) on average; after each purchase, there is a {dropout} chance they leave for good."
+            ),
+        }
+    }
+
+    pub fn distribution_title(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!("Répartition des clients : {name}"),
+            Lang::En => format!("Distribution of customers: {name}"),
+        }
+    }
+
+    pub fn distribution_note(&self, median: &str, mean: &str, p90: &str, above: u64) -> String {
+        let tail = if above > 0 {
+            match self.lang {
+                Lang::Fr => format!(" · {} clients au-delà de l'axe", self.lang.int(above)),
+                Lang::En => format!(" · {} customers beyond the axis", self.lang.int(above)),
+            }
+        } else {
+            String::new()
+        };
+        match self.lang {
+            Lang::Fr => {
+                format!("Médiane {median} · moyenne {mean} · 9 clients sur 10 sous {p90}{tail}")
+            }
+            Lang::En => {
+                format!("Median {median} · mean {mean} · 9 customers in 10 below {p90}{tail}")
+            }
+        }
+    }
+
+    pub fn holdout_sentence(&self, from: &str, to: &str, predicted: &str, actual: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!(
+                "Le modèle ajusté sur les achats jusqu'au {from} prévoyait {predicted} achats répétés jusqu'au {to} ; il y en a eu {actual}."
+            ),
+            Lang::En => format!(
+                "Fitted on purchases up to {from}, the model predicted {predicted} repeat purchases up to {to}; there were {actual}."
+            ),
+        }
+    }
+}
+
+pub static VAL_FR: ValTexts = ValTexts {
+    lang: Lang::Fr,
+    customers: "Clients",
+    mean_p_alive: "P(actif) moyenne",
+    mean_p_alive_help: "Probabilité qu'un client soit encore actif, selon son rythme d'achat et son dernier achat (BG/NBD). Un client n'ayant acheté qu'une fois est compté actif par construction.",
+    at_risk: "Clients à risque",
+    at_risk_help: "Clients dont la P(actif) est sous 0,5.",
+    expected_purchases: "Achats attendus",
+    expected_help: "Nombre d'achats que le modèle attend sur l'horizon, tous clients confondus.",
+    total_clv: "Valeur future (CLV)",
+    clv_help: "Achats attendus × dépense attendue par achat, actualisés, sur l'horizon.",
+    p_alive: "P(actif)",
+    clv: "Valeur future (CLV)",
+    by_segment_title: "Valeur future par segment",
+    mean_by_segment_title: "Valeur future moyenne par client",
+    mean_clv: "CLV moyenne",
+    no_holdout: "Pas de contrôle : il faut au moins six mois d'achats pour mettre une période de côté.",
+    holdout_title: "Achats répétés par client, prévus et réels, selon le nombre d'achats passés",
+    holdout_note: "Sur la période mise de côté ; les barres proches valident le modèle.",
+    actual: "Réel",
+    predicted: "Prévu",
+    bucket_axis: "Achats répétés pendant la calibration",
+    per_customer_axis: "Achats par client",
+    summary_title: "En bref",
+    distribution_section: "Répartitions",
+    measure: "Mesure",
+    by_segment_section: "Valeur par segment",
+    top_title: "Meilleurs clients",
+    top_intro: "Les clients à la plus forte valeur future ; triez, cherchez, exportez.",
+    holdout_section: "Contrôle sur une période mise de côté",
+    holdout_intro: "Le modèle est ajusté sans la dernière partie des données, puis comparé à ce qui s'est réellement passé.",
+    model_title: "Paramètres du modèle",
+};
+
+pub static VAL_EN: ValTexts = ValTexts {
+    lang: Lang::En,
+    customers: "Customers",
+    mean_p_alive: "Mean P(alive)",
+    mean_p_alive_help: "Probability that a customer is still active, given their purchase rhythm and last purchase (BG/NBD). One-time buyers count as active by the model's definition.",
+    at_risk: "Customers at risk",
+    at_risk_help: "Customers whose P(alive) is below 0.5.",
+    expected_purchases: "Expected purchases",
+    expected_help: "Purchases the model expects over the horizon, all customers together.",
+    total_clv: "Future value (CLV)",
+    clv_help: "Expected purchases × expected spend per purchase, discounted, over the horizon.",
+    p_alive: "P(alive)",
+    clv: "Future value (CLV)",
+    by_segment_title: "Future value by segment",
+    mean_by_segment_title: "Mean future value per customer",
+    mean_clv: "Mean CLV",
+    no_holdout: "No check: holding out a period needs at least six months of purchases.",
+    holdout_title: "Repeat purchases per customer, predicted and actual, by past purchases",
+    holdout_note: "Over the held-out period; bars close together validate the model.",
+    actual: "Actual",
+    predicted: "Predicted",
+    bucket_axis: "Repeat purchases during calibration",
+    per_customer_axis: "Purchases per customer",
+    summary_title: "At a glance",
+    distribution_section: "Distributions",
+    measure: "Measure",
+    by_segment_section: "Value by segment",
+    top_title: "Top customers",
+    top_intro: "The customers with the highest future value; sort, search, export.",
+    holdout_section: "Check on a held-out period",
+    holdout_intro: "The model is fitted without the last part of the data, then compared with what actually happened.",
+    model_title: "Model parameters",
+};
+
+/// The Attrition page.
+pub struct AttTexts {
+    pub lang: Lang,
+    pub test_rows: &'static str,
+    pub roc_title: &'static str,
+    pub roc_note: &'static str,
+    pub fpr: &'static str,
+    pub tpr: &'static str,
+    pub gain_title: &'static str,
+    pub gain_note: &'static str,
+    pub targeted: &'static str,
+    pub found: &'static str,
+    pub lift_title: &'static str,
+    pub lift_note: &'static str,
+    pub lift: &'static str,
+    pub decile: &'static str,
+    pub predicted_churn: &'static str,
+    pub predicted_stay: &'static str,
+    pub actual_churn: &'static str,
+    pub actual_stay: &'static str,
+    pub precision: &'static str,
+    pub recall: &'static str,
+    pub accuracy: &'static str,
+    pub threshold_help: &'static str,
+    pub drivers_title: &'static str,
+    pub drivers_gbt: &'static str,
+    pub drivers_logistic: &'static str,
+    pub weight: &'static str,
+    pub driver: &'static str,
+    pub models_title: &'static str,
+    pub curves_title: &'static str,
+    pub curves_intro: &'static str,
+    pub threshold_title: &'static str,
+    pub threshold: &'static str,
+    pub at_risk_title: &'static str,
+    pub at_risk_intro: &'static str,
+}
+
+impl AttTexts {
+    pub fn model(&self, m: ModelKind) -> &'static str {
+        match (self.lang, m) {
+            (Lang::Fr, ModelKind::Logistic) => "Régression logistique",
+            (Lang::Fr, ModelKind::Gbt) => "Arbres boostés",
+            (Lang::En, ModelKind::Logistic) => "Logistic regression",
+            (Lang::En, ModelKind::Gbt) => "Boosted trees",
+        }
+    }
+
+    pub fn window_sentence(
+        &self,
+        from: &str,
+        to: &str,
+        labelled: usize,
+        churners: usize,
+    ) -> String {
+        let (n, c) = (
+            self.lang.int(labelled as u64),
+            self.lang.int(churners as u64),
+        );
+        match self.lang {
+            Lang::Fr => format!(
+                "Sans étiquette d'attrition dans les fichiers, le modèle apprend qui n'a rien acheté entre le {from} et le {to} : {c} clients partis sur {n}. Il note ensuite chaque client sur son historique à ce jour."
+            ),
+            Lang::En => format!(
+                "With no churn label in the files, the model learns who bought nothing from {from} to {to}: {c} churners out of {n} customers. It then scores every customer on their history to date."
+            ),
+        }
+    }
+
+    pub fn table_sentence(&self, label: &str, labelled: usize, churners: usize) -> String {
+        let (n, c) = (
+            self.lang.int(labelled as u64),
+            self.lang.int(churners as u64),
+        );
+        match self.lang {
+            Lang::Fr => format!(
+                "Le modèle apprend de la colonne « {label} » du fichier clients : {c} clients partis sur {n}."
+            ),
+            Lang::En => format!(
+                "The model learns from the customer table's \"{label}\" column: {c} churners out of {n} customers."
+            ),
+        }
+    }
+
+    pub fn chosen_sentence(&self, model: &str, auc: &str, other: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!(
+                "Modèle retenu : {model}, le plus discriminant sur les clients tenus à l'écart de l'apprentissage (AUC {auc} contre {other})."
+            ),
+            Lang::En => format!(
+                "Chosen model: {model}, the better at telling churners apart on customers kept out of training (AUC {auc} against {other})."
+            ),
+        }
+    }
+
+    pub fn confusion_caption(&self, t: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!("Au seuil {t}, sur les clients de test"),
+            Lang::En => format!("At threshold {t}, on the test customers"),
+        }
+    }
+
+    pub fn at_risk_caption(&self, t: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!("Clients dont le risque atteint {t}"),
+            Lang::En => format!("Customers whose risk is at least {t}"),
+        }
+    }
+}
+
+pub static ATT_FR: AttTexts = AttTexts {
+    lang: Lang::Fr,
+    test_rows: "Clients de test",
+    roc_title: "Courbe ROC",
+    roc_note: "Taux de vrais départs détectés selon le taux de fausses alertes ; la diagonale est le hasard. Le point : le seuil choisi.",
+    fpr: "Fausses alertes (parmi les fidèles)",
+    tpr: "Départs détectés",
+    gain_title: "Gain cumulé",
+    gain_note: "En ciblant les x % de clients les plus risqués, la part des départs atteinte.",
+    targeted: "Clients ciblés",
+    found: "Départs atteints",
+    lift_title: "Lift par décile (modèle retenu)",
+    lift_note: "Taux de départ du décile ÷ taux moyen ; D1 = les 10 % les plus risqués.",
+    lift: "Lift",
+    decile: "Décile",
+    predicted_churn: "Prévu : part",
+    predicted_stay: "Prévu : reste",
+    actual_churn: "Réel : parti",
+    actual_stay: "Réel : resté",
+    precision: "Précision",
+    recall: "Rappel",
+    accuracy: "Exactitude",
+    threshold_help: "Précision : part des alertes justifiées. Rappel : part des départs détectés. Baisser le seuil détecte plus de départs mais donne plus de fausses alertes.",
+    drivers_title: "Ce qui pèse sur le risque",
+    drivers_gbt: "Part de chaque variable dans les décisions des arbres.",
+    drivers_logistic: "Coefficient par écart-type : positif = augmente le risque.",
+    weight: "Poids",
+    driver: "Variable",
+    models_title: "Modèles",
+    curves_title: "Qualité du modèle",
+    curves_intro: "Mesurée sur des clients tenus à l'écart de l'apprentissage.",
+    threshold_title: "Seuil d'alerte",
+    threshold: "Seuil",
+    at_risk_title: "Clients à risque",
+    at_risk_intro: "Les clients au-dessus du seuil, du plus risqué au moins risqué ; triez, cherchez, exportez pour le CRM.",
+};
+
+pub static ATT_EN: AttTexts = AttTexts {
+    lang: Lang::En,
+    test_rows: "Test customers",
+    roc_title: "ROC curve",
+    roc_note: "Share of churners caught against the false-alarm rate; the diagonal is chance. The dot: the chosen threshold.",
+    fpr: "False alarms (among stayers)",
+    tpr: "Churners caught",
+    gain_title: "Cumulative gain",
+    gain_note: "Targeting the riskiest x % of customers reaches this share of the churners.",
+    targeted: "Customers targeted",
+    found: "Churners reached",
+    lift_title: "Lift by decile (chosen model)",
+    lift_note: "Decile churn rate ÷ overall rate; D1 = the riskiest 10 %.",
+    lift: "Lift",
+    decile: "Decile",
+    predicted_churn: "Predicted: leaves",
+    predicted_stay: "Predicted: stays",
+    actual_churn: "Actual: left",
+    actual_stay: "Actual: stayed",
+    precision: "Precision",
+    recall: "Recall",
+    accuracy: "Accuracy",
+    threshold_help: "Precision: share of alerts that were right. Recall: share of churners caught. A lower threshold catches more churners but raises more false alarms.",
+    drivers_title: "What drives the risk",
+    drivers_gbt: "Each input's share of the trees' split gain.",
+    drivers_logistic: "Coefficient per standard deviation: positive = raises the risk.",
+    weight: "Weight",
+    driver: "Input",
+    models_title: "Models",
+    curves_title: "Model quality",
+    curves_intro: "Measured on customers kept out of training.",
+    threshold_title: "Alert threshold",
+    threshold: "Threshold",
+    at_risk_title: "Customers at risk",
+    at_risk_intro: "Customers above the threshold, riskiest first; sort, search, export for the CRM.",
+};
+
+/// The Cohorts page.
+pub struct CohTexts {
+    pub retention_title: &'static str,
+    pub retention_note: &'static str,
+    pub cohort: &'static str,
+    pub periods_after: &'static str,
+    pub revenue_title: &'static str,
+    pub revenue_note: &'static str,
+    pub repeat_title: &'static str,
+    pub repeat_note: &'static str,
+    pub repeat_rate: &'static str,
+    pub size_title: &'static str,
+    pub new_customers: &'static str,
+    pub curves_title: &'static str,
+    pub period: &'static str,
+    pub matrices_title: &'static str,
+    pub intro: &'static str,
+    pub curves_section: &'static str,
+    pub pick_cohorts: &'static str,
+}
+
+pub static COH_FR: CohTexts = CohTexts {
+    retention_title: "Rétention par cohorte",
+    retention_note: "Part des clients de la cohorte qui achètent n périodes après leur premier achat.",
+    cohort: "Cohorte (premier achat)",
+    periods_after: "Périodes après le premier achat",
+    revenue_title: "Chiffre d'affaires cumulé par client",
+    revenue_note: "Ce qu'un client de la cohorte a dépensé en moyenne, cumulé jusqu'à la période n.",
+    repeat_title: "Taux de réachat",
+    repeat_note: "Part des clients de la cohorte ayant acheté au moins deux fois.",
+    repeat_rate: "Taux de réachat",
+    size_title: "Nouveaux clients par cohorte",
+    new_customers: "Nouveaux clients",
+    curves_title: "Courbes de rétention",
+    period: "Période",
+    matrices_title: "Rétention et revenus",
+    intro: "Les clients sont regroupés selon la période de leur premier achat, puis suivis période après période.",
+    curves_section: "Comparer des cohortes",
+    pick_cohorts: "Cohortes affichées",
+};
+
+pub static COH_EN: CohTexts = CohTexts {
+    retention_title: "Retention by cohort",
+    retention_note: "Share of the cohort's customers who buy n periods after their first purchase.",
+    cohort: "Cohort (first purchase)",
+    periods_after: "Periods after the first purchase",
+    revenue_title: "Cumulative revenue per customer",
+    revenue_note: "What a customer of the cohort spent on average, up to period n.",
+    repeat_title: "Repeat rate",
+    repeat_note: "Share of the cohort's customers who bought at least twice.",
+    repeat_rate: "Repeat rate",
+    size_title: "New customers per cohort",
+    new_customers: "New customers",
+    curves_title: "Retention curves",
+    period: "Period",
+    matrices_title: "Retention and revenue",
+    intro: "Customers are grouped by the period of their first purchase, then followed period by period.",
+    curves_section: "Compare cohorts",
+    pick_cohorts: "Cohorts shown",
+};
+
+/// The analysis settings.
+pub struct SetTexts {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub analyze: &'static str,
+    pub settings: &'static str,
+    pub snapshot: &'static str,
+    pub snapshot_help: &'static str,
+    pub period: &'static str,
+    pub period_help: &'static str,
+    pub time_unit: &'static str,
+    pub time_unit_help: &'static str,
+    pub horizon: &'static str,
+    pub horizon_help: &'static str,
+    pub discount: &'static str,
+    pub discount_help: &'static str,
+    pub churn_window: &'static str,
+    pub churn_window_help: &'static str,
+    pub label_column: &'static str,
+    pub label_auto: &'static str,
+    pub label_help: &'static str,
+    pub k_range: &'static str,
+    pub k_help: &'static str,
+    pub slices: &'static str,
+    pub no_slices: &'static str,
+    pub slices_help: &'static str,
+    pub reset: &'static str,
+}
+
+pub static SET_FR: SetTexts = SetTexts {
+    title: "Analyser",
+    intro: "Segments, valeur client, attrition, cohortes et indicateurs sur la base consolidée ci-dessous.",
+    analyze: "Lancer l'analyse",
+    settings: "Réglages (facultatifs)",
+    snapshot: "Date de référence",
+    snapshot_help: "Vide : le lendemain du dernier achat. Les achats postérieurs sont ignorés.",
+    period: "Période des indicateurs et cohortes",
+    period_help: "Le pas des tableaux de bord et des cohortes.",
+    time_unit: "Unité de temps du modèle de valeur",
+    time_unit_help: "Semaines conviennent au commerce ; jours pour des achats très fréquents.",
+    horizon: "Horizon de prévision",
+    horizon_help: "En unités de temps ; vide = un an.",
+    discount: "Taux d'actualisation annuel (%)",
+    discount_help: "0 = valeur non actualisée ; 10 % est courant en finance.",
+    churn_window: "Fenêtre d'attrition (jours)",
+    churn_window_help: "Un client est considéré parti s'il n'achète rien pendant ce nombre de jours.",
+    label_column: "Colonne d'attrition (fichier clients)",
+    label_auto: "Automatique (détectée, sinon fenêtre)",
+    label_help: "Une colonne oui/non qui dit quels clients sont partis, si vous l'avez.",
+    k_range: "Nombre de groupes essayés",
+    k_help: "Le meilleur k entre ces bornes est choisi par la silhouette.",
+    slices: "Axes d'analyse du tableau de bord",
+    no_slices: "Aucune colonne catégorielle (agence, région, canal) dans les fichiers.",
+    slices_help: "Colonnes de 2 à 60 valeurs du fichier clients ou des transactions.",
+    reset: "Revenir aux réglages par défaut",
+};
+
+pub static SET_EN: SetTexts = SetTexts {
+    title: "Analyse",
+    intro: "Segments, customer value, churn, cohorts and indicators on the consolidated base below.",
+    analyze: "Run the analysis",
+    settings: "Settings (optional)",
+    snapshot: "Snapshot date",
+    snapshot_help: "Blank: the day after the last purchase. Later purchases are ignored.",
+    period: "Period of indicators and cohorts",
+    period_help: "The step of the dashboards and cohorts.",
+    time_unit: "Time unit of the value model",
+    time_unit_help: "Weeks suit retail; days for very frequent purchases.",
+    horizon: "Forecast horizon",
+    horizon_help: "In time units; blank = one year.",
+    discount: "Annual discount rate (%)",
+    discount_help: "0 = undiscounted value; 10 % is common in finance.",
+    churn_window: "Churn window (days)",
+    churn_window_help: "A customer counts as gone after buying nothing for this many days.",
+    label_column: "Churn column (customer table)",
+    label_auto: "Automatic (detected, else window)",
+    label_help: "A yes/no column saying which customers left, if you have one.",
+    k_range: "Numbers of clusters tried",
+    k_help: "The best k between these bounds is chosen by silhouette.",
+    slices: "Dashboard breakdowns",
+    no_slices: "No categorical column (agency, region, channel) in the files.",
+    slices_help: "Columns of 2 to 60 values from the customer table or the transactions.",
+    reset: "Back to the default settings",
+};
+
+#[cfg(test)]
+mod workbench_tests {
+    use super::*;
+
+    /// The figures `Intl.NumberFormat` gives in Chromium for the same numbers:
+    /// `new Intl.NumberFormat('fr-FR', {style: 'currency', currency: 'EUR'}).format(1234.56)`
+    /// = "1 234,56 €" (U+202F, U+00A0), and 'en-US' = "€1,234.56".
+    #[test]
+    fn money_as_intl_writes_it() {
+        assert_eq!(Lang::Fr.money(1234.56), "1\u{202f}234,56\u{a0}€");
+        assert_eq!(Lang::En.money(1234.56), "€1,234.56");
+        assert_eq!(Lang::Fr.money(-0.5), "-0,50\u{a0}€");
+        assert_eq!(Lang::En.money(-1234567.891), "-€1,234,567.89");
+        assert_eq!(Lang::En.money(-0.001), "€0.00");
+    }
+
+    #[test]
+    fn short_forms() {
+        assert_eq!(Lang::Fr.compact(12_345.0), "12\u{a0}k");
+        assert_eq!(Lang::En.compact(1_260_000.0), "1.3M");
+        assert_eq!(Lang::En.compact(950.0), "950");
+        assert_eq!(Lang::Fr.money_short(12_000.0), "12\u{a0}k€");
+        assert_eq!(Lang::En.money_short(-12_000.0), "-€12k");
+        assert_eq!(Lang::Fr.pct_short(0.4), "40\u{a0}%");
+        assert_eq!(Lang::En.signed_pct(0.052), "+5.2%");
+        assert_eq!(Lang::Fr.signed_pct(-0.052), "-5,2\u{a0}%");
+    }
+
+    #[test]
+    fn periods_read_naturally() {
+        assert_eq!(Lang::Fr.period("2024-01"), "janv. 2024");
+        assert_eq!(Lang::En.period("2024-12"), "Dec 2024");
+        assert_eq!(Lang::Fr.period("2024-Q3"), "T3 2024");
+        assert_eq!(Lang::En.period("2024-W05"), "W05 2024");
+        assert_eq!(Lang::En.period("2024"), "2024");
+    }
+}

@@ -4,10 +4,14 @@
 //! - [`engine`]: the page's handle on the worker;
 //! - [`worker`]: the worker's side (runs the core);
 //! - [`protocol`]: the messages between them;
-//! - [`i18n`]: French and English texts and number formats.
+//! - [`i18n`]: French and English texts and number formats;
+//! - [`store`]: the state pages share; [`charts`]: the chart kit; [`export`]: downloads.
 
+pub mod charts;
 pub mod engine;
+pub mod export;
 pub mod i18n;
 pub mod protocol;
+pub mod store;
 pub mod ui;
 pub mod worker;

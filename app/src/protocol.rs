@@ -8,11 +8,22 @@
 //! The Data page sends `{type: "prepare", job, files: [{name, bytes}, …], settings}`, the
 //! settings a [`PrepareSettings`] serialized by `serde-wasm-bindgen`; the worker answers with
 //! [`FromWorker::Prepared`].
+//!
+//! The workbench: `{type: "workbench", job, files, settings, analysis}` prepares the files
+//! (reusing the last preparation when files and settings are unchanged) and runs the whole
+//! analysis on the consolidated base ([`FromWorker::Step`] as each step starts, then
+//! [`FromWorker::Workbench`]); `{type: "demo", job}` answers `{type: "demo-files", job,
+//! files: [{name, bytes}]}` (a `Uint8Array` each, transferred); `{type: "query", job, query}`
+//! answers a page of the customer table ([`FromWorker::Rows`]); `{type: "export", job, query,
+//! style: "fr" | "plain"}` answers the whole selection as CSV ([`FromWorker::Csv`]).
 
+use prisme_core::analysis::Step;
 use prisme_core::anonymize::PiiAction;
+use prisme_core::explore::TablePage;
 use prisme_core::ingest::{Locale, Stage};
 use prisme_core::sources::{BaseView, Corrections, SourceView};
 use prisme_core::summary::RfmSummary;
+use prisme_core::workbench::SliceCandidate;
 use serde::{Deserialize, Serialize};
 
 /// Milliseconds measured inside the worker.
@@ -46,6 +57,15 @@ pub struct PrepareSettings {
     pub secret: String,
     /// Today, in days since 1970-01-01 (the core has no clock): future dates, open contracts.
     pub today: i32,
+}
+
+/// A step of a workbench job: reading and joining the files, then the analyses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum JobStep {
+    Reading,
+    Consolidating,
+    Analysis(Step),
 }
 
 /// A file of a `prepare` request, read or not.
@@ -101,6 +121,25 @@ pub enum FromWorker {
         prepare_ms: f64,
         consolidate_ms: f64,
     },
+    /// A workbench job started a step.
+    Step { job: u32, step: JobStep },
+    /// The whole analysis of the base.
+    Workbench {
+        job: u32,
+        /// The report document as JSON.
+        report: String,
+        customers: usize,
+        candidates: Vec<SliceCandidate>,
+        rows_skipped: usize,
+        prepare_ms: f64,
+        analysis_ms: f64,
+        /// The files were prepared again (not the last preparation's reuse).
+        prepared_again: bool,
+    },
+    /// A page of the customer table.
+    Rows { job: u32, page: TablePage },
+    /// A selection of the customer table as CSV.
+    Csv { job: u32, text: String },
     Error {
         job: u32,
         message: String,

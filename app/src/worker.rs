@@ -14,8 +14,17 @@ use prisme_core::analysis::{AnalysisParams, Inputs, TransactionsInput, analyze};
 use prisme_core::anonymize::AnonymizeOptions;
 use prisme_core::sources::{Corrections, consolidate_sources, prepare_source};
 
+use std::cell::RefCell;
+
+use arrow_array::RecordBatch;
+use prisme_core::datamart::CsvStyle;
+use prisme_core::demo::{DemoParams, demo_files};
+use prisme_core::explore::{self, TableQuery};
+use prisme_core::sources::PreparedSource;
+use prisme_core::workbench::{WorkbenchSettings, analyze_sources};
+
 use crate::protocol::{
-    AnalysisTimings, FileError, FileOutcome, FromWorker, PrepareSettings, WorkerTimings,
+    AnalysisTimings, FileError, FileOutcome, FromWorker, JobStep, PrepareSettings, WorkerTimings,
 };
 
 /// Installs the message handler and announces readiness.
@@ -57,9 +66,12 @@ fn field(data: &JsValue, name: &str) -> JsValue {
 fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     let job = field(data, "job").as_f64().unwrap_or(0.0) as u32;
     let kind = field(data, "type").as_string().unwrap_or_default();
-    if kind == "prepare" {
-        prepare(scope, job, data);
-        return;
+    match kind.as_str() {
+        "prepare" => return prepare(scope, job, data),
+        "workbench" => return workbench(scope, job, data),
+        "demo" => return demo(scope, job),
+        "query" | "export" => return table_request(scope, job, &kind, data),
+        _ => {}
     }
     if kind != "rfm" && kind != "analyze" {
         post(
@@ -189,28 +201,61 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     );
 }
 
-/// The Data page's request: every file read, corrected, anonymized and profiled, then joined.
-fn prepare(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
-    let settings: PrepareSettings = match serde_wasm_bindgen::from_value(field(data, "settings")) {
-        Ok(s) => s,
-        Err(e) => {
-            post(
-                scope,
-                &FromWorker::Error {
-                    job,
-                    message: format!("bad settings: {e}"),
-                    file: String::new(),
-                    line: None,
-                    column: None,
-                },
-            );
-            return;
-        }
-    };
-    let perf = scope.performance();
-    let now = || perf.as_ref().map_or(0.0, |p| p.now());
-    let t0 = now();
+/// What the worker keeps between requests: the last preparation (so that "Analyze" after the
+/// Data page's preparation reads nothing again) and the last analysis's customer table (so
+/// that pages can query it).
+#[derive(Default)]
+struct State {
+    /// The files' names, sizes and stamps with the settings, as JSON: equal keys, same sources.
+    prepared_key: String,
+    prepared: Vec<PreparedSource>,
+    outcomes: Vec<FileOutcome>,
+    table: Option<RecordBatch>,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+fn post_error(scope: &DedicatedWorkerGlobalScope, job: u32, file: &str, message: String) {
+    post(
+        scope,
+        &FromWorker::Error {
+            job,
+            message,
+            file: file.to_string(),
+            line: None,
+            column: None,
+        },
+    );
+}
+
+/// Reads, corrects, anonymizes and profiles every file of a request, unless the last request
+/// had the same files and settings. Returns whether it prepared them again.
+fn prepare_files(
+    scope: &DedicatedWorkerGlobalScope,
+    job: u32,
+    data: &JsValue,
+    settings: &PrepareSettings,
+) -> bool {
     let files = js_sys::Array::from(&field(data, "files"));
+    let mut key_parts: Vec<String> = Vec::new();
+    for entry in files.iter() {
+        let name = field(&entry, "name").as_string().unwrap_or_default();
+        let size = Uint8Array::new(&field(&entry, "bytes")).length();
+        let stamp = field(&entry, "stamp").as_f64().unwrap_or(0.0);
+        key_parts.push(format!("{name}\u{1}{size}\u{1}{stamp}"));
+    }
+    let key = format!(
+        "{}\u{2}{}",
+        key_parts.join("\u{3}"),
+        serde_json::to_string(settings).unwrap_or_default()
+    );
+    // A stamp of 0 means the page could not date the files: never reuse then.
+    let reusable = !key_parts.iter().any(|k| k.ends_with("\u{1}0"));
+    if reusable && STATE.with_borrow(|s| s.prepared_key == key) {
+        return false;
+    }
     let count = files.length().max(1);
     let read = ReadOptions {
         locale: settings.locale,
@@ -273,15 +318,36 @@ fn prepare(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
             }),
         }
     }
-    let t1 = now();
-    let (base, base_error) = if prepared.is_empty() {
-        (None, None)
-    } else {
-        match consolidate_sources(&prepared, settings.today, PREVIEW_ROWS) {
-            Ok(b) => (Some(b), None),
-            Err(e) => (None, Some(e.to_string())),
-        }
+    STATE.with_borrow_mut(|s| {
+        s.prepared_key = if reusable { key } else { String::new() };
+        s.prepared = prepared;
+        s.outcomes = outcomes;
+    });
+    true
+}
+
+/// The Data page's request: every file read, corrected, anonymized and profiled, then joined.
+fn prepare(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
+    let settings: PrepareSettings = match serde_wasm_bindgen::from_value(field(data, "settings")) {
+        Ok(s) => s,
+        Err(e) => return post_error(scope, job, "", format!("bad settings: {e}")),
     };
+    let perf = scope.performance();
+    let now = || perf.as_ref().map_or(0.0, |p| p.now());
+    let t0 = now();
+    prepare_files(scope, job, data, &settings);
+    let t1 = now();
+    let (outcomes, base, base_error) = STATE.with_borrow(|s| {
+        let (base, base_error) = if s.prepared.is_empty() {
+            (None, None)
+        } else {
+            match consolidate_sources(&s.prepared, settings.today, PREVIEW_ROWS) {
+                Ok(b) => (Some(b), None),
+                Err(e) => (None, Some(e.to_string())),
+            }
+        };
+        (s.outcomes.clone(), base, base_error)
+    });
     post(
         scope,
         &FromWorker::Prepared {
@@ -293,6 +359,126 @@ fn prepare(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
             consolidate_ms: now() - t1,
         },
     );
+}
+
+/// The whole analysis of the Data page's files.
+fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
+    let settings: PrepareSettings = match serde_wasm_bindgen::from_value(field(data, "settings")) {
+        Ok(s) => s,
+        Err(e) => return post_error(scope, job, "", format!("bad settings: {e}")),
+    };
+    let analysis: WorkbenchSettings = match serde_wasm_bindgen::from_value(field(data, "analysis"))
+    {
+        Ok(s) => s,
+        Err(e) => return post_error(scope, job, "", format!("bad analysis settings: {e}")),
+    };
+    let perf = scope.performance();
+    let now = || perf.as_ref().map_or(0.0, |p| p.now());
+    let t0 = now();
+    post(
+        scope,
+        &FromWorker::Step {
+            job,
+            step: JobStep::Reading,
+        },
+    );
+    let again = prepare_files(scope, job, data, &settings);
+    post(
+        scope,
+        &FromWorker::Step {
+            job,
+            step: JobStep::Consolidating,
+        },
+    );
+    let t1 = now();
+    let result = STATE.with_borrow(|s| {
+        if let Some(bad) = s.outcomes.iter().find(|o| o.error.is_some()) {
+            let e = bad
+                .error
+                .as_ref()
+                .map(|e| e.message.clone())
+                .unwrap_or_default();
+            return Err((bad.file.clone(), e));
+        }
+        analyze_sources(&s.prepared, &analysis, settings.today, &mut |step| {
+            post(
+                scope,
+                &FromWorker::Step {
+                    job,
+                    step: JobStep::Analysis(step),
+                },
+            )
+        })
+        .map_err(|e| (String::new(), e.to_string()))
+    });
+    match result {
+        Ok(wb) => {
+            let msg = FromWorker::Workbench {
+                job,
+                report: wb.analysis.report.to_json(),
+                customers: wb.analysis.scores.rows.len(),
+                candidates: wb.candidates.clone(),
+                rows_skipped: wb.rows_skipped,
+                prepare_ms: t1 - t0,
+                analysis_ms: now() - t1,
+                prepared_again: again,
+            };
+            STATE.with_borrow_mut(|s| s.table = Some(wb.table));
+            post(scope, &msg);
+        }
+        Err((file, message)) => post_error(scope, job, &file, message),
+    }
+}
+
+/// The demo's files, sent back to the page, which adds them as if they had been dropped.
+fn demo(scope: &DedicatedWorkerGlobalScope, job: u32) {
+    let files = js_sys::Array::new();
+    let transfer = js_sys::Array::new();
+    for f in demo_files(&DemoParams::default()) {
+        let o = js_sys::Object::new();
+        let bytes = Uint8Array::from(f.bytes.as_slice());
+        let _ = Reflect::set(&o, &"name".into(), &f.name.into());
+        let _ = Reflect::set(&o, &"bytes".into(), &bytes);
+        transfer.push(&bytes.buffer());
+        files.push(&o);
+    }
+    let msg = js_sys::Object::new();
+    let _ = Reflect::set(&msg, &"type".into(), &"demo-files".into());
+    let _ = Reflect::set(&msg, &"job".into(), &JsValue::from_f64(f64::from(job)));
+    let _ = Reflect::set(&msg, &"files".into(), &files);
+    if let Err(e) = scope.post_message_with_transfer(&msg, &transfer) {
+        web_sys::console::error_2(&"prisme worker: cannot post the demo".into(), &e);
+    }
+}
+
+/// A page of the customer table, or the whole selection as CSV.
+fn table_request(scope: &DedicatedWorkerGlobalScope, job: u32, kind: &str, data: &JsValue) {
+    let query: TableQuery = match serde_wasm_bindgen::from_value(field(data, "query")) {
+        Ok(q) => q,
+        Err(e) => return post_error(scope, job, "", format!("bad query: {e}")),
+    };
+    let style = match field(data, "style").as_string().as_deref() {
+        Some("fr") => CsvStyle::FRENCH_EXCEL,
+        _ => CsvStyle::PLAIN,
+    };
+    let answer = STATE.with_borrow(|s| {
+        let Some(table) = &s.table else {
+            return Err("no analysis yet: analyze the data first".to_string());
+        };
+        if kind == "export" {
+            explore::to_csv(table, &query, style)
+                .map(|text| FromWorker::Csv { job, text })
+                .map_err(|e| e.to_string())
+        } else {
+            explore::query(table, &query)
+                .map(|page| FromWorker::Rows { job, page })
+                .map_err(|e| e.to_string())
+        }
+    });
+    match answer {
+        Ok(msg) => post(scope, &msg),
+        Err(e) => post_error(scope, job, "", e),
+    }
 }
 
 /// Rows of the consolidated base sent to the page.

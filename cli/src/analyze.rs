@@ -264,6 +264,7 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
                 Slice::Rows(&slice_refs)
             },
         }),
+        extra_slices: Vec::new(),
     };
     let t = Instant::now();
     let analysis = analyze(&inputs, &params)?;

@@ -36,7 +36,12 @@ enum Command {
         /// Add quantity, channel and region columns.
         #[arg(long)]
         extra: bool,
-        /// Output file (standard output when absent).
+        /// Write the demo dataset instead (a French retail chain: clients.csv, achats.csv,
+        /// contrats.csv, contacts.csv; the app's "Try the demo" files) into the directory
+        /// given by --out; --seed picks another demo (the app's is the default, 42).
+        #[arg(long)]
+        demo: bool,
+        /// Output file (standard output when absent); with --demo, a directory.
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
@@ -241,10 +246,31 @@ fn run(cli: Cli) -> Result<()> {
             },
         }),
         Command::Generate {
+            demo: true,
+            seed,
+            out,
+            ..
+        } => {
+            let dir = out.context("--demo writes four files: give a directory with --out")?;
+            fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            let params = prisme_core::demo::DemoParams {
+                seed,
+                ..prisme_core::demo::DemoParams::default()
+            };
+            for f in prisme_core::demo::demo_files(&params) {
+                let path = dir.join(f.name);
+                fs::write(&path, &f.bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(())
+        }
+        Command::Generate {
             rows,
             seed,
             extra,
             out,
+            ..
         } => {
             let mut params = SynthParams::new(rows);
             params.seed = seed;

@@ -16,12 +16,14 @@ use arrow_array::{
 use arrow_schema::{DataType, Field, Schema};
 use serde::{Deserialize, Serialize};
 
+use crate::charts::{self, Charts, SliceSet};
 use crate::churn::{self, ChurnParams, ChurnResult};
 use crate::cluster::{self, ClusterParams, Clustering, Features, LogTransform};
 use crate::clv::{self, ClvParams, ClvResult};
 use crate::cohort::{self, CohortParams, Cohorts};
 use crate::indicators::{self, IndicatorParams, Indicators, Slice};
 use crate::ingest::date::format_days;
+use crate::period::Period;
 use crate::rfm::{self, Cell, RfmParams};
 use crate::segment::{self, Migration, RULES, Segment, SegmentRule, SegmentSummary};
 use crate::transactions::Transactions;
@@ -106,7 +108,22 @@ pub struct SliceInput<'a> {
 pub struct Inputs<'a> {
     pub transactions: Option<TransactionsInput<'a>>,
     pub customers: Option<CustomersInput<'a>>,
+    /// The slice of `report.indicators` (the CLI's `--slice`).
     pub slice: Option<SliceInput<'a>>,
+    /// More slice columns, for the dashboard's filters (`report.charts.slices`).
+    pub extra_slices: Vec<SliceInput<'a>>,
+}
+
+/// The steps of an analysis, reported as each one starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Step {
+    Rfm,
+    Clusters,
+    Clv,
+    Cohorts,
+    Indicators,
+    Churn,
 }
 
 /// One input file.
@@ -167,6 +184,10 @@ pub struct Report {
     pub churn: Option<ChurnReport>,
     pub cohorts: Option<Cohorts>,
     pub indicators: Option<Indicators>,
+    /// Chart-ready aggregates (distributions, segment values, a scatter sample, slices,
+    /// cohorts at other periods): the pages draw from these without the customer rows.
+    #[serde(default)]
+    pub charts: Charts,
     pub skipped: Vec<Skipped>,
     /// Per-customer rows, only when [`AnalysisParams::per_customer`] is set.
     pub customers: Option<Vec<ScoreRow>>,
@@ -397,6 +418,15 @@ fn empty_row(id: String) -> ScoreRow {
 
 /// Runs every analysis its inputs allow.
 pub fn analyze(inputs: &Inputs<'_>, params: &AnalysisParams) -> Result<Analysis, AnalysisError> {
+    analyze_with_progress(inputs, params, &mut |_| {})
+}
+
+/// [`analyze`], telling `progress` as each step starts.
+pub fn analyze_with_progress(
+    inputs: &Inputs<'_>,
+    params: &AnalysisParams,
+    progress: &mut dyn FnMut(Step),
+) -> Result<Analysis, AnalysisError> {
     if inputs.transactions.is_none() && inputs.customers.is_none() {
         return Err(AnalysisError::NoInput);
     }
@@ -416,6 +446,7 @@ pub fn analyze(inputs: &Inputs<'_>, params: &AnalysisParams) -> Result<Analysis,
         churn: None,
         cohorts: None,
         indicators: None,
+        charts: Charts::default(),
         skipped: Vec::new(),
         customers: None,
     };
@@ -430,6 +461,7 @@ pub fn analyze(inputs: &Inputs<'_>, params: &AnalysisParams) -> Result<Analysis,
             rows: tx.len(),
             customers: tx.customer_ids().len(),
         });
+        progress(Step::Rfm);
         match rfm::rfm(tx, &params.rfm) {
             Ok(out) => {
                 snapshot = Some(out.snapshot);
@@ -456,6 +488,7 @@ pub fn analyze(inputs: &Inputs<'_>, params: &AnalysisParams) -> Result<Analysis,
                         ..empty_row(out.customer_id[i].clone())
                     });
                 }
+                progress(Step::Clusters);
                 match cluster::cluster(&Features::from_rfm(&out), &params.cluster) {
                     Ok(mut c) => {
                         for (row, &label) in rows.iter_mut().zip(&c.labels) {
@@ -489,6 +522,7 @@ pub fn analyze(inputs: &Inputs<'_>, params: &AnalysisParams) -> Result<Analysis,
             clv_params.observation_end = Some(s - 1);
         }
         let mut clv_per_key: Option<Vec<Option<f64>>> = None;
+        progress(Step::Clv);
         match clv::analyze(tx, &clv_params) {
             Ok(mut c) => {
                 let ids = tx.customer_ids();
@@ -513,21 +547,61 @@ pub fn analyze(inputs: &Inputs<'_>, params: &AnalysisParams) -> Result<Analysis,
             Err(e) => skip(&mut skipped, "customer value (CLV)", e),
         }
 
+        progress(Step::Cohorts);
         match cohort::cohorts(tx, &params.cohorts) {
             Ok(c) => report.cohorts = Some(c),
             Err(e) => skip(&mut skipped, "cohorts", e),
         }
+        if report.cohorts.is_some() {
+            for period in [Period::Month, Period::Quarter, Period::Year] {
+                if period == params.cohorts.period {
+                    continue;
+                }
+                let p = CohortParams {
+                    period,
+                    ..params.cohorts.clone()
+                };
+                if let Ok(c) = cohort::cohorts(tx, &p) {
+                    report.charts.more_cohorts.push(c);
+                }
+            }
+        }
         let clv_values: Option<Vec<f64>> = clv_per_key
             .as_ref()
             .map(|v| v.iter().map(|x| x.unwrap_or(0.0)).collect());
+        progress(Step::Indicators);
         match indicators::indicators(
             tx,
             &params.indicators,
             inputs.slice.as_ref().map(|s| s.labels),
             clv_values.as_deref(),
         ) {
-            Ok(i) => report.indicators = Some(i),
+            Ok(i) => {
+                if let Some(s) = &inputs.slice {
+                    report.charts.slices.push(SliceSet {
+                        column: s.column.to_string(),
+                        per_customer: matches!(s.labels, Slice::Customers(_)),
+                        values: i.slices.clone(),
+                    });
+                }
+                report.indicators = Some(i);
+            }
             Err(e) => skip(&mut skipped, "indicators", e),
+        }
+        for s in &inputs.extra_slices {
+            match indicators::indicators(
+                tx,
+                &params.indicators,
+                Some(s.labels),
+                clv_values.as_deref(),
+            ) {
+                Ok(i) => report.charts.slices.push(SliceSet {
+                    column: s.column.to_string(),
+                    per_customer: matches!(s.labels, Slice::Customers(_)),
+                    values: i.slices,
+                }),
+                Err(e) => skip(&mut skipped, &format!("indicators by {}", s.column), e),
+            }
         }
     } else {
         for a in [
@@ -543,6 +617,7 @@ pub fn analyze(inputs: &Inputs<'_>, params: &AnalysisParams) -> Result<Analysis,
     }
 
     // Churn: a labelled customer table first, else labels from a holdout window.
+    progress(Step::Churn);
     let labelled = inputs.customers.as_ref().and_then(|c| {
         let p = ChurnParams {
             id: params.churn.id.clone().or(c.id_column.map(str::to_string)),
@@ -614,6 +689,12 @@ pub fn analyze(inputs: &Inputs<'_>, params: &AnalysisParams) -> Result<Analysis,
         return Err(AnalysisError::NothingRan(reasons.join("; ")));
     }
     let scores = Scores { rows, has_churn };
+    let charts = charts::from_scores(&scores.rows, params.cluster.seed);
+    report.charts = Charts {
+        slices: std::mem::take(&mut report.charts.slices),
+        more_cohorts: std::mem::take(&mut report.charts.more_cohorts),
+        ..charts
+    };
     report.inputs = summaries;
     report.skipped = skipped;
     if params.per_customer {

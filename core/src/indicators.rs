@@ -10,7 +10,7 @@
 //!   who have no row in this one; `None` for the first period and after an empty period;
 //! - CLV (when a per-customer value is given) = sum of that value over the period's active
 //!   customers;
-//! - each measure's change vs the previous period: absolute, and relative to the previous
+//! - each measure's change vs the previous period (and vs the same period a year earlier): absolute, and relative to the previous
 //!   value's magnitude; the change is `None` for the first period or when either value is
 //!   missing, the relative change when the previous value is 0;
 //! - periods run without gaps from the first to the last period of the data, for the total
@@ -121,6 +121,10 @@ pub struct PeriodIndicators {
     pub churn_rate: Option<f64>,
     pub clv: Option<f64>,
     pub change: Changes,
+    /// Each measure's change vs the same period a year earlier (12 months, 4 quarters, 1
+    /// year or 52 ISO weeks before); empty in the first year of the data.
+    #[serde(default)]
+    pub change_year: Changes,
 }
 
 /// Indicators of one slice value.
@@ -337,9 +341,13 @@ pub fn indicators(
                 churn_rate,
                 clv: clv.map(|_| a.clv[p]),
                 change: Changes::default(),
+                change_year: Changes::default(),
             };
             if let Some(last) = out.last() {
                 cur.change = changes(last, &cur);
+            }
+            if let Some(year_ago) = p.checked_sub(params.period.per_year()).map(|q| &out[q]) {
+                cur.change_year = changes(year_ago, &cur);
             }
             out.push(cur);
         }

@@ -28,13 +28,16 @@
 
 pub mod analysis;
 pub mod anonymize;
+pub mod charts;
 pub mod churn;
 pub mod cluster;
 pub mod clv;
 pub mod cohort;
 pub mod consolidate;
 pub mod datamart;
+pub mod demo;
 pub mod error;
+pub mod explore;
 pub mod indicators;
 pub mod ingest;
 pub mod period;
@@ -45,6 +48,7 @@ pub mod sources;
 pub mod summary;
 pub mod synth;
 pub mod transactions;
+pub mod workbench;
 
 pub use error::IngestError;
 

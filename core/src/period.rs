@@ -25,6 +25,17 @@ pub enum Period {
 }
 
 impl Period {
+    /// Periods in a year, for "the same period last year" (an ISO year has 52 or 53 weeks:
+    /// retail compares with 52 weeks earlier, the same weekday).
+    pub fn per_year(self) -> usize {
+        match self {
+            Period::Week => 52,
+            Period::Month => 12,
+            Period::Quarter => 4,
+            Period::Year => 1,
+        }
+    }
+
     /// Ordinal of the period containing `day` (days since 1970-01-01); consecutive periods
     /// have consecutive ordinals.
     pub fn index(self, day: i32) -> i32 {

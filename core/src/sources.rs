@@ -203,6 +203,21 @@ pub struct BaseView {
     pub rows: Vec<Vec<Option<String>>>,
 }
 
+/// The consolidated base of the prepared files, as one table (one row per customer).
+pub fn consolidate_base(
+    sources: &[PreparedSource],
+    as_of: i32,
+) -> Result<arrow_array::RecordBatch, ConsolidateError> {
+    let list: Vec<Source<'_>> = sources
+        .iter()
+        .map(|s| Source {
+            kind: s.view.kind,
+            table: &s.table,
+        })
+        .collect();
+    Ok(consolidate(&list, as_of)?.batch)
+}
+
 /// Joins the prepared files into one customer base, keeping `preview_rows` rows to show.
 /// `as_of` (days since 1970-01-01) decides which contracts are open.
 pub fn consolidate_sources(

@@ -187,6 +187,78 @@ pub fn load_transactions(
     ))
 }
 
+/// Purchases from a table already read whole (a Data page file, maybe anonymized): the same
+/// columns and checks as [`load_transactions`], with the rows skipped under
+/// [`BadRows::Skip`] counted.
+pub fn from_table(table: &Table, bad_rows: BadRows) -> Result<(Transactions, usize), IngestError> {
+    let file = &table.plan.file;
+    let find = |role: Role, suggestion: &str| {
+        table.column(role).ok_or_else(|| IngestError::MissingRole {
+            file: file.clone(),
+            role: role_label(role).to_string(),
+            suggestion: suggestion.to_string(),
+            columns: table
+                .columns
+                .iter()
+                .map(|c| format!("{} ({})", c.plan.name, c.kind.label()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    };
+    let id = find(Role::CustomerId, "customer_id")?;
+    let date = find(Role::Date, "date")?;
+    let amount = find(Role::Amount, "amount")?;
+    if table.rows == 0 {
+        return Err(IngestError::NoRows { file: file.clone() });
+    }
+    if bad_rows == BadRows::Stop
+        && let Some(err) = first_problem(
+            table,
+            &[
+                (id, Role::CustomerId),
+                (date, Role::Date),
+                (amount, Role::Amount),
+            ],
+        )
+    {
+        return Err(err);
+    }
+    let customer = match id.array.data_type() {
+        arrow_schema::DataType::Utf8 => {
+            let text = id.array.as_string::<i32>();
+            let mut b = arrow_array::builder::StringDictionaryBuilder::<UInt32Type>::new();
+            for v in text.iter() {
+                // Key overflow needs 2^32 distinct ids: not reachable from one file in memory.
+                match v {
+                    Some(v) => {
+                        let _ = b.append(v);
+                    }
+                    None => b.append_null(),
+                }
+            }
+            b.finish()
+        }
+        _ => as_dictionary(&id.array),
+    };
+    let day = as_days(date.array.clone());
+    let amounts = as_f64(amount.array.clone());
+    let keep: Vec<u32> = (0..table.rows)
+        .filter(|&r| customer.is_valid(r) && day.is_valid(r) && amounts.is_valid(r))
+        .map(|r| r as u32)
+        .collect();
+    let skipped = table.rows - keep.len();
+    let take = UInt32Array::from(keep.clone());
+    let keys = arrow_select_take(customer.keys(), &take);
+    Ok((
+        Transactions {
+            customer: DictionaryArray::new(keys, customer.values().clone()),
+            day: keep.iter().map(|&r| day.value(r as usize)).collect(),
+            amount: keep.iter().map(|&r| amounts.value(r as usize)).collect(),
+        },
+        skipped,
+    ))
+}
+
 fn role_label(role: Role) -> &'static str {
     match role {
         Role::CustomerId => "customer id",

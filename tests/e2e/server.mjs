@@ -28,7 +28,20 @@ export function serve(root, dataDir, port = 0) {
       return;
     }
     try {
-      if (statSync(file).isDirectory()) file = join(file, "index.html");
+      // Path routes (/dashboard, /segments…): an address with no file and no extension is
+      // the app's, as every static host is configured to answer (see docs/deploy.md).
+      let st;
+      try {
+        st = statSync(file);
+      } catch (e) {
+        if (prefix === "/" && extname(path) === "") {
+          file = join(base, "index.html");
+          st = statSync(file);
+        } else {
+          throw e;
+        }
+      }
+      if (st.isDirectory()) file = join(file, "index.html");
       const size = statSync(file).size;
       res.writeHead(200, {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",

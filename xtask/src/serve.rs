@@ -52,7 +52,15 @@ fn handle(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
     let mut parts = request_line.split_whitespace();
     let method = parts.next().unwrap_or("");
     let target = parts.next().unwrap_or("/");
-    let file = resolve(root, target).filter(|p| p.is_file());
+    // Path routes (/dashboard, …): an extensionless address with no file is the app's.
+    let file = resolve(root, target).filter(|p| p.is_file()).or_else(|| {
+        let path = target.split(['?', '#']).next().unwrap_or("/");
+        Path::new(path)
+            .extension()
+            .is_none()
+            .then(|| root.join("index.html"))
+            .filter(|p| p.is_file())
+    });
     match (method, file) {
         ("GET" | "HEAD", Some(path)) => {
             let body = fs::read(&path)?;

@@ -140,6 +140,62 @@ impl DataState {
         }
     }
 
+    /// The prepared files' views (tracked: a memo over them follows new preparations).
+    pub fn views(&self) -> Vec<SourceView> {
+        self.result.with(|r| {
+            r.as_ref()
+                .map(|r| r.files.iter().filter_map(|f| f.view.clone()).collect())
+                .unwrap_or_default()
+        })
+    }
+
+    /// The files, as dropped (the demo's too).
+    pub fn files(&self) -> Vec<web_sys::File> {
+        self.files.get_value()
+    }
+
+    /// How the files are to be read, corrected and anonymized.
+    pub fn prepare_settings(&self, lang: Lang) -> PrepareSettings {
+        PrepareSettings {
+            locale: match lang {
+                Lang::Fr => Locale::Fr,
+                Lang::En => Locale::En,
+            },
+            corrections: self.corrections.get_untracked(),
+            anonymize: self.anonymize.get_untracked(),
+            pii: self.pii.get_untracked(),
+            secret: self.secret.get_untracked(),
+            today: today(),
+        }
+    }
+
+    /// Replaces every file (the demo), forgetting corrections.
+    pub fn replace_files(&self, files: Vec<web_sys::File>, engine: &Engine, lang: Lang) {
+        self.names.set(files.iter().map(|f| f.name()).collect());
+        self.files.set_value(files);
+        self.corrections.set(Vec::new());
+        self.run(engine, lang);
+    }
+
+    /// Adds files (a drop anywhere in the app).
+    pub fn add_file_vec(&self, added: Vec<web_sys::File>, engine: &Engine, lang: Lang) {
+        if added.is_empty() {
+            return;
+        }
+        self.files.update_value(|files| {
+            for f in added {
+                // The same name again replaces the file (a corrected export).
+                files.retain(|g| g.name() != f.name());
+                files.push(f);
+            }
+        });
+        self.names.set(
+            self.files
+                .with_value(|f| f.iter().map(|f| f.name()).collect()),
+        );
+        self.run(engine, lang);
+    }
+
     /// Sends every file to the worker with the current settings.
     fn run(&self, engine: &Engine, lang: Lang) {
         let id = self.job.get_value() + 1;
@@ -152,17 +208,7 @@ impl DataState {
             return;
         }
         self.busy.set(Some(0.0));
-        let settings = PrepareSettings {
-            locale: match lang {
-                Lang::Fr => Locale::Fr,
-                Lang::En => Locale::En,
-            },
-            corrections: self.corrections.get_untracked(),
-            anonymize: self.anonymize.get_untracked(),
-            pii: self.pii.get_untracked(),
-            secret: self.secret.get_untracked(),
-            today: today(),
-        };
+        let settings = self.prepare_settings(lang);
         let state = *self;
         let engine = engine.clone();
         wasm_bindgen_futures::spawn_local(async move {
@@ -190,21 +236,7 @@ impl DataState {
 
     fn add_files(&self, list: web_sys::FileList, engine: &Engine, lang: Lang) {
         let added: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-        if added.is_empty() {
-            return;
-        }
-        self.files.update_value(|files| {
-            for f in added {
-                // The same name again replaces the file (a corrected export).
-                files.retain(|g| g.name() != f.name());
-                files.push(f);
-            }
-        });
-        self.names.set(
-            self.files
-                .with_value(|f| f.iter().map(|f| f.name()).collect()),
-        );
-        self.run(engine, lang);
+        self.add_file_vec(added, engine, lang);
     }
 
     fn remove_file(&self, name: &str, engine: &Engine, lang: Lang) {
@@ -267,7 +299,11 @@ fn kind_from_label(label: &str) -> Option<TableKind> {
 }
 
 #[component]
-pub fn DataPage(state: DataState, engine: Engine, lang: Signal<Lang>) -> impl IntoView {
+pub fn DataPage() -> impl IntoView {
+    let app = crate::store::use_app();
+    let state = app.data;
+    let engine = app.engine();
+    let lang: Signal<Lang> = app.lang.into();
     let t = move || lang.get().data();
     let dragging = RwSignal::new(false);
     // Views re-rendered by a reactive closure need a `Send` handle; the engine is `Rc`-based.
@@ -381,6 +417,7 @@ pub fn DataPage(state: DataState, engine: Engine, lang: Signal<Lang>) -> impl In
                 {move || t().anon_key} " " <code>{fingerprint}</code> " — " {move || t().anon_key_hint}
             </span>
         </section>
+        {move || has_files().then(|| view! { <crate::ui::analyze::AnalyzePanel /> })}
         {move || {
             state
                 .busy

@@ -154,6 +154,83 @@ pub struct Evaluation {
     pub log_loss: f64,
     pub deciles: Vec<Decile>,
     pub confusion: Confusion,
+    /// The ROC curve, from (0, 0) to (1, 1), thinned to at most [`ROC_POINTS`] points.
+    #[serde(default)]
+    pub roc: Vec<RocPoint>,
+    /// The confusion matrix at every threshold 0.00, 0.01, …, 1.00: what a threshold slider
+    /// shows without the rows.
+    #[serde(default)]
+    pub sweep: Vec<Confusion>,
+}
+
+/// A point of the ROC curve: rows with a score at or above `threshold` are predicted to churn.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RocPoint {
+    pub threshold: f64,
+    pub false_positive_rate: f64,
+    pub true_positive_rate: f64,
+}
+
+/// Points kept on a ROC curve: enough to draw it, few enough for a saved report.
+pub const ROC_POINTS: usize = 201;
+
+/// The ROC curve through every distinct score (ties form one step, as scikit-learn's
+/// `roc_curve` with `drop_intermediate=False`), then thinned so that consecutive kept points
+/// are at least 1/200 apart along the curve's length; the ends are always kept.
+pub fn roc(scores: &[f64], label: &[bool]) -> Vec<RocPoint> {
+    let n = scores.len().min(label.len());
+    let pos = label[..n].iter().filter(|&&l| l).count();
+    let neg = n - pos;
+    if pos == 0 || neg == 0 {
+        return Vec::new();
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let mut full = vec![RocPoint {
+        threshold: f64::INFINITY,
+        false_positive_rate: 0.0,
+        true_positive_rate: 0.0,
+    }];
+    let (mut tp, mut fp) = (0usize, 0usize);
+    let mut i = 0;
+    while i < n {
+        let s = scores[order[i]];
+        while i < n && scores[order[i]] == s {
+            if label[order[i]] {
+                tp += 1;
+            } else {
+                fp += 1;
+            }
+            i += 1;
+        }
+        full.push(RocPoint {
+            threshold: s,
+            false_positive_rate: fp as f64 / neg as f64,
+            true_positive_rate: tp as f64 / pos as f64,
+        });
+    }
+    // JSON has no infinity: the first point's threshold is "above every score".
+    full[0].threshold = full.get(1).map_or(1.0, |p| p.threshold.max(1.0));
+    let step = 1.0 / (ROC_POINTS - 1) as f64;
+    let mut kept = vec![full[0]];
+    for (k, p) in full.iter().enumerate().skip(1) {
+        let last = kept[kept.len() - 1];
+        let far = (p.false_positive_rate - last.false_positive_rate)
+            + (p.true_positive_rate - last.true_positive_rate)
+            >= step;
+        if far || k == full.len() - 1 {
+            kept.push(*p);
+        }
+    }
+    kept
+}
+
+/// The confusion matrix at thresholds 0.00 to 1.00 by 0.01 (101 passes over the test rows:
+/// a few million comparisons at most).
+pub fn sweep(proba: &[f64], label: &[bool]) -> Vec<Confusion> {
+    (0..=100)
+        .map(|t| confusion(proba, label, f64::from(t) / 100.0))
+        .collect()
 }
 
 pub fn evaluate(proba: &[f64], label: &[bool], threshold: f64) -> Evaluation {
@@ -164,5 +241,7 @@ pub fn evaluate(proba: &[f64], label: &[bool], threshold: f64) -> Evaluation {
         log_loss: log_loss(proba, label),
         deciles: deciles(proba, label),
         confusion: confusion(proba, label, threshold),
+        roc: roc(proba, label),
+        sweep: sweep(proba, label),
     }
 }

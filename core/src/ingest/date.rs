@@ -118,6 +118,15 @@ fn days_in_month(y: i32, m: u32) -> u32 {
 }
 
 /// Validated day number, or `None` for impossible dates like 2023-02-29.
+/// `yyyy-mm-dd` as days since 1970-01-01 (`None` when it is not a real date).
+pub fn parse_iso_days(text: &str) -> Option<i32> {
+    let mut parts = text.trim().splitn(3, '-');
+    let y = parts.next()?.parse().ok()?;
+    let m = parts.next()?.parse().ok()?;
+    let d = parts.next()?.parse().ok()?;
+    checked_days(y, m, d)
+}
+
 pub fn checked_days(y: i32, m: u32, d: u32) -> Option<i32> {
     ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m) && (1000..=9999).contains(&y))
         .then(|| days_from_civil(y, m, d))

@@ -1,0 +1,373 @@
+//! What the pages share: the language, the Data page's files and settings, the analysis
+//! settings, the job in flight and the last report. One [`AppState`] in context
+//! ([`use_app`]); pages read the fields they need and write through its methods, so engine
+//! events land in one place.
+//!
+//! The last report is kept in local storage, so every page's address still shows its numbers
+//! after a reload (the customer rows stay in the worker: lists ask the user to analyze again).
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::web_sys;
+use prisme_core::analysis::Report;
+use prisme_core::workbench::{SliceCandidate, WorkbenchSettings};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::engine::{Engine, EngineEvent, Request, WorkbenchRequest, now_ms};
+use crate::i18n::Lang;
+use crate::protocol::{FromWorker, JobStep};
+use crate::ui::data::DataState;
+
+const REPORT_KEY: &str = "prisme.report";
+const SETTINGS_KEY: &str = "prisme.analysis";
+
+/// The analysis job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobState {
+    Idle,
+    Running {
+        job: u32,
+        /// Steps started, in order; the last is running.
+        steps: Vec<JobStep>,
+        started: f64,
+        /// Preparing demo files before the analysis.
+        demo: bool,
+    },
+    Failed {
+        message: String,
+        file: String,
+    },
+    Cancelled,
+}
+
+/// Facts about the last analysis that are not in the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunInfo {
+    pub customers: usize,
+    pub candidates: Vec<SliceCandidate>,
+    pub rows_skipped: usize,
+    pub prepare_ms: f64,
+    pub analysis_ms: f64,
+    pub total_ms: f64,
+    /// The worker holds this run's customer table (false after a reload or a worker restart).
+    pub live: bool,
+    /// Bumped at every run, so that pages re-query the worker.
+    pub revision: u32,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub lang: RwSignal<Lang>,
+    pub data: DataState,
+    pub settings: RwSignal<WorkbenchSettings>,
+    pub job: RwSignal<JobState>,
+    pub report: RwSignal<Option<Arc<Report>>>,
+    pub run: RwSignal<Option<RunInfo>>,
+    /// Where to go when the running job ends (set by the demo and "Analyze").
+    pub goto: RwSignal<Option<String>>,
+    pub engine: StoredValue<Engine, LocalStorage>,
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn saved_report() -> Option<Arc<Report>> {
+    let text = storage()?.get_item(REPORT_KEY).ok()??;
+    Report::from_json(&text).ok().map(Arc::new)
+}
+
+fn saved_settings() -> WorkbenchSettings {
+    storage()
+        .and_then(|s| s.get_item(SETTINGS_KEY).ok().flatten())
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+pub fn initial_lang() -> Lang {
+    let stored = storage().and_then(|s| s.get_item("prisme.lang").ok().flatten());
+    match stored {
+        Some(code) => Lang::from_code(&code),
+        None => web_sys::window()
+            .and_then(|w| w.navigator().language())
+            .map_or(Lang::Fr, |l| Lang::from_code(&l)),
+    }
+}
+
+impl AppState {
+    /// The state, with the engine whose events it hears (`forward` gets every event too).
+    pub fn new(forward: impl Fn(&EngineEvent) + 'static) -> AppState {
+        let data = DataState::new();
+        let lang = RwSignal::new(initial_lang());
+        let job = RwSignal::new(JobState::Idle);
+        let report = RwSignal::new(saved_report());
+        let run = RwSignal::new(None::<RunInfo>);
+        let goto = RwSignal::new(None::<String>);
+        let settings = RwSignal::new(saved_settings());
+        // The engine's listener needs the state, and the state holds the engine: the
+        // listener reaches it through this cell, filled right after.
+        let cell: StoredValue<Option<AppState>, LocalStorage> = StoredValue::new_local(None);
+        let engine = Engine::start(move |event| {
+            data.on_event(&event);
+            forward(&event);
+            if let Some(app) = cell.get_value() {
+                app.on_event(&event);
+            }
+        });
+        let app = AppState {
+            lang,
+            data,
+            settings,
+            job,
+            report,
+            run,
+            goto,
+            engine: StoredValue::new_local(engine),
+        };
+        cell.set_value(Some(app));
+        app
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine.get_value()
+    }
+
+    pub fn set_lang(&self, l: Lang) {
+        self.lang.set(l);
+        if let Some(s) = storage() {
+            let _ = s.set_item("prisme.lang", l.code());
+        }
+    }
+
+    pub fn set_settings(&self, f: impl FnOnce(&mut WorkbenchSettings)) {
+        self.settings.update(f);
+        if let Some(s) = storage()
+            && let Ok(text) = serde_json::to_string(&self.settings.get_untracked())
+        {
+            let _ = s.set_item(SETTINGS_KEY, &text);
+        }
+    }
+
+    fn current_job(&self) -> Option<u32> {
+        match self.job.get_untracked() {
+            JobState::Running { job, .. } => Some(job),
+            _ => None,
+        }
+    }
+
+    fn on_event(&self, event: &EngineEvent) {
+        match event {
+            EngineEvent::Crashed { message } => {
+                if self.current_job().is_some() {
+                    self.job.set(JobState::Failed {
+                        message: message.clone(),
+                        file: String::new(),
+                    });
+                    self.goto.set(None);
+                }
+                self.run.update(|r| {
+                    if let Some(r) = r {
+                        r.live = false;
+                    }
+                });
+            }
+            EngineEvent::Message(msg) => self.on_message(msg),
+            EngineEvent::Ready { .. } => {}
+        }
+    }
+
+    fn on_message(&self, msg: &FromWorker) {
+        let Some(current) = self.current_job() else {
+            return;
+        };
+        match msg {
+            FromWorker::Step { job, step } if *job == current => self.job.update(|j| {
+                if let JobState::Running { steps, .. } = j {
+                    steps.push(*step);
+                }
+            }),
+            FromWorker::Workbench {
+                job,
+                report,
+                customers,
+                candidates,
+                rows_skipped,
+                prepare_ms,
+                analysis_ms,
+                ..
+            } if *job == current => {
+                let started = match self.job.get_untracked() {
+                    JobState::Running { started, .. } => started,
+                    _ => now_ms(),
+                };
+                match Report::from_json(report) {
+                    Ok(r) => {
+                        if let Some(s) = storage() {
+                            // A report too large for the quota is simply not kept: the one in
+                            // memory is what the pages show.
+                            if s.set_item(REPORT_KEY, report).is_err() {
+                                let _ = s.remove_item(REPORT_KEY);
+                            }
+                        }
+                        let revision = self.run.get_untracked().map_or(1, |r| r.revision + 1);
+                        self.report.set(Some(Arc::new(r)));
+                        self.run.set(Some(RunInfo {
+                            customers: *customers,
+                            candidates: candidates.clone(),
+                            rows_skipped: *rows_skipped,
+                            prepare_ms: *prepare_ms,
+                            analysis_ms: *analysis_ms,
+                            total_ms: now_ms() - started,
+                            live: true,
+                            revision,
+                        }));
+                        self.job.set(JobState::Idle);
+                    }
+                    Err(e) => self.job.set(JobState::Failed {
+                        message: e.to_string(),
+                        file: String::new(),
+                    }),
+                }
+            }
+            FromWorker::Error {
+                job, message, file, ..
+            } if *job == current => {
+                self.job.set(JobState::Failed {
+                    message: message.clone(),
+                    file: file.clone(),
+                });
+                self.goto.set(None);
+            }
+            _ => {}
+        }
+    }
+
+    /// Runs the whole analysis on the Data page's files; `then` is the page to open after.
+    pub fn analyze(&self, then: Option<&str>) {
+        let files = self.data.files();
+        if files.is_empty() {
+            self.job.set(JobState::Failed {
+                message: self.lang.get_untracked().wb().no_files.to_string(),
+                file: String::new(),
+            });
+            return;
+        }
+        let engine = self.engine();
+        let job = engine.next_job();
+        self.goto.set(then.map(str::to_string));
+        self.job.set(JobState::Running {
+            job,
+            steps: vec![JobStep::Reading],
+            started: now_ms(),
+            demo: false,
+        });
+        let settings = self.data.prepare_settings(self.lang.get_untracked());
+        let analysis = self.settings.get_untracked();
+        let app = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut buffers = Vec::with_capacity(files.len());
+            for f in files {
+                match JsFuture::from(f.array_buffer()).await {
+                    Ok(b) => buffers.push((
+                        f.name(),
+                        b.unchecked_into::<js_sys::ArrayBuffer>(),
+                        f.last_modified(),
+                    )),
+                    Err(e) => {
+                        app.job.set(JobState::Failed {
+                            message: format!("{}: {e:?}", f.name()),
+                            file: f.name(),
+                        });
+                        return;
+                    }
+                }
+            }
+            if app.current_job() != Some(job) {
+                return;
+            }
+            engine.send(WorkbenchRequest {
+                job,
+                files: buffers,
+                settings,
+                analysis,
+            });
+        });
+    }
+
+    /// Stops the analysis now: the worker is replaced (its memory with it).
+    pub fn cancel(&self) {
+        if self.current_job().is_some() {
+            self.job.set(JobState::Cancelled);
+            self.goto.set(None);
+            self.run.update(|r| {
+                if let Some(r) = r {
+                    r.live = false;
+                }
+            });
+            self.engine().restart();
+        }
+    }
+
+    /// The demo: the worker writes the files, the Data page takes them as if dropped, and the
+    /// analysis opens the dashboard.
+    pub fn demo(&self) {
+        let engine = self.engine();
+        let job = engine.next_job();
+        self.job.set(JobState::Running {
+            job,
+            steps: Vec::new(),
+            started: now_ms(),
+            demo: true,
+        });
+        let app = *self;
+        engine.call(Request::Demo { job }, move |answer| {
+            if app.current_job() != Some(job) {
+                return;
+            }
+            let files = answer.map(|msg| demo_files(&msg));
+            match files {
+                Ok(files) if !files.is_empty() => {
+                    app.data
+                        .replace_files(files, &app.engine(), app.lang.get_untracked());
+                    app.analyze(Some("/dashboard"));
+                }
+                Ok(_) => app.job.set(JobState::Failed {
+                    message: "no demo files".into(),
+                    file: String::new(),
+                }),
+                Err(message) => app.job.set(JobState::Failed {
+                    message,
+                    file: String::new(),
+                }),
+            }
+        });
+    }
+}
+
+/// `{files: [{name, bytes}]}` from the worker as `File`s.
+fn demo_files(msg: &wasm_bindgen::JsValue) -> Vec<web_sys::File> {
+    let files = js_sys::Reflect::get(msg, &"files".into()).unwrap_or_default();
+    let mut out = Vec::new();
+    for f in js_sys::Array::from(&files).iter() {
+        let name = js_sys::Reflect::get(&f, &"name".into())
+            .ok()
+            .and_then(|n| n.as_string())
+            .unwrap_or_default();
+        let bytes = js_sys::Reflect::get(&f, &"bytes".into()).unwrap_or_default();
+        let parts = js_sys::Array::new();
+        parts.push(&bytes);
+        let bag = web_sys::FilePropertyBag::new();
+        bag.set_type("text/csv");
+        if let Ok(file) = web_sys::File::new_with_u8_array_sequence_and_options(&parts, &name, &bag)
+        {
+            out.push(file);
+        }
+    }
+    out
+}

@@ -1,0 +1,85 @@
+//! The pages: one list drives the navigation, the routes and the `data-page` hooks.
+
+use leptos::prelude::*;
+
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Quick,
+    Data,
+    Dashboard,
+    Segments,
+    Value,
+    Attrition,
+    Cohorts,
+}
+
+impl Page {
+    /// Navigation order.
+    pub const NAV: [Page; 7] = [
+        Page::Data,
+        Page::Dashboard,
+        Page::Segments,
+        Page::Value,
+        Page::Attrition,
+        Page::Cohorts,
+        Page::Quick,
+    ];
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Page::Quick => "/",
+            Page::Data => "/data",
+            Page::Dashboard => "/dashboard",
+            Page::Segments => "/segments",
+            Page::Value => "/value",
+            Page::Attrition => "/attrition",
+            Page::Cohorts => "/cohorts",
+        }
+    }
+
+    /// The `data-page` value.
+    pub fn key(self) -> &'static str {
+        match self {
+            Page::Quick => "quick",
+            Page::Data => "data",
+            Page::Dashboard => "dashboard",
+            Page::Segments => "segments",
+            Page::Value => "value",
+            Page::Attrition => "attrition",
+            Page::Cohorts => "cohorts",
+        }
+    }
+
+    pub fn title(self, lang: Lang) -> &'static str {
+        let n = &lang.wb().nav;
+        match self {
+            Page::Quick => n.quick,
+            Page::Data => n.data,
+            Page::Dashboard => n.dashboard,
+            Page::Segments => n.segments,
+            Page::Value => n.value,
+            Page::Attrition => n.attrition,
+            Page::Cohorts => n.cohorts,
+        }
+    }
+
+    /// Whether the page shows an analysis (and needs one).
+    pub fn needs_report(self) -> bool {
+        !matches!(self, Page::Quick | Page::Data)
+    }
+
+    pub fn view(self) -> AnyView {
+        use super::*;
+        match self {
+            Page::Quick => view! { <shell::PageFrame page=self><quick::QuickPage /></shell::PageFrame> }.into_any(),
+            Page::Data => view! { <shell::PageFrame page=self><data::DataPage /></shell::PageFrame> }.into_any(),
+            Page::Dashboard => view! { <shell::PageFrame page=self><dashboard::DashboardPage /></shell::PageFrame> }.into_any(),
+            Page::Segments => view! { <shell::PageFrame page=self><segments::SegmentsPage /></shell::PageFrame> }.into_any(),
+            Page::Value => view! { <shell::PageFrame page=self><value::ValuePage /></shell::PageFrame> }.into_any(),
+            Page::Attrition => view! { <shell::PageFrame page=self><attrition::AttritionPage /></shell::PageFrame> }.into_any(),
+            Page::Cohorts => view! { <shell::PageFrame page=self><cohorts::CohortsPage /></shell::PageFrame> }.into_any(),
+        }
+    }
+}
