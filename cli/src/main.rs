@@ -16,6 +16,7 @@ use serde::Serialize;
 
 mod analyze;
 mod profile;
+mod workbench;
 
 #[derive(Parser)]
 #[command(name = "prisme", version, about = "Customer analytics from a terminal")]
@@ -150,6 +151,30 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CsvStyleArg::Plain)]
         target_style: CsvStyleArg,
     },
+    /// The app's analysis: read every file as the Data page does (kinds, roles, formats),
+    /// join them into one customer base and run every analysis on it.
+    Workbench {
+        /// The files (customers, transactions, contracts, contacts; any format).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The analysis settings as the app keeps them (JSON); defaults when absent.
+        #[arg(long)]
+        settings: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = LocaleArg::Fr)]
+        locale: LocaleArg,
+        /// Write the report (report.json) here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write the per-customer scores (scores.csv) here.
+        #[arg(long)]
+        scores: Option<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Open contracts are counted at this day when there are no purchases (default: today).
+        #[arg(long)]
+        today: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -189,6 +214,29 @@ fn main() {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Workbench {
+            files,
+            settings,
+            locale,
+            out,
+            scores,
+            json,
+            today,
+        } => workbench::workbench_command(workbench::WorkbenchArgs {
+            files,
+            settings,
+            opts: ReadOptions {
+                locale: locale.into(),
+                ..ReadOptions::default()
+            },
+            out,
+            scores,
+            json,
+            today: match today {
+                Some(t) => parse_day(&t)?,
+                None => today_days(),
+            },
+        }),
         Command::Analyze {
             transactions,
             customers,

@@ -255,3 +255,76 @@ fn errors() {
     assert_eq!(out.total[1].label, "2024-Q2");
     assert_eq!(out.total[1].churn_rate, Some(4.0 / 6.0));
 }
+
+/// Against the same period a year earlier: months 12 apart, quarters 4, years 1, ISO weeks 52.
+#[test]
+fn change_against_the_same_period_last_year_by_hand() {
+    let tx = Transactions::from_rows(
+        &["a", "b", "a", "c", "b"],
+        vec![
+            d(2023, 1, 10),
+            d(2023, 1, 20),
+            d(2024, 1, 5),
+            d(2024, 1, 6),
+            d(2024, 1, 30),
+        ],
+        vec![100.0, 50.0, 60.0, 90.0, 75.0],
+    );
+    let monthly = indicators(
+        &tx,
+        &IndicatorParams {
+            period: Period::Month,
+        },
+        None,
+        None,
+    )
+    .unwrap();
+    let jan24 = monthly.total.iter().find(|p| p.label == "2024-01").unwrap();
+    let y = &jan24.change_year;
+    // January 2023: 150 revenue, 2 orders, 2 customers; January 2024: 225, 3 orders, 3 customers.
+    let revenue = y.revenue.as_ref().unwrap();
+    assert_eq!(revenue.absolute, 75.0);
+    assert_eq!(revenue.relative, Some(0.5));
+    assert_eq!(y.orders.as_ref().unwrap().absolute, 1.0);
+    assert_eq!(y.active_customers.as_ref().unwrap().relative, Some(0.5));
+    // The first year has nothing to compare with.
+    let jan23 = &monthly.total[0];
+    assert!(jan23.change_year.revenue.is_none());
+    // December 2023 is only eleven months after the first month: nothing a year before it.
+    let dec23 = monthly.total.iter().find(|p| p.label == "2023-12").unwrap();
+    assert!(dec23.change_year.revenue.is_none());
+    let quarterly = indicators(
+        &tx,
+        &IndicatorParams {
+            period: Period::Quarter,
+        },
+        None,
+        None,
+    )
+    .unwrap();
+    let q1 = quarterly
+        .total
+        .iter()
+        .find(|p| p.label == "2024-Q1")
+        .unwrap();
+    assert_eq!(q1.change_year.revenue.as_ref().unwrap().relative, Some(0.5));
+    let yearly = indicators(
+        &tx,
+        &IndicatorParams {
+            period: Period::Year,
+        },
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        yearly.total[1]
+            .change_year
+            .revenue
+            .as_ref()
+            .unwrap()
+            .absolute,
+        75.0
+    );
+    assert_eq!(yearly.total[1].change_year, yearly.total[1].change);
+}

@@ -21,13 +21,15 @@ const TRUNK_VERSION: &str = "0.21.14";
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
-  serve          install what is missing, build the app (release) and serve it on
-                 http://127.0.0.1:8080 (with sample data under /data/)
+  serve          install what is missing, build the app (release code, no wasm-opt pass;
+                 --deploy: the published build) and serve it on http://127.0.0.1:8080
+                 (with sample data under /data/; path routes fall back to index.html)
   test           install what is missing and run every test: native, wasm (headless
                  Chromium) and end-to-end
-  build          install what is missing and build the app into dist/ (release)
+  build          install what is missing and build the app into dist/ for publishing
+                 (release, wasm-opt; dist/404.html for path routes; see docs/deploy.md)
   setup          install what is missing (wasm target, trunk, wasm-bindgen-cli, npm tools,
-                 clang, chromium and chromedriver)
+                 clang, chromium, chromedriver and poppler-utils)
   gen-data       write the deterministic benchmark CSVs (100k, 1M, 5M rows) to target/data/
   bench-browser  run bench.html's benchRun (or benchAnalyze with --analysis) on the 1M-row file
                  in headless Chromium
@@ -42,7 +44,7 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve_cmd(&args[1..]),
         Some("test") => test_cmd(),
-        Some("build") => setup(false).and_then(|_| build_app()),
+        Some("build") => setup(false).and_then(|_| build_app(Build::Deploy)),
         Some("setup") => setup(true),
         Some("gen-data") => gen_data(&["100k", "1m", "5m"]).map(|_| ()),
         Some("bench-browser") => bench_browser(&args[1..]),
@@ -231,28 +233,57 @@ fn setup(browser: bool) -> Result<()> {
     }
     if browser
         && (!Path::new("/usr/bin/chromium").exists()
-            || !Path::new("/usr/bin/chromedriver").exists())
+            || !Path::new("/usr/bin/chromedriver").exists()
+            || !Path::new("/usr/bin/pdftotext").exists())
     {
-        eprintln!("installing Debian's chromium and chromium-driver");
-        apt_install(&["chromium", "chromium-driver"])?;
+        // pdftotext (poppler) reads back the PDFs the end-to-end tests print.
+        eprintln!("installing Debian's chromium, chromium-driver and poppler-utils");
+        apt_install(&["chromium", "chromium-driver", "poppler-utils"])?;
     }
     done("setup: tools", t);
     Ok(())
 }
 
-fn build_app() -> Result<()> {
-    let t = step("build: trunk build --release");
+/// How `dist/` is built.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Build {
+    /// What a deploy publishes: release code, then wasm-opt over both modules (npm's binaryen
+    /// takes minutes on the worker's module).
+    Deploy,
+    /// Release code without the wasm-opt pass: for a local serve and the tests, which need
+    /// the speed of optimized Rust, not the last 10–20 % of size.
+    Local,
+}
+
+fn build_app(kind: Build) -> Result<()> {
+    let (args, name): (&[&str], &str) = match kind {
+        Build::Deploy => (&["build", "--release"], "build: trunk build --release"),
+        // A non-release Trunk build skips wasm-opt; the cargo profile is still `release`.
+        Build::Local => (
+            &["build", "--cargo-profile", "release"],
+            "build: trunk build --cargo-profile release (no wasm-opt)",
+        ),
+    };
+    let t = step(name);
     run(Command::new("trunk")
-        .args(["build", "--release"])
+        .args(args)
         .env("PATH", tool_path())
         .env("NO_COLOR", "true"))?;
-    done("build: trunk build --release", t);
+    // GitHub Pages (and hosts like it) answer unknown paths with 404.html: the app itself, so
+    // that /dashboard and the other routes load from a cold link.
+    fs::copy(root().join("dist/index.html"), root().join("dist/404.html"))
+        .context("copying dist/index.html to dist/404.html")?;
+    done(name, t);
     Ok(())
 }
 
 fn serve_cmd(args: &[String]) -> Result<()> {
     setup(false)?;
-    build_app()?;
+    build_app(if args.iter().any(|a| a == "--deploy") {
+        Build::Deploy
+    } else {
+        Build::Local
+    })?;
     let data = root().join("dist/data");
     fs::create_dir_all(&data)?;
     let sample = data.join("transactions_100k.csv");
@@ -345,7 +376,7 @@ fn test_cmd() -> Result<()> {
         .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
     done("test: core in wasm32, headless Chromium", t);
 
-    build_app()?;
+    build_app(Build::Local)?;
 
     let t = step("test: end-to-end, headless Chromium");
     let prisme = prisme_bin()?;
@@ -367,7 +398,7 @@ fn test_cmd() -> Result<()> {
 
 fn bench_browser(args: &[String]) -> Result<()> {
     setup(true)?;
-    build_app()?;
+    build_app(Build::Deploy)?;
     // `bench-browser [100k|1m|5m] [--analysis]`: the slice (benchRun) or the whole analysis
     // (benchAnalyze).
     let analysis = args.iter().any(|a| a == "--analysis");

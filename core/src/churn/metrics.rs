@@ -176,7 +176,8 @@ pub const ROC_POINTS: usize = 201;
 
 /// The ROC curve through every distinct score (ties form one step, as scikit-learn's
 /// `roc_curve` with `drop_intermediate=False`), then thinned so that consecutive kept points
-/// are at least 1/200 apart along the curve's length; the ends are always kept.
+/// are at least 1/100 apart along the curve (its length, counted as the sum of the moves in
+/// both rates, is 2); the ends are always kept.
 pub fn roc(scores: &[f64], label: &[bool]) -> Vec<RocPoint> {
     let n = scores.len().min(label.len());
     let pos = label[..n].iter().filter(|&&l| l).count();
@@ -211,7 +212,7 @@ pub fn roc(scores: &[f64], label: &[bool]) -> Vec<RocPoint> {
     }
     // JSON has no infinity: the first point's threshold is "above every score".
     full[0].threshold = full.get(1).map_or(1.0, |p| p.threshold.max(1.0));
-    let step = 1.0 / (ROC_POINTS - 1) as f64;
+    let step = 2.0 / (ROC_POINTS - 1) as f64;
     let mut kept = vec![full[0]];
     for (k, p) in full.iter().enumerate().skip(1) {
         let last = kept[kept.len() - 1];
@@ -243,5 +244,75 @@ pub fn evaluate(proba: &[f64], label: &[bool], threshold: f64) -> Evaluation {
         confusion: confusion(proba, label, threshold),
         roc: roc(proba, label),
         sweep: sweep(proba, label),
+    }
+}
+
+#[cfg(test)]
+mod roc_tests {
+    use super::*;
+
+    /// scikit-learn: `roc_curve([1, 0, 1, 0], [0.9, 0.8, 0.8, 0.3], drop_intermediate=False)`
+    /// gives fpr [0, 0, 0.5, 1], tpr [0, 0.5, 1, 1], thresholds [inf, 0.9, 0.8, 0.3].
+    #[test]
+    fn roc_matches_scikit_learn_with_ties() {
+        let r = roc(&[0.9, 0.8, 0.8, 0.3], &[true, false, true, false]);
+        let pts: Vec<(f64, f64, f64)> = r
+            .iter()
+            .map(|p| (p.false_positive_rate, p.true_positive_rate, p.threshold))
+            .collect();
+        assert_eq!(
+            pts,
+            vec![
+                (0.0, 0.0, 1.0),
+                (0.0, 0.5, 0.9),
+                (0.5, 1.0, 0.8),
+                (1.0, 1.0, 0.3)
+            ]
+        );
+        assert!(roc(&[0.1, 0.2], &[true, true]).is_empty());
+    }
+
+    #[test]
+    fn roc_is_thinned_but_keeps_its_ends() {
+        let n = 10_000;
+        let scores: Vec<f64> = (0..n).map(|i| i as f64 / n as f64).collect();
+        let label: Vec<bool> = (0..n).map(|i| (i * 7919) % 3 == 0).collect();
+        let r = roc(&scores, &label);
+        assert!(r.len() <= ROC_POINTS + 1, "{}", r.len());
+        let last = r.last().unwrap();
+        assert_eq!(
+            (last.false_positive_rate, last.true_positive_rate),
+            (1.0, 1.0)
+        );
+        assert_eq!(
+            (r[0].false_positive_rate, r[0].true_positive_rate),
+            (0.0, 0.0)
+        );
+        // Monotone, as a ROC curve is.
+        for w in r.windows(2) {
+            assert!(w[1].false_positive_rate >= w[0].false_positive_rate);
+            assert!(w[1].true_positive_rate >= w[0].true_positive_rate);
+        }
+    }
+
+    #[test]
+    fn sweep_counts_by_hand() {
+        let p = [0.05, 0.5, 0.51, 0.99];
+        let y = [false, true, false, true];
+        let s = sweep(&p, &y);
+        assert_eq!(s.len(), 101);
+        // At 0.50: 0.5, 0.51 and 0.99 predicted churn; two of them churned.
+        let c = &s[50];
+        assert_eq!(
+            (
+                c.true_positives,
+                c.false_positives,
+                c.true_negatives,
+                c.false_negatives
+            ),
+            (2, 1, 1, 0)
+        );
+        assert_eq!(s[0].true_positives + s[0].false_positives, 4);
+        assert_eq!(s[100].true_positives + s[100].false_positives, 0);
     }
 }

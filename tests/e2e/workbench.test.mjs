@@ -1,0 +1,379 @@
+// End-to-end: the workbench pages in headless Chromium, driven as a user does — files dropped
+// with a real `drop` event, clicks, typing, the demo button — and every number checked
+// against the native CLI's report on the same files (`prisme workbench`), in French and
+// English. Also: filters, exports, printing, accessibility (axe-core), cancel and the main
+// thread's longest task during a 1M-row analysis.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dataDir, env, launch, outDir, startServer } from "./browser.mjs";
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const PAGES = ["dashboard", "segments", "value", "attrition", "cohorts", "data"];
+
+let browser;
+let server;
+let url;
+let demoDir;
+let reference;
+let scores;
+
+before(async () => {
+  demoDir = dataDir();
+  execFileSync(env("PRISME_BIN"), ["generate", "--demo", "--out", demoDir]);
+  const files = ["clients.csv", "achats.csv", "contrats.csv", "contacts.csv"].map((f) => join(demoDir, f));
+  const scoresPath = join(demoDir, "scores.csv");
+  reference = JSON.parse(
+    execFileSync(env("PRISME_BIN"), ["workbench", ...files, "--json", "--scores", scoresPath], {
+      maxBuffer: 256 << 20,
+    }).toString(),
+  );
+  scores = readFileSync(scoresPath, "utf8").trim().split("\n");
+  ({ server, url } = await startServer(demoDir));
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** A page whose uncaught errors and console errors fail the test. */
+async function open(path, { lang = "fr-FR", width = 1280, height = 720 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: lang, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console error: ${m.text()}`);
+  });
+  await page.goto(`${url}${path}`);
+  await page.waitForFunction(
+    () => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""),
+    null,
+    { timeout: 60_000 },
+  );
+  return { page, errors, context };
+}
+
+/** Drops files on an element with a real `drop` event carrying a DataTransfer. */
+async function drop(page, selector, paths) {
+  const files = paths.map((p) => ({ name: p.split("/").pop(), data: readFileSync(p).toString("base64") }));
+  const dt = await page.evaluateHandle((files) => {
+    const dt = new DataTransfer();
+    for (const f of files) {
+      const bytes = Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name, { type: "text/csv" }));
+    }
+    return dt;
+  }, files);
+  await page.dispatchEvent(selector, "dragenter", { dataTransfer: dt });
+  await page.dispatchEvent(selector, "dragover", { dataTransfer: dt });
+  await page.dispatchEvent(selector, "drop", { dataTransfer: dt });
+}
+
+async function waitDashboard(page) {
+  await page.waitForSelector("[data-page=dashboard] [data-kpi=revenue]", { timeout: 120_000 });
+}
+
+const euro = (lang, v) => new Intl.NumberFormat(lang, { style: "currency", currency: "EUR" }).format(v);
+const integer = (lang, v) => new Intl.NumberFormat(lang).format(v);
+
+function last(arr) {
+  return arr[arr.length - 1];
+}
+
+async function kpis(page) {
+  return page.$$eval("[data-kpi]", (tiles) =>
+    Object.fromEntries(
+      tiles.map((t) => [
+        t.dataset.kpi,
+        { value: t.dataset.value === undefined ? null : Number(t.dataset.value), text: t.querySelector(".kpi-big")?.textContent },
+      ]),
+    ),
+  );
+}
+
+/** French demo CSV rows as objects (`;`, decimal comma, dd/mm/yyyy). */
+function frenchCsv(name) {
+  const [head, ...rows] = readFileSync(join(demoDir, name), "utf8").replace(/^\uFEFF/, "").trim().split("\n");
+  const cols = head.split(";");
+  return rows.map((r) => Object.fromEntries(r.split(";").map((v, i) => [cols[i], v])));
+}
+
+describe("the workbench", () => {
+  test("the demo button builds the demo, analyses it and opens the dashboard", async () => {
+    const { page, errors } = await open("/dashboard");
+    await page.waitForSelector("[data-testid=needs-analysis]");
+    await page.click("[data-action=demo]");
+    await waitDashboard(page);
+    assert.equal(new URL(page.url()).pathname, "/dashboard");
+    // Indicators do not depend on the pseudonyms: they equal the CLI's, anonymized or not.
+    const period = last(reference.indicators.total);
+    const k = await kpis(page);
+    assert.equal(k.revenue.value, period.revenue);
+    assert.equal(k.orders.value, period.orders);
+    assert.equal(k.active_customers.value, period.active_customers);
+    // The Data page shows the demo's four files.
+    await page.click("[data-nav=data]");
+    await page.waitForSelector("[data-testid=source]");
+    assert.equal(await page.locator("[data-testid=source]").count(), 4);
+    assert.deepEqual(errors, []);
+  });
+
+  test("files dropped on the Data page give the CLI's numbers on every page, in French and English", async () => {
+    const { page, errors } = await open("/data");
+    const paths = ["clients.csv", "achats.csv", "contrats.csv", "contacts.csv"].map((f) => join(demoDir, f));
+    await drop(page, ".dropzone", paths);
+    await page.waitForSelector("[data-testid=base-customers]", { timeout: 60_000 });
+    // The CLI reads the files as they are: switch anonymization off so ids are the same.
+    await page.uncheck("[data-testid=anonymize]");
+    await page.waitForFunction(() => !document.querySelector("[data-testid=data-busy]"));
+    await page.click("[data-action=analyze]");
+    await waitDashboard(page);
+
+    // Dashboard: the last period's tiles, values and French formatting.
+    const period = last(reference.indicators.total);
+    let k = await kpis(page);
+    for (const [key, v] of Object.entries({
+      revenue: period.revenue,
+      orders: period.orders,
+      active_customers: period.active_customers,
+      new_customers: period.new_customers,
+      average_basket: period.average_basket,
+      purchase_frequency: period.purchase_frequency,
+      churn_rate: period.churn_rate,
+      clv: period.clv,
+    })) {
+      assert.equal(k[key].value, v, key);
+    }
+    assert.equal(k.revenue.text, euro("fr-FR", period.revenue));
+    assert.equal(k.orders.text, integer("fr-FR", period.orders));
+
+    // The slice filter: one agency's numbers, from the report and counted by hand from the files.
+    const agency = "Lyon Part-Dieu";
+    await page.selectOption("[data-testid=slice-filter]", `agence:${agency}`);
+    await page.waitForFunction(
+      (a) => document.querySelector("[data-testid=dashboard-period]")?.textContent.includes(a),
+      agency,
+    );
+    k = await kpis(page);
+    const slice = reference.charts.slices.find((s) => s.column === "agence").values.find((v) => v.value === agency);
+    assert.equal(k.revenue.value, last(slice.periods).revenue);
+    const clients = new Set(frenchCsv("clients.csv").filter((c) => c.agence === agency).map((c) => c.id_client));
+    const [y, m] = period.label.split("-");
+    const byHand = frenchCsv("achats.csv")
+      .filter((r) => clients.has(r.id_client) && r.date_achat.endsWith(`/${m}/${y}`))
+      .reduce((s, r) => s + Number(r.montant.replace(",", ".")), 0);
+    assert.ok(Math.abs(k.revenue.value - byHand) < 0.005, `${k.revenue.value} vs ${byHand} by hand`);
+    assert.ok(k.revenue.value < period.revenue);
+    // The period filter: an earlier month.
+    const earlier = reference.indicators.total[reference.indicators.total.length - 13];
+    await page.selectOption("[data-testid=slice-filter]", "");
+    await page.selectOption("[data-testid=period-filter]", earlier.label);
+    await page.waitForFunction((l) => location.search.includes(l), earlier.label);
+    k = await kpis(page);
+    assert.equal(k.revenue.value, earlier.revenue);
+
+    // Segments: the table's customers per segment.
+    await page.click("[data-nav=segments]");
+    await page.waitForSelector("[data-table=segments-table] tbody tr");
+    const counts = await page.$$eval("[data-table=segments-table] tbody tr", (rows) =>
+      rows.map((r) => r.children[1].textContent),
+    );
+    assert.deepEqual(counts, reference.rfm.segments.map((s) => integer("fr-FR", s.customers)));
+    const k_ = await page.getAttribute("[data-testid=cluster-k]", "data-value");
+    assert.equal(Number(k_), reference.clusters.k);
+
+    // Customer value: the fitted parameters.
+    await page.click("[data-nav=value]");
+    const bg = await page.$eval("[data-param=bgnbd]", (e) => ({ ...e.dataset }));
+    for (const p of ["r", "alpha", "a", "b"]) assert.equal(Number(bg[p]), reference.clv.bgnbd[p], p);
+    const holdout = await page.$eval("[data-testid=holdout]", (e) => ({ ...e.dataset }));
+    assert.equal(Number(holdout.actual), reference.clv.holdout.actual_total);
+
+    // Attrition: AUCs, the confusion matrix at two thresholds, the at-risk list's size.
+    await page.click("[data-nav=attrition]");
+    const churn = reference.churn.result;
+    const chosen = churn.chosen === "gbt" ? churn.gbt : churn.logistic;
+    assert.equal(Number(await page.getAttribute("[data-kpi=auc-gbt]", "data-value")), churn.gbt.evaluation.auc);
+    const cells = async () =>
+      page.$$eval("[data-testid=confusion] [data-cell]", (cs) => Object.fromEntries(cs.map((c) => [c.dataset.cell, Number(c.dataset.value)])));
+    let c = await cells();
+    let sw = chosen.evaluation.sweep[50];
+    assert.deepEqual(c, { tp: sw.true_positives, fn: sw.false_negatives, fp: sw.false_positives, tn: sw.true_negatives });
+    await page.locator("[data-testid=threshold]").fill("0.3");
+    await page.waitForFunction(() => document.querySelector("[data-testid=confusion]")?.dataset.threshold === "0.3");
+    c = await cells();
+    sw = chosen.evaluation.sweep[30];
+    assert.deepEqual(c, { tp: sw.true_positives, fn: sw.false_negatives, fp: sw.false_positives, tn: sw.true_negatives });
+    const head = scores[0].split(",");
+    const col = head.indexOf("churn_score");
+    const atRisk = scores.slice(1).filter((l) => {
+      const v = l.split(",")[col];
+      return v !== "" && Number(v) >= 0.3;
+    }).length;
+    await page.waitForFunction(
+      (n) => document.querySelector("[data-testid=at-risk-count]")?.dataset.matched === String(n),
+      atRisk,
+      { timeout: 20_000 },
+    );
+
+    // Cohorts: every retention cell shown.
+    await page.click("[data-nav=cohorts]");
+    await page.waitForSelector("[data-chart=retention] rect[data-row]");
+    const shown = await page.$$eval("[data-chart=retention] rect[data-row]", (rs) =>
+      rs.map((r) => [Number(r.dataset.row), Number(r.dataset.col), r.dataset.value === undefined ? null : Number(r.dataset.value)]),
+    );
+    const cohorts = reference.cohorts.cohorts.slice(-36);
+    for (const [i, j, v] of shown) {
+      assert.equal(v, cohorts[i].retention[j] ?? null, `cohort ${cohorts[i].label} +${j}`);
+    }
+
+    // English: the same numbers, written the English way.
+    await page.click("button[lang=en]");
+    await page.click("[data-nav=dashboard]");
+    await page.selectOption("[data-testid=period-filter]", period.label);
+    await page.waitForFunction((l) => document.querySelector("[data-testid=period-filter]")?.value === l, period.label);
+    k = await kpis(page);
+    assert.equal(k.revenue.text, euro("en-US", period.revenue));
+    assert.equal(await page.textContent("[data-page=dashboard] h1"), "Dashboard");
+    await page.click("[data-nav=segments]");
+    const first = await page.$eval("[data-table=segments-table] tbody tr td", (td) => td.textContent);
+    assert.equal(first, "Champions");
+    const lang = await page.evaluate(() => localStorage.getItem("prisme.lang"));
+    assert.equal(lang, "en");
+    assert.deepEqual(errors, []);
+  });
+
+  test("charts export SVG and PNG, tables CSV; every page's address survives a reload", async () => {
+    const { page, errors } = await open("/data");
+    await page.click("[data-action=demo]");
+    await waitDashboard(page);
+    await page.click("[data-nav=segments]");
+    await page.waitForSelector("[data-chart=rf-grid] svg");
+    // SVG: parses, and is the chart on screen.
+    let [dl] = await Promise.all([page.waitForEvent("download"), page.click("[data-chart=rf-grid] [data-export=svg]")]);
+    const svg = readFileSync(await dl.path(), "utf8");
+    const parsed = await page.evaluate((t) => {
+      const d = new DOMParser().parseFromString(t, "image/svg+xml");
+      return { error: !!d.querySelector("parsererror"), root: d.documentElement.nodeName, cells: d.querySelectorAll("rect[data-row]").length };
+    }, svg);
+    assert.deepEqual(parsed, { error: false, root: "svg", cells: 25 });
+    // PNG: twice the chart's size.
+    const size = await page.$eval("[data-chart=rf-grid] svg", (s) => [Number(s.getAttribute("width")), Number(s.getAttribute("height"))]);
+    [dl] = await Promise.all([page.waitForEvent("download"), page.click("[data-chart=rf-grid] [data-export=png]")]);
+    const png = readFileSync(await dl.path());
+    assert.equal(png.toString("ascii", 1, 4), "PNG");
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], size.map((v) => v * 2));
+    // CSV of a table: its rows, French Excel style in French.
+    [dl] = await Promise.all([page.waitForEvent("download"), page.click("[data-table=segments-table] [data-export=csv]")]);
+    const csv = readFileSync(await dl.path(), "utf8").trim().split("\r\n");
+    const rows = await page.locator("[data-table=segments-table] tbody tr").count();
+    assert.equal(csv.length, rows + 1);
+    assert.ok(csv[0].startsWith("\uFEFF"), "French Excel CSV starts with a BOM");
+    // The at-risk list's CSV, written by the worker: every customer the list matches.
+    await page.click("[data-nav=attrition]");
+    await page.waitForFunction(() => Number(document.querySelector("[data-testid=at-risk-count]")?.dataset.matched) > 0);
+    const matched = Number(await page.getAttribute("[data-testid=at-risk-count]", "data-matched"));
+    [dl] = await Promise.all([page.waitForEvent("download"), page.click("[data-table=at-risk] [data-export=csv-plain]")]);
+    const list = readFileSync(await dl.path(), "utf8").trim().split("\r\n");
+    assert.equal(list.length, matched + 1);
+    assert.match(list[0], /^customer_id,segment,recency/);
+    // Every address, loaded cold, shows its page from the kept report.
+    for (const p of PAGES.slice(0, 5)) {
+      await page.goto(`${url}/${p}`);
+      await page.waitForSelector(`[data-page=${p}] .section`, { timeout: 20_000 });
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  test("printing: each page's PDF has its title and no navigation; axe finds no serious violation", async () => {
+    const { page, errors } = await open("/data", { lang: "en-US" });
+    await page.click("[data-action=demo]");
+    await waitDashboard(page);
+    const out = outDir();
+    for (const p of PAGES) {
+      await page.click(`[data-nav=${p}]`);
+      await page.waitForSelector(`[data-page=${p}]`);
+      await page.waitForTimeout(300);
+      const title = (await page.textContent(p === "data" ? "[data-page=data] h1" : `[data-page=${p}] h1`)).trim();
+      const pdf = join(out, `print-${p}.pdf`);
+      await page.pdf({ path: pdf, format: "A4", printBackground: true });
+      const text = execFileSync("pdftotext", ["-layout", pdf, "-"]).toString();
+      assert.ok(text.includes(title), `${p}: the PDF has the title ${title}`);
+      for (const nav of ["Try the demo", "Skip to content", "Quick RFM"]) {
+        assert.ok(!text.includes(nav), `${p}: the PDF shows the navigation (${nav})`);
+      }
+      await page.addScriptTag({ content: AXE });
+      const violations = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { resultTypes: ["violations"] });
+        return r.violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")})`);
+      });
+      assert.deepEqual(violations, [], `${p}: axe`);
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  test("a file dropped on the Quick RFM drop zone is scored", async () => {
+    const { page, errors } = await open("/");
+    const small = join(demoDir, "small.csv");
+    writeFileSync(small, "customer_id,order_date,amount\nA,2024-01-02,10\nB,2024-02-03,20.5\nA,2024-03-04,5\n");
+    await drop(page, "[data-testid=quick-page] .dropzone", [small]);
+    await page.waitForSelector("[data-testid=results]");
+    assert.equal(await page.getAttribute("[data-testid=customers]", "data-value"), "2");
+    assert.deepEqual(errors, []);
+  });
+
+  test("cancel stops a 1M-row analysis within a second; the main thread never blocks over 50 ms", async () => {
+    const { page, errors } = await open("/data");
+    await page.setInputFiles("#data-input", env("PRISME_BENCH_CSV"));
+    await page.waitForSelector("[data-testid=base-customers]", { timeout: 120_000 });
+    await page.waitForFunction(() => !document.querySelector("[data-testid=data-busy]"));
+    // Long tasks from the click until the job bar goes (the analysis), recorded in the page.
+    await page.evaluate(() => {
+      window.__long = [];
+      new PerformanceObserver((l) => window.__long.push(...l.getEntries().map((e) => [e.startTime, e.duration]))).observe({
+        type: "longtask",
+        buffered: false,
+      });
+    });
+    await page.click("[data-action=analyze]");
+    await page.waitForSelector("[data-step=clusters].running, [data-step=clv].running, [data-step=churn].running", { timeout: 60_000 });
+    const t0 = Date.now();
+    await page.click("[data-action=cancel]");
+    await page.waitForSelector("[data-testid=job-cancelled]");
+    const stopped = Date.now() - t0;
+    assert.ok(stopped < 1000, `cancel took ${stopped} ms`);
+    // The engine comes back and a whole run completes.
+    await page.waitForFunction(() => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""));
+    await page.click("[data-testid=job-cancelled] button");
+    const started = await page.evaluate(() => performance.now());
+    await page.click("[data-action=analyze]");
+    const ended = await page.evaluate(
+      () =>
+        new Promise((ok) => {
+          const seen = () => document.querySelector("[data-testid=job]");
+          const obs = new MutationObserver(() => {
+            if (!seen()) {
+              obs.disconnect();
+              ok(performance.now());
+            }
+          });
+          obs.observe(document.body, { childList: true, subtree: true });
+        }),
+    );
+    await waitDashboard(page);
+    const long = await page.evaluate(([a, b]) => window.__long.filter(([s]) => s >= a && s < b), [started, ended]);
+    const longest = Math.max(0, ...long.map((l) => l[1]));
+    writeFileSync(join(outDir(), "longtasks.json"), JSON.stringify({ analysis_ms: ended - started, longest, long }, null, 1));
+    assert.ok(longest <= 50, `the main thread was blocked ${longest} ms during the analysis`);
+    assert.deepEqual(errors, []);
+  });
+});
