@@ -208,13 +208,18 @@ impl AppState {
                 };
                 match Report::from_json(report) {
                     Ok(r) => {
-                        if let Some(s) = storage() {
-                            // A report too large for the quota is simply not kept: the one in
-                            // memory is what the pages show.
-                            if s.set_item(REPORT_KEY, report).is_err() {
-                                let _ = s.remove_item(REPORT_KEY);
+                        // Kept for the next visit, after this task: writing a large string to
+                        // local storage blocks the page.
+                        let text = report.clone();
+                        later(move || {
+                            if let Some(s) = storage() {
+                                // A report too large for the quota is simply not kept: the one
+                                // in memory is what the pages show.
+                                if s.set_item(REPORT_KEY, &text).is_err() {
+                                    let _ = s.remove_item(REPORT_KEY);
+                                }
                             }
-                        }
+                        });
                         let revision = self.run.get_untracked().map_or(1, |r| r.revision + 1);
                         self.report.set(Some(Arc::new(r)));
                         self.run.set(Some(RunInfo {
@@ -347,6 +352,14 @@ impl AppState {
                 }),
             }
         });
+    }
+}
+
+/// Runs `f` in a task of its own, so that long work is not one long task.
+pub fn later(f: impl FnOnce() + 'static) {
+    let cb = wasm_bindgen::closure::Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 0);
     }
 }
 

@@ -415,7 +415,7 @@ fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
         Ok(wb) => {
             let msg = FromWorker::Workbench {
                 job,
-                report: wb.analysis.report.to_json(),
+                report: wb.analysis.report.to_json_compact(),
                 customers: wb.analysis.scores.rows.len(),
                 candidates: wb.candidates.clone(),
                 rows_skipped: wb.rows_skipped,

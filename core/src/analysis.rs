@@ -211,6 +211,11 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
+    /// The same document without indentation: what the worker sends the page.
+    pub fn to_json_compact(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
     /// Reads a report, checking its format and version first.
     pub fn from_json(text: &str) -> Result<Report, ReportError> {
         #[derive(Deserialize)]

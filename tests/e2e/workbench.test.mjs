@@ -80,6 +80,17 @@ async function waitDashboard(page) {
   await page.waitForSelector("[data-page=dashboard] [data-kpi=revenue]", { timeout: 120_000 });
 }
 
+/**
+ * Model outputs (CLV, P(alive), fitted parameters, AUC) go through ln, exp and ln Γ, whose last
+ * bits differ between the native maths library and wasm's: they are compared to 1e-6
+ * relative. Counts and sums of amounts are compared exactly.
+ */
+function close(actual, expected, what) {
+  if (expected === null || expected === undefined) return assert.equal(actual, expected, what);
+  const tol = 1e-6 * Math.max(1, Math.abs(expected));
+  assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected}`);
+}
+
 const euro = (lang, v) => new Intl.NumberFormat(lang, { style: "currency", currency: "EUR" }).format(v);
 const integer = (lang, v) => new Intl.NumberFormat(lang).format(v);
 
@@ -147,10 +158,10 @@ describe("the workbench", () => {
       average_basket: period.average_basket,
       purchase_frequency: period.purchase_frequency,
       churn_rate: period.churn_rate,
-      clv: period.clv,
     })) {
       assert.equal(k[key].value, v, key);
     }
+    close(k.clv.value, period.clv, "clv");
     assert.equal(k.revenue.text, euro("fr-FR", period.revenue));
     assert.equal(k.orders.text, integer("fr-FR", period.orders));
 
@@ -192,7 +203,7 @@ describe("the workbench", () => {
     // Customer value: the fitted parameters.
     await page.click("[data-nav=value]");
     const bg = await page.$eval("[data-param=bgnbd]", (e) => ({ ...e.dataset }));
-    for (const p of ["r", "alpha", "a", "b"]) assert.equal(Number(bg[p]), reference.clv.bgnbd[p], p);
+    for (const p of ["r", "alpha", "a", "b"]) close(Number(bg[p]), reference.clv.bgnbd[p], p);
     const holdout = await page.$eval("[data-testid=holdout]", (e) => ({ ...e.dataset }));
     assert.equal(Number(holdout.actual), reference.clv.holdout.actual_total);
 
@@ -200,7 +211,7 @@ describe("the workbench", () => {
     await page.click("[data-nav=attrition]");
     const churn = reference.churn.result;
     const chosen = churn.chosen === "gbt" ? churn.gbt : churn.logistic;
-    assert.equal(Number(await page.getAttribute("[data-kpi=auc-gbt]", "data-value")), churn.gbt.evaluation.auc);
+    close(Number(await page.getAttribute("[data-kpi=auc-gbt]", "data-value")), churn.gbt.evaluation.auc, "AUC");
     const cells = async () =>
       page.$$eval("[data-testid=confusion] [data-cell]", (cs) => Object.fromEntries(cs.map((c) => [c.dataset.cell, Number(c.dataset.value)])));
     let c = await cells();
@@ -231,7 +242,8 @@ describe("the workbench", () => {
     );
     const cohorts = reference.cohorts.cohorts.slice(-36);
     for (const [i, j, v] of shown) {
-      assert.equal(v, cohorts[i].retention[j] ?? null, `cohort ${cohorts[i].label} +${j}`);
+      if (v === null) assert.equal(cohorts[i].retention[j], undefined);
+      else close(v, cohorts[i].retention[j], `cohort ${cohorts[i].label} +${j}`);
     }
 
     // English: the same numbers, written the English way.
@@ -272,10 +284,12 @@ describe("the workbench", () => {
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], size.map((v) => v * 2));
     // CSV of a table: its rows, French Excel style in French.
     [dl] = await Promise.all([page.waitForEvent("download"), page.click("[data-table=segments-table] [data-export=csv]")]);
-    const csv = readFileSync(await dl.path(), "utf8").trim().split("\r\n");
+    const raw = readFileSync(await dl.path(), "utf8");
+    assert.ok(raw.startsWith("\uFEFF"), "French Excel CSV starts with a BOM");
+    const csv = raw.trim().split("\r\n");
     const rows = await page.locator("[data-table=segments-table] tbody tr").count();
     assert.equal(csv.length, rows + 1);
-    assert.ok(csv[0].startsWith("\uFEFF"), "French Excel CSV starts with a BOM");
+    assert.match(csv[0], /;/);
     // The at-risk list's CSV, written by the worker: every customer the list matches.
     await page.click("[data-nav=attrition]");
     await page.waitForFunction(() => Number(document.querySelector("[data-testid=at-risk-count]")?.dataset.matched) > 0);
@@ -338,6 +352,13 @@ describe("the workbench", () => {
     await page.waitForFunction(() => !document.querySelector("[data-testid=data-busy]"));
     // Long tasks from the click until the job bar goes (the analysis), recorded in the page.
     await page.evaluate(() => {
+      window.__steps = [];
+      new MutationObserver(() => {
+        const r = document.querySelector("[data-testid=job] .step.running");
+        const last = window.__steps[window.__steps.length - 1];
+        const now = r?.dataset.step ?? "none";
+        if (!last || last[1] !== now) window.__steps.push([performance.now(), now]);
+      }).observe(document.body, { childList: true, subtree: true, attributes: true });
       window.__long = [];
       new PerformanceObserver((l) => window.__long.push(...l.getEntries().map((e) => [e.startTime, e.duration]))).observe({
         type: "longtask",
@@ -371,8 +392,12 @@ describe("the workbench", () => {
     );
     await waitDashboard(page);
     const long = await page.evaluate(([a, b]) => window.__long.filter(([s]) => s >= a && s < b), [started, ended]);
+    const all = await page.evaluate(() => ({ long: window.__long, steps: window.__steps }));
     const longest = Math.max(0, ...long.map((l) => l[1]));
-    writeFileSync(join(outDir(), "longtasks.json"), JSON.stringify({ analysis_ms: ended - started, longest, long }, null, 1));
+    writeFileSync(
+      join(outDir(), "longtasks.json"),
+      JSON.stringify({ started, ended, analysis_ms: ended - started, longest, long, all }, null, 1),
+    );
     assert.ok(longest <= 50, `the main thread was blocked ${longest} ms during the analysis`);
     assert.deepEqual(errors, []);
   });

@@ -26,7 +26,9 @@ pub fn Shell(children: Children) -> impl IntoView {
         let done = matches!(app.job.get(), JobState::Idle);
         if done && let Some(path) = app.goto.get() {
             app.goto.set(None);
-            navigate(&path, NavigateOptions::default());
+            // The page is drawn in a task of its own, after the one that took the report.
+            let navigate = navigate.clone();
+            crate::store::later(move || navigate(&path, NavigateOptions::default()));
         }
     });
     let dragging = RwSignal::new(false);
