@@ -805,6 +805,18 @@ pub fn assign_roles(names: &[String], guesses: &[KindGuess]) -> Vec<Option<RoleG
             continue;
         }
         if let Some((role, confidence)) = crate::pii::content_role(name, &g.content) {
+            // Shops, places and products are often named after people ("Jean Jaurès",
+            // "Victor Hugo"): under such a header, names in the values are not people.
+            let named_after = [
+                Role::City,
+                Role::Region,
+                Role::Category,
+                Role::Channel,
+                Role::Product,
+            ];
+            if role == Role::Name && named_after.iter().any(|&r| name_score(r, name) >= 1.0) {
+                continue;
+            }
             out[i] = Some(RoleGuess { role, confidence });
         }
     }
@@ -913,6 +925,55 @@ mod tests {
         assert_eq!(normalize("customerId"), "customer_id");
         assert_eq!(normalize("  Montant TTC (€) "), "montant_ttc");
         assert_eq!(normalize("Échéance"), "echeance");
+    }
+
+    fn guess(values: &[&str]) -> KindGuess {
+        let v: Vec<&[u8]> = values.iter().map(|s| s.as_bytes()).collect();
+        super::super::sniff::guess_kind(&v)
+    }
+
+    fn roles_of(columns: &[(&str, &[&str])]) -> Vec<Option<Role>> {
+        let names: Vec<String> = columns.iter().map(|c| c.0.to_string()).collect();
+        let guesses: Vec<KindGuess> = columns.iter().map(|c| guess(c.1)).collect();
+        assign_roles(&names, &guesses)
+            .into_iter()
+            .map(|g| g.map(|g| g.role))
+            .collect()
+    }
+
+    #[test]
+    fn content_wins_over_misleading_headers() {
+        let stores: &[&str] = &["Victor Hugo", "Jean Jaurès", "Charles de Gaulle"];
+        let people: &[&str] = &["Jean Dupont", "Marie Martin", "Pierre Durand"];
+        let ibans: &[&str] = &[
+            "FR76 3000 6000 0112 3456 7890 189",
+            "DE89 3704 0044 0532 0130 00",
+        ];
+        let emails: &[&str] = &["a@exemple.fr", "b@exemple.fr", "a@exemple.fr"];
+        assert_eq!(
+            roles_of(&[
+                ("Magasin", stores),
+                ("Compte", ibans),
+                ("Contact", people),
+                ("Email", emails)
+            ]),
+            [
+                // A store named after a person stays the store.
+                Some(Role::Region),
+                Some(Role::Iban),
+                Some(Role::Name),
+                // Keyed by e-mail: the e-mail is the customer key, to be pseudonymized.
+                Some(Role::CustomerId),
+            ]
+        );
+        // A customer-id header keeps the key whatever it holds.
+        assert_eq!(roles_of(&[("client", emails)]), [Some(Role::CustomerId)]);
+        // "PhoneService" holding Yes and No is not a phone column.
+        assert_eq!(roles_of(&[("PhoneService", &["Yes", "No", "Yes"])]), [None]);
+        assert_eq!(
+            roles_of(&[("Date de naissance", &["12/03/1985", "01/07/1990"])]),
+            [Some(Role::BirthDate)]
+        );
     }
 
     #[test]
