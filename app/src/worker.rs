@@ -12,6 +12,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 use prisme_core::analysis::{AnalysisParams, Inputs, TransactionsInput, analyze};
 
 use prisme_core::anonymize::AnonymizeOptions;
+use prisme_core::key::Secret;
 use prisme_core::sources::{Corrections, consolidate_sources, prepare_source};
 
 use std::cell::RefCell;
@@ -261,11 +262,31 @@ fn prepare_files(
         locale: settings.locale,
         ..ReadOptions::default()
     };
-    let anonymization = settings.anonymize.then(|| AnonymizeOptions {
-        secret: settings.secret.as_bytes().to_vec(),
-        pseudonymize_ids: true,
-        pii: settings.pii,
-    });
+    // The core refuses a malformed or all-zero key: nothing is read without a real key.
+    let anonymization = if settings.anonymize {
+        match Secret::from_hex(&settings.secret) {
+            Ok(secret) => Some(AnonymizeOptions {
+                secret,
+                pseudonymize_ids: true,
+                pii: settings.pii,
+            }),
+            Err(e) => {
+                post(
+                    scope,
+                    &FromWorker::Error {
+                        job,
+                        message: format!("anonymization key: {e}"),
+                        file: String::new(),
+                        line: None,
+                        column: None,
+                    },
+                );
+                return;
+            }
+        }
+    } else {
+        None
+    };
     let none = Corrections::default();
     let mut prepared = Vec::new();
     let mut outcomes = Vec::new();

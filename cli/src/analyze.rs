@@ -12,6 +12,7 @@ use prisme_core::analysis::{
     AnalysisParams, CustomersInput, Inputs, Report, SliceInput, TransactionsInput, analyze,
     text_values,
 };
+use prisme_core::anonymize::{AnonymizeOptions, anonymize};
 use prisme_core::clv::TimeUnit;
 use prisme_core::consolidate::{Source, TableKind, consolidate, table_kind};
 use prisme_core::datamart::{CsvStyle, Datamart, join_columns, target_list_csv};
@@ -20,7 +21,10 @@ use prisme_core::ingest::Table;
 use prisme_core::ingest::date::checked_days;
 use prisme_core::ingest::roles::Role;
 use prisme_core::ingest::{self, ReadOptions};
+use prisme_core::key::Secret;
 use prisme_core::transactions::{BadRows, load_transactions};
+
+use crate::keys;
 
 /// What the command line asked for.
 pub struct AnalyzeArgs {
@@ -48,6 +52,24 @@ pub struct AnalyzeArgs {
     pub target_list: Option<PathBuf>,
     pub target_columns: Vec<String>,
     pub target_style: CsvStyle,
+    /// Anonymize every input with this key, as the app does when reading files.
+    pub secret: Option<Secret>,
+}
+
+/// Reads a file into a table, anonymized when there is a key (ids pseudonymized, personal
+/// data at its default fate), saying on standard error what was done.
+fn load_table(
+    name: &str,
+    bytes: &[u8],
+    opts: &ReadOptions,
+    anonymization: Option<&AnonymizeOptions>,
+) -> Result<Table> {
+    let mut table = ingest::load(name, bytes, opts, &mut |_| {})?;
+    if let Some(o) = anonymization {
+        let report = anonymize(&mut table, o).with_context(|| name.to_string())?;
+        keys::report(name, &report);
+    }
+    Ok(table)
 }
 
 /// `yyyy-mm-dd` as days since 1970-01-01.
@@ -68,17 +90,18 @@ fn customer_base(
     extra: &[PathBuf],
     opts: &ReadOptions,
     as_of: i32,
+    anonymization: Option<&AnonymizeOptions>,
 ) -> Result<Option<RecordBatch>> {
     if customers.is_none() && extra.is_empty() {
         return Ok(None);
     }
     let mut tables: Vec<Table> = Vec::new();
     if let Some((name, bytes)) = transactions {
-        tables.push(ingest::load(name, bytes, opts, &mut |_| {})?);
+        tables.push(load_table(name, bytes, opts, anonymization)?);
     }
     for path in extra {
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        tables.push(ingest::load(&file_name(path), &bytes, opts, &mut |_| {})?);
+        tables.push(load_table(&file_name(path), &bytes, opts, anonymization)?);
     }
     let mut sources: Vec<Source<'_>> = Vec::new();
     if let Some(t) = customers {
@@ -151,13 +174,18 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
     } else {
         BadRows::Stop
     };
+    let anonymization = a.secret.clone().map(AnonymizeOptions::new);
 
     let tx_loaded = match &a.transactions {
         Some(path) => {
             let bytes =
                 fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
             let name = file_name(path);
-            let (tx, load) = load_transactions(&name, &bytes, &opts, bad_rows, &mut |_| {})?;
+            let (mut tx, load) = load_transactions(&name, &bytes, &opts, bad_rows, &mut |_| {})?;
+            if let Some(o) = &anonymization {
+                tx.pseudonymize(&o.secret);
+                eprintln!("{name}: pseudonymized {}", load.customer_column);
+            }
             Some((name, bytes, tx, load))
         }
         None => None,
@@ -167,7 +195,7 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
             let bytes =
                 fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
             let name = file_name(path);
-            let table = ingest::load(&name, &bytes, &opts, &mut |_| {})?;
+            let table = load_table(&name, &bytes, &opts, anonymization.as_ref())?;
             let id = table.column(Role::CustomerId).map(|c| c.plan.name.clone());
             let batch = prisme_core::churn::dataset::table_batch(&table)?;
             Some((name, batch, id, table))
@@ -213,7 +241,7 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
                         load.rows_skipped
                     );
                 }
-                let table = ingest::load(tx_name, tx_bytes, &opts, &mut |_| {})?;
+                let table = load_table(tx_name, tx_bytes, &opts, anonymization.as_ref())?;
                 let col = table
                     .columns
                     .iter()
@@ -223,7 +251,8 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
                             table.columns.iter().map(|c| c.plan.name.as_str()).collect();
                         format!(
                             "--slice {column:?}: no such column in the transactions or the \
-                             customer table; the transactions have: {}",
+                             customer table (personal columns are dropped when anonymizing); \
+                             the transactions have: {}",
                             names.join(", ")
                         )
                     })?;
@@ -302,7 +331,14 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
         let tx_file = tx_loaded
             .as_ref()
             .map(|(n, b, _, _)| (n.as_str(), b.as_slice()));
-        let batch = match customer_base(customers_table, tx_file, &a.sources, &opts, as_of)? {
+        let batch = match customer_base(
+            customers_table,
+            tx_file,
+            &a.sources,
+            &opts,
+            as_of,
+            anonymization.as_ref(),
+        )? {
             Some(base) => join_columns(&scores, "customer_id", &base, "customer_id", "_base")?,
             None => scores,
         };

@@ -15,6 +15,7 @@ use prisme_core::transactions::{BadRows, load_transactions};
 use serde::Serialize;
 
 mod analyze;
+mod keys;
 mod profile;
 mod workbench;
 
@@ -25,6 +26,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Write a deterministic synthetic transactions CSV.
@@ -80,6 +83,8 @@ enum Command {
         /// Write per-customer scores to this CSV.
         #[arg(long)]
         scores: Option<PathBuf>,
+        #[command(flatten)]
+        key: keys::KeyArgs,
     },
     /// Every analysis (RFM segments, clusters, CLV and P(alive), churn, cohorts, indicators)
     /// into a JSON report and a per-customer scores CSV.
@@ -150,6 +155,13 @@ enum Command {
         /// `fr`: `;`, decimal comma and a BOM (French Excel); `plain`: `,` and decimal point.
         #[arg(long, value_enum, default_value_t = CsvStyleArg::Plain)]
         target_style: CsvStyleArg,
+        #[command(flatten)]
+        key: keys::KeyArgs,
+    },
+    /// The anonymization key: make one, make a passphrase salt, show a key's fingerprint.
+    Key {
+        #[command(subcommand)]
+        command: keys::KeyCommand,
     },
     /// The app's analysis: read every file as the Data page does (kinds, roles, formats),
     /// join them into one customer base and run every analysis on it.
@@ -259,6 +271,7 @@ fn run(cli: Cli) -> Result<()> {
             target_list,
             target_columns,
             target_style,
+            key,
         } => analyze::analyze_command(analyze::AnalyzeArgs {
             transactions,
             customers,
@@ -292,7 +305,9 @@ fn run(cli: Cli) -> Result<()> {
                 CsvStyleArg::Plain => prisme_core::datamart::CsvStyle::PLAIN,
                 CsvStyleArg::Fr => prisme_core::datamart::CsvStyle::FRENCH_EXCEL,
             },
+            secret: keys::anonymization_key(&key)?,
         }),
+        Command::Key { command } => keys::key_command(command),
         Command::Generate {
             demo: true,
             seed,
@@ -339,7 +354,22 @@ fn run(cli: Cli) -> Result<()> {
             skip_bad_rows,
             locale,
             scores,
-        } => rfm_command(&file, json, skip_bad_rows, locale.into(), scores.as_deref()),
+            key,
+        } => {
+            // The key matters only for the scores file: the summary holds no id.
+            let secret = match scores {
+                Some(_) => keys::anonymization_key(&key)?,
+                None => None,
+            };
+            rfm_command(
+                &file,
+                json,
+                skip_bad_rows,
+                locale.into(),
+                scores.as_deref(),
+                secret.as_ref(),
+            )
+        }
         Command::Profile {
             files,
             json,
@@ -385,6 +415,7 @@ fn rfm_command(
     skip_bad_rows: bool,
     locale: Locale,
     scores: Option<&Path>,
+    secret: Option<&prisme_core::key::Secret>,
 ) -> Result<()> {
     let start = Instant::now();
     let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -403,7 +434,10 @@ fn rfm_command(
         BadRows::Stop
     };
     let t = Instant::now();
-    let (tx, report) = load_transactions(&name, &bytes, &opts, bad_rows, &mut |_| {})?;
+    let (mut tx, report) = load_transactions(&name, &bytes, &opts, bad_rows, &mut |_| {})?;
+    if let Some(secret) = secret {
+        tx.pseudonymize(secret);
+    }
     let ingest_ms = ms(t);
     drop(bytes);
     let t = Instant::now();

@@ -1,4 +1,5 @@
-//! `prisme profile`: how each file is read, and its data-quality profile.
+//! `prisme profile`: how each file is read, its data-quality profile, and what anonymization
+//! does to each column under the default settings (`personal`, `fate`).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -81,15 +82,23 @@ pub fn render(p: &FileProfile) -> String {
             .role
             .map(|r| format!("{} ({:.0}%)", r.role.key(), r.confidence * 100.0))
             .unwrap_or_else(|| "-".into());
+        let privacy = if c.needs_decision {
+            format!("{} (personal? needs a decision)", c.fate.key())
+        } else if c.personal {
+            format!("{} (personal)", c.fate.key())
+        } else {
+            c.fate.key().to_string()
+        };
         let _ = writeln!(
             out,
-            "   [{}] {:<24} {:<10} role {:<26} blanks {:>5.1}%  distinct {}",
+            "   [{}] {:<24} {:<10} role {:<26} blanks {:>5.1}%  distinct {:<6} fate {}",
             c.index + 1,
             c.name,
             c.kind.label(),
             role,
             c.null_share * 100.0,
-            c.distinct
+            c.distinct,
+            privacy
         );
         match &c.format {
             FormatReport::Number {

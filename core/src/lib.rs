@@ -6,6 +6,10 @@
 //!
 //! - [`ingest`] reads delimited text into Arrow columns (encoding, dialect, formats, roles);
 //! - [`transactions`] assembles a purchases table from a file;
+//! - [`pii`] recognises personal data by content (phones, e-mails, IBANs, cards, NIRs, IP
+//!   and street addresses, postcodes, names, free text); [`anonymize`] decides and applies
+//!   each column's fate (pseudonymize, drop, mask, generalize, redact, keep) with the key of
+//!   [`key`];
 //! - [`sources`] prepares dropped files (corrections, anonymization, profile) and joins them
 //!   into one customer base ([`consolidate`]);
 //! - [`rfm`] scores customers by recency, frequency and monetary value;
@@ -40,7 +44,9 @@ pub mod error;
 pub mod explore;
 pub mod indicators;
 pub mod ingest;
+pub mod key;
 pub mod period;
+pub mod pii;
 pub mod profile;
 pub mod rfm;
 pub mod segment;

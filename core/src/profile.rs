@@ -17,6 +17,7 @@ use arrow_schema::DataType;
 use hashbrown::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
+use crate::anonymize::{Fate, column_privacy};
 use crate::ingest::column::{ColumnKind, FormatReport, Invalids};
 use crate::ingest::date::format_days;
 use crate::ingest::encoding::TextEncoding;
@@ -67,6 +68,12 @@ pub struct ColumnProfile {
     /// Most frequent values with their counts (text, booleans and small-cardinality numbers).
     pub top: Vec<(String, u64)>,
     pub invalid: Invalids,
+    /// Treated as personal data under the default settings (its fate is not `keep`).
+    pub personal: bool,
+    /// What anonymization does to the column under the default settings.
+    pub fate: Fate,
+    /// Unrecognised text that may be personal: dropped until the user decides.
+    pub needs_decision: bool,
 }
 
 /// Profile of one file.
@@ -360,6 +367,7 @@ pub fn profile(table: &Table, reference_day: Option<i32>) -> FileProfile {
                 }
             }
         }
+        let privacy = column_privacy(&col.plan);
         columns.push(ColumnProfile {
             index: col.plan.index,
             name: col.plan.name.clone(),
@@ -377,6 +385,9 @@ pub fn profile(table: &Table, reference_day: Option<i32>) -> FileProfile {
             dates,
             top: top_values(&col.array, &hashes, distinct),
             invalid: col.invalid.clone(),
+            personal: privacy.personal,
+            fate: privacy.fate,
+            needs_decision: privacy.needs_decision,
         });
     }
     let duplicate_rows = {

@@ -7,7 +7,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::IngestError;
-use crate::anonymize::{AnonymizationReport, AnonymizeError, AnonymizeOptions, anonymize};
+pub use crate::anonymize::Fate;
+use crate::anonymize::{
+    AnonymizationReport, AnonymizeError, AnonymizeOptions, anonymize_with, column_fate,
+    column_privacy,
+};
 use crate::consolidate::{
     ConsolidateError, ConsolidationReport, Source, TableKind, consolidate, preview,
 };
@@ -32,16 +36,10 @@ pub struct Corrections {
     pub roles: Vec<(usize, Option<Role>)>,
     /// The table kind, when the detected one is wrong.
     pub kind: Option<TableKind>,
-}
-
-/// What became of a column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Fate {
-    Kept,
-    Pseudonymized,
-    Masked,
-    Dropped,
+    /// (column index, fate): what the user chose for a column when anonymizing, over the
+    /// settings (keep a free-text column redacted, keep a column flagged "needs decision",
+    /// drop a column the detection missed).
+    pub fates: Vec<(usize, Fate)>,
 }
 
 /// A column as the user sees it to correct it: what was detected and what it became.
@@ -53,7 +51,16 @@ pub struct ColumnView {
     pub role: Option<RoleGuess>,
     /// The role was set (or removed) by the user.
     pub corrected: bool,
+    /// What anonymization did to the column (`keep` when anonymization is off).
     pub fate: Fate,
+    /// Treated as personal data (its default fate is not `keep`).
+    pub personal: bool,
+    /// Unrecognised text that may be personal, dropped until the user decides.
+    pub needs_decision: bool,
+    /// The fate under the default settings.
+    pub default_fate: Fate,
+    /// The fate was chosen by the user (`Corrections::fates`).
+    pub fate_chosen: bool,
 }
 
 /// One prepared file, without its data: what the page shows.
@@ -147,38 +154,47 @@ pub fn prepare_source(
         Some(k) => (k, 1.0),
         None => (detected_kind, confidence),
     };
+    if let Some(&(index, _)) = corrections
+        .fates
+        .iter()
+        .find(|(i, _)| *i >= plan.columns.len())
+    {
+        return Err(SourceError::NoSuchColumn {
+            file: file.to_string(),
+            index,
+            width: plan.columns.len(),
+        });
+    }
     let mut table = ingest::read(bytes, &plan, None, &[], progress)?;
     let report = match anonymization {
-        Some(opts) => anonymize(&mut table, opts).map_err(|source| SourceError::Anonymize {
-            file: file.to_string(),
-            source,
+        Some(opts) => anonymize_with(&mut table, opts, &corrections.fates).map_err(|source| {
+            SourceError::Anonymize {
+                file: file.to_string(),
+                source,
+            }
         })?,
         None => AnonymizationReport::default(),
-    };
-    let fate = |name: &str| {
-        let has = |list: &[String]| list.iter().any(|n| n == name);
-        if has(&report.pseudonymized) {
-            Fate::Pseudonymized
-        } else if has(&report.masked) {
-            Fate::Masked
-        } else if has(&report.dropped) {
-            Fate::Dropped
-        } else {
-            Fate::Kept
-        }
     };
     let columns = plan
         .columns
         .iter()
         .zip(&detected)
-        .map(|(c, before)| ColumnView {
-            index: c.index,
-            name: c.name.clone(),
-            kind: c.build_kind(),
-            role: c.role,
-            corrected: c.role.map(|r| r.role) != before.map(|r| r.role)
-                || corrections.roles.iter().any(|&(i, _)| i == c.index),
-            fate: fate(&c.name),
+        .map(|(c, before)| {
+            let privacy = column_privacy(c);
+            ColumnView {
+                index: c.index,
+                name: c.name.clone(),
+                kind: c.build_kind(),
+                role: c.role,
+                corrected: c.role.map(|r| r.role) != before.map(|r| r.role)
+                    || corrections.roles.iter().any(|&(i, _)| i == c.index),
+                fate: column_fate(c, anonymization, &corrections.fates),
+                personal: privacy.personal,
+                needs_decision: privacy.needs_decision,
+                default_fate: privacy.fate,
+                fate_chosen: anonymization.is_some()
+                    && corrections.fates.iter().any(|&(i, _)| i == c.index),
+            }
         })
         .collect();
     let view = SourceView {

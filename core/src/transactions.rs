@@ -38,6 +38,18 @@ impl Transactions {
         self.customer.values().as_string::<i32>()
     }
 
+    /// Replaces every customer id by its pseudonym under `secret`: what anonymization does to
+    /// the customer column of the file in the app, so the same key gives the same ids. Only
+    /// the distinct ids are hashed; the rows keep their keys.
+    pub fn pseudonymize(&mut self, secret: &crate::key::Secret) {
+        let values: StringArray = self
+            .customer_ids()
+            .iter()
+            .map(|v| v.map(|id| secret.pseudonym(id)))
+            .collect();
+        self.customer = DictionaryArray::new(self.customer.keys().clone(), Arc::new(values));
+    }
+
     /// Builds transactions from parallel vectors (tests and generators).
     pub fn from_rows<S: AsRef<str>>(ids: &[S], day: Vec<i32>, amount: Vec<f64>) -> Self {
         let mut b = arrow_array::builder::StringDictionaryBuilder::<UInt32Type>::new();

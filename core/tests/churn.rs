@@ -474,3 +474,70 @@ fn holdout_end_to_end_on_synthetic_history() {
     );
     assert!(matches!(res.chosen, ModelKind::Logistic | ModelKind::Gbt));
 }
+
+/// A customer table whose first names and postcodes predict churn perfectly: without the
+/// personal-data rule they would be the top drivers (`Prénom=Jean`, `Code postal=75002`).
+fn customers_with_personal_columns() -> String {
+    let firsts = ["Jean", "Marie", "Pierre", "Sophie"];
+    let postcodes = ["75002", "69003", "13001", "59000"];
+    let mut csv = String::from("N° client;Prénom;Code postal;E-mail;Offre;Ancienneté;Résilié\n");
+    for i in 0..240 {
+        let k = i % 4;
+        // The first name and the postcode decide; the offer and tenure are noisy.
+        let churn = k == 0 || (k == 1 && i % 3 == 0);
+        csv.push_str(&format!(
+            "C{i:04};{};{};{}.{i}@exemple.fr;{};{};{}\n",
+            firsts[k],
+            postcodes[k],
+            firsts[k].to_lowercase(),
+            if i % 5 < 2 { "pro" } else { "basic" },
+            (i * 37) % 60,
+            if churn { "oui" } else { "non" }
+        ));
+    }
+    csv
+}
+
+#[test]
+fn personal_columns_are_never_features() {
+    let csv = customers_with_personal_columns();
+    let table = ingest::load(
+        "clients.csv",
+        csv.as_bytes(),
+        &ReadOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let personal = ["Prénom", "Code postal", "E-mail"];
+    let check = |r: &prisme_core::churn::ChurnResult, path: &str| {
+        for d in r.logistic.drivers.iter().chain(&r.gbt.drivers) {
+            assert!(
+                !personal.contains(&d.column.as_str()),
+                "{path}: driver {} names a person",
+                d.name
+            );
+        }
+        for p in personal {
+            let e = r
+                .dataset
+                .excluded
+                .iter()
+                .find(|e| e.name == p)
+                .unwrap_or_else(|| panic!("{path}: {p} not excluded"));
+            assert!(
+                e.reason.starts_with("personal data"),
+                "{path}: {}",
+                e.reason
+            );
+        }
+    };
+    // From the reader's table (roles known)…
+    let data = ChurnDataset::from_table(&table, &ChurnParams::default()).unwrap();
+    let r = analyze_dataset(&data, &ChurnParams::default()).unwrap();
+    check(&r, "from_table");
+    // …and from a bare record batch (no roles: names and content decide), as the CLI and
+    // the analysis pass a customer table.
+    let batch = prisme_core::churn::dataset::table_batch(&table).unwrap();
+    let r = analyze(&batch, &ChurnParams::default()).unwrap();
+    check(&r, "from_batch");
+}

@@ -10,22 +10,31 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use prisme_core::IngestError;
-use prisme_core::anonymize::{AnonymizeOptions, PiiAction, pseudonym};
+use prisme_core::anonymize::{AnonymizeOptions, PiiAction};
 use prisme_core::consolidate::TableKind;
 use prisme_core::ingest::ReadOptions;
 use prisme_core::ingest::date::days_from_civil;
 use prisme_core::ingest::encoding::TextEncoding;
 use prisme_core::ingest::roles::Role;
 use prisme_core::ingest::tokenizer::Delimiter;
+use prisme_core::key::Secret;
 use prisme_core::sources::{
     Corrections, Fate, PreparedSource, SourceError, consolidate_sources, prepare_source,
 };
 
-const SECRET: &[u8] = b"project-secret-0123456789";
+const SECRET: &str = "5eb63bbbe01eeed093cb22bb8f5acdc3c7b5a2f2bd0d2d0d7b1f0c2a9e8d7f61";
+
+fn secret() -> Secret {
+    Secret::from_hex(SECRET).unwrap()
+}
+
+fn pseudonym(id: &str) -> String {
+    secret().pseudonym(id)
+}
 
 fn options() -> AnonymizeOptions {
     AnonymizeOptions {
-        secret: SECRET.to_vec(),
+        secret: secret(),
         pseudonymize_ids: true,
         pii: PiiAction::Drop,
     }
@@ -92,10 +101,10 @@ fn anonymized_sources_consolidate_with_pseudonyms() {
             TableKind::Contracts
         ]
     );
-    assert_eq!(fate(&sources[0], "id"), Fate::Pseudonymized);
-    assert_eq!(fate(&sources[0], "name"), Fate::Dropped);
-    assert_eq!(fate(&sources[0], "region"), Fate::Kept);
-    assert_eq!(fate(&sources[2], "Email"), Fate::Dropped);
+    assert_eq!(fate(&sources[0], "id"), Fate::Pseudonymize);
+    assert_eq!(fate(&sources[0], "name"), Fate::Drop);
+    assert_eq!(fate(&sources[0], "region"), Fate::Keep);
+    assert_eq!(fate(&sources[2], "Email"), Fate::Drop);
     assert_eq!(sources[2].view.anonymization.dropped, ["Email"]);
     assert_eq!(sources[2].view.anonymization.pseudonymized, ["N° client"]);
     // The profile describes what is kept: no e-mail column, pseudonyms as ids.
@@ -110,7 +119,7 @@ fn anonymized_sources_consolidate_with_pseudonyms() {
     assert!(
         ids.top
             .iter()
-            .any(|(v, n)| *v == pseudonym(SECRET, "C001") && *n == 2),
+            .any(|(v, n)| *v == pseudonym("C001") && *n == 2),
         "{:?}",
         ids.top
     );
@@ -120,7 +129,7 @@ fn anonymized_sources_consolidate_with_pseudonyms() {
     assert_eq!(r.customers, 5);
     assert_eq!(r.orphans.len(), 1);
     assert_eq!(r.orphans[0].file, "contracts.csv");
-    assert_eq!(r.orphans[0].examples, [pseudonym(SECRET, "C004")]);
+    assert_eq!(r.orphans[0].examples, [pseudonym("C004")]);
     assert_eq!(r.duplicate_ids.len(), 1);
     assert_eq!(r.conflicts.len(), 1);
     assert_eq!(base.rows.len(), 3);
@@ -132,16 +141,13 @@ fn anonymized_sources_consolidate_with_pseudonyms() {
         base.columns
     );
     // Customer files come first, in their order: C001 is the first row.
-    assert_eq!(
-        base.rows[0][0].as_deref(),
-        Some(pseudonym(SECRET, "C001").as_str())
-    );
+    assert_eq!(base.rows[0][0].as_deref(), Some(pseudonym("C001").as_str()));
 }
 
 #[test]
 fn without_anonymization_everything_is_kept() {
     let sources = corpus(false);
-    assert_eq!(fate(&sources[0], "name"), Fate::Kept);
+    assert_eq!(fate(&sources[0], "name"), Fate::Keep);
     assert!(sources[0].view.anonymization.pseudonymized.is_empty());
     let base = consolidate_sources(&sources, days_from_civil(2024, 3, 1), 10).unwrap();
     assert_eq!(base.rows.len(), 5);
@@ -211,7 +217,7 @@ fn role_corrections_change_the_kind_and_what_is_dropped() {
         ..Corrections::default()
     };
     let s = prepare("ventes.csv", bytes, &pii, true).unwrap();
-    assert_eq!(s.view.columns[shop].fate, Fate::Dropped);
+    assert_eq!(s.view.columns[shop].fate, Fate::Drop);
     assert!(
         s.view
             .anonymization
@@ -318,4 +324,22 @@ fn kind_correction_and_bad_corrections() {
         err,
         SourceError::Ingest(IngestError::UnterminatedQuote { .. })
     ));
+}
+
+/// The key derived from a passphrase is the reference implementation's (argon2-cffi, see
+/// `tests/reference/argon2_reference.py`), natively and in the browser, so two machines —
+/// and the app and the CLI — agree.
+#[test]
+fn passphrase_keys_match_the_reference_argon2() {
+    use prisme_core::key::Salt;
+    let reference: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/reference/argon2_reference.json")).unwrap();
+    for case in reference.as_array().unwrap() {
+        let text = |k: &str| case[k].as_str().unwrap();
+        let salt = Salt::from_hex(text("salt")).unwrap();
+        let key = Secret::from_passphrase(text("passphrase"), &salt).unwrap();
+        assert_eq!(key.to_hex(), text("key"));
+        assert_eq!(key.fingerprint(), text("fingerprint"));
+        assert_eq!(key.pseudonym("C001"), text("pseudonym_C001"));
+    }
 }

@@ -360,8 +360,9 @@ fn test_cmd() -> Result<()> {
             "prisme-core",
             "--target",
             "wasm32-unknown-unknown",
-            // The slice, every reader on the corpus, consolidation and the Data page's
-            // pipeline: what the browser runs, run in the browser.
+            // The slice, every reader on the corpus, consolidation, the Data page's
+            // pipeline (with the passphrase key) and personal-data detection: what the
+            // browser runs, run in the browser.
             "--test",
             "slice",
             "--test",
@@ -370,6 +371,8 @@ fn test_cmd() -> Result<()> {
             "consolidate",
             "--test",
             "sources",
+            "--test",
+            "pii",
         ])
         .env("PATH", tool_path())
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")

@@ -1017,16 +1017,20 @@ fn ColumnRow(
         (false, None) => None,
     };
     let fate = match column.fate {
-        Fate::Kept => None,
-        Fate::Pseudonymized => Some((t.fate_pseudonymized, "pseudo")),
-        Fate::Dropped => Some((t.fate_dropped, "dropped")),
-        Fate::Masked => Some((t.fate_masked, "masked")),
+        Fate::Keep => None,
+        Fate::Pseudonymize => Some((t.fate_pseudonymized, "pseudo")),
+        Fate::Drop => Some((t.fate_dropped, "dropped")),
+        Fate::Mask => Some((t.fate_masked, "masked")),
+        Fate::Generalize => Some((t.fate_generalized, "generalized")),
+        Fate::Redact => Some((t.fate_redacted, "redacted")),
     };
     let fate_key = match column.fate {
-        Fate::Kept => "kept",
-        Fate::Pseudonymized => "pseudonymized",
-        Fate::Dropped => "dropped",
-        Fate::Masked => "masked",
+        Fate::Keep => "kept",
+        Fate::Pseudonymize => "pseudonymized",
+        Fate::Drop => "dropped",
+        Fate::Mask => "masked",
+        Fate::Generalize => "generalized",
+        Fate::Redact => "redacted",
     };
     let stats = profile
         .as_ref()

@@ -5,6 +5,10 @@
 //! (medians, means, standard deviations), so that no test-row statistic leaks into the fit.
 //!
 //! Decisions a user may ask about:
+//! - personal data never becomes a feature: columns whose role is personal (e-mail, phone,
+//!   name, postcode, birth date, …; the reader's roles, or for a bare record batch the
+//!   content detectors of [`crate::pii`] and the column's name), and columns flagged as
+//!   possibly personal, are left out, so that no driver names a person (`Prénom=Jean`);
 //! - text columns with more than `max_levels` distinct values, or where more than
 //!   `max_distinct_share` of the non-blank values are distinct, are identifiers or names: they
 //!   would give one indicator per customer, which a model memorises instead of learning;
@@ -26,8 +30,10 @@ use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use serde::{Deserialize, Serialize};
 
 use super::{ChurnError, ChurnParams};
+use crate::anonymize::column_privacy;
 use crate::ingest::Table;
-use crate::ingest::roles::{Role, name_score};
+use crate::ingest::roles::{Role, name_score, personal_role};
+use crate::ingest::sniff::guess_kind;
 
 /// How a column enters the models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -241,7 +247,7 @@ impl ChurnDataset {
             Some(n) => Some(n.clone()),
             None => by_name(&schema, Role::CustomerId).filter(|n| *n != label_name),
         };
-        Self::build(batch, params, label_name, id_name)
+        Self::build(batch, params, label_name, id_name, &[])
     }
 
     /// Builds the dataset from a file read by [`crate::ingest`], taking the label and id
@@ -263,7 +269,22 @@ impl ChurnDataset {
                 .map(|c| c.plan.name.clone())
                 .filter(|n| *n != label_name),
         };
-        Self::build(&batch, params, label_name, id_name)
+        // The reader's roles name the personal columns; the content check in `build` also
+        // runs, for columns whose role the user removed.
+        let personal: Vec<(String, String)> = table
+            .columns
+            .iter()
+            .filter_map(|c| {
+                let p = column_privacy(&c.plan);
+                let why = match c.plan.role {
+                    Some(r) if r.role.is_pii() => r.role.key(),
+                    _ if p.needs_decision => "unrecognised text that may be personal",
+                    _ => return None,
+                };
+                Some((c.plan.name.clone(), why.to_string()))
+            })
+            .collect();
+        Self::build(&batch, params, label_name, id_name, &personal)
     }
 
     fn build(
@@ -271,6 +292,7 @@ impl ChurnDataset {
         params: &ChurnParams,
         label_name: String,
         id_name: Option<String>,
+        personal: &[(String, String)],
     ) -> Result<Self, ChurnError> {
         let rows = batch.num_rows();
         let find = |name: &str| {
@@ -324,6 +346,18 @@ impl ChurnDataset {
                 });
                 continue;
             }
+            let why = personal
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, why)| why.clone())
+                .or_else(|| detected_personal(name, array).map(|r| r.key().to_string()));
+            if let Some(why) = why {
+                excluded.push(ExcludedColumn {
+                    name: name.clone(),
+                    reason: format!("personal data ({why}): never a model feature"),
+                });
+                continue;
+            }
             match column(name, array, params) {
                 Ok(c) => columns.push(c),
                 Err(reason) => excluded.push(ExcludedColumn {
@@ -358,6 +392,20 @@ impl ChurnDataset {
     pub fn label_bools(&self) -> Vec<bool> {
         self.label.iter().map(|l| l.unwrap_or(false)).collect()
     }
+}
+
+/// Values sampled to recognise personal data in a column, as when reading a file.
+const PERSONAL_SAMPLE: usize = 1000;
+
+/// The personal-data role a column's name and first values show, if any.
+fn detected_personal(name: &str, array: &ArrayRef) -> Option<Role> {
+    let values: Vec<String> = texts(array)?
+        .into_iter()
+        .flatten()
+        .take(PERSONAL_SAMPLE)
+        .collect();
+    let bytes: Vec<&[u8]> = values.iter().map(|v| v.as_bytes()).collect();
+    personal_role(name, &guess_kind(&bytes))
 }
 
 /// A feature column, or why the column is left out.

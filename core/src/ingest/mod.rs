@@ -107,6 +107,19 @@ impl ColumnPlan {
         };
         match role {
             Role::CustomerId | Role::OrderId => ColumnKind::Text,
+            Role::BirthDate => match self.guess.kind {
+                // A year of birth stays a number; other numbers are Excel serial days.
+                ColumnKind::Integer
+                    if self
+                        .guess
+                        .mean
+                        .is_some_and(|m| (1000.0..3000.0).contains(&m)) =>
+                {
+                    ColumnKind::Integer
+                }
+                ColumnKind::Integer | ColumnKind::Number => ColumnKind::ExcelDate,
+                _ => ColumnKind::Date,
+            },
             r if r.is_pii() => ColumnKind::Text,
             Role::Date | Role::ContractStart | Role::ContractEnd => match self.guess.kind {
                 ColumnKind::Integer | ColumnKind::Number => ColumnKind::ExcelDate,

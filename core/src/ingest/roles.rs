@@ -2,8 +2,12 @@
 //!
 //! A role is scored from the column's name (in English and French, accents and case ignored)
 //! and checked against its content (a date role needs dates, an amount needs numbers, an e-mail
-//! needs `@`). Each analytic role goes to at most one column, the best-scoring; PII roles may
-//! mark several columns. The user can override any of it.
+//! needs `@`). Personal data recognised by content ([`crate::pii`]: IBANs, card numbers, NIRs,
+//! e-mails, phones, IP and street addresses, postcodes, names, free text holding contacts)
+//! takes its role whatever the header says, except under a customer-id header (a customer
+//! key that is an e-mail stays the key, to be pseudonymized). Each analytic role goes to at
+//! most one column, the best-scoring; personal-data roles may mark several columns. The user
+//! can override any of it.
 
 use serde::{Deserialize, Serialize};
 
@@ -34,10 +38,20 @@ pub enum Role {
     Name,
     Address,
     Iban,
+    /// A national identification number (French NIR, passport or identity-card number).
+    NationalId,
+    BirthDate,
+    IpAddress,
+    PaymentCard,
+    /// Comments and notes written by hand: they may name people or hold their contacts.
+    FreeText,
+    Postcode,
+    /// A city or town: coarse enough to keep, what dashboards slice by.
+    City,
 }
 
 impl Role {
-    pub const ALL: [Role; 20] = [
+    pub const ALL: [Role; 27] = [
         Role::CustomerId,
         Role::OrderId,
         Role::Date,
@@ -58,13 +72,32 @@ impl Role {
         Role::Name,
         Role::Address,
         Role::Iban,
+        Role::NationalId,
+        Role::BirthDate,
+        Role::IpAddress,
+        Role::PaymentCard,
+        Role::FreeText,
+        Role::Postcode,
+        Role::City,
     ];
 
-    /// Personal data: dropped or masked by anonymization.
+    /// Personal data: dropped, masked, generalized or redacted by anonymization (see
+    /// [`crate::anonymize::default_fate`]). Identifiers are not in this list: they are
+    /// pseudonymized instead.
     pub fn is_pii(self) -> bool {
         matches!(
             self,
-            Role::Email | Role::Phone | Role::Name | Role::Address | Role::Iban
+            Role::Email
+                | Role::Phone
+                | Role::Name
+                | Role::Address
+                | Role::Iban
+                | Role::NationalId
+                | Role::BirthDate
+                | Role::IpAddress
+                | Role::PaymentCard
+                | Role::FreeText
+                | Role::Postcode
         )
     }
 
@@ -90,6 +123,13 @@ impl Role {
             Role::Name => "name",
             Role::Address => "address",
             Role::Iban => "iban",
+            Role::NationalId => "national_id",
+            Role::BirthDate => "birth_date",
+            Role::IpAddress => "ip_address",
+            Role::PaymentCard => "payment_card",
+            Role::FreeText => "free_text",
+            Role::Postcode => "postcode",
+            Role::City => "city",
         }
     }
 
@@ -457,19 +497,144 @@ impl Role {
                     "adresse",
                     "rue",
                     "street",
-                    "code_postal",
-                    "zip",
-                    "zipcode",
-                    "postcode",
-                    "postal_code",
-                    "ville",
-                    "city",
-                    "cp",
                     "adresse_postale",
+                    "adresse_livraison",
+                    "adresse_facturation",
+                    "shipping_address",
+                    "billing_address",
+                    "street_address",
+                    "address_line_1",
+                    "address_line_2",
+                    "voie",
+                    "complement_adresse",
                 ],
                 &["address", "adresse", "rue", "street"],
             ),
-            Role::Iban => (&["iban", "rib", "bic", "bank_account"], &["iban", "rib"]),
+            Role::Iban => (
+                &["iban", "rib", "bic", "bank_account", "compte_bancaire"],
+                &["iban", "rib"],
+            ),
+            Role::NationalId => (
+                &[
+                    "nir",
+                    "nss",
+                    "ssn",
+                    "num_secu",
+                    "numero_secu",
+                    "no_secu",
+                    "n_secu",
+                    "securite_sociale",
+                    "numero_securite_sociale",
+                    "num_securite_sociale",
+                    "social_security_number",
+                    "social_security",
+                    "numero_insee",
+                    "national_id",
+                    "passport",
+                    "passeport",
+                    "numero_passeport",
+                    "cni",
+                    "numero_cni",
+                    "carte_identite",
+                    "id_card",
+                ],
+                &["nir", "secu", "ssn", "passeport", "passport"],
+            ),
+            Role::BirthDate => (
+                &[
+                    "date_de_naissance",
+                    "date_naissance",
+                    "naissance",
+                    "date_naiss",
+                    "ne_le",
+                    "nee_le",
+                    "ne_e_le",
+                    "ddn",
+                    "birth_date",
+                    "birthdate",
+                    "date_of_birth",
+                    "dob",
+                    "birthday",
+                    "born",
+                ],
+                &["naissance", "birth", "dob", "birthday", "naiss"],
+            ),
+            Role::IpAddress => (
+                &[
+                    "ip",
+                    "ip_address",
+                    "adresse_ip",
+                    "ipv4",
+                    "ipv6",
+                    "ip_client",
+                    "client_ip",
+                    "remote_addr",
+                ],
+                &["ip", "ipv4", "ipv6"],
+            ),
+            Role::PaymentCard => (
+                &[
+                    "card_number",
+                    "credit_card",
+                    "carte_bancaire",
+                    "numero_carte",
+                    "num_carte",
+                    "numero_cb",
+                    "cb",
+                    "pan",
+                    "card",
+                    "carte",
+                ],
+                &["cb", "card"],
+            ),
+            Role::FreeText => (
+                &[
+                    "commentaire",
+                    "commentaires",
+                    "comment",
+                    "comments",
+                    "note",
+                    "notes",
+                    "observation",
+                    "observations",
+                    "remarque",
+                    "remarques",
+                    "message",
+                    "texte",
+                    "text",
+                    "free_text",
+                    "memo",
+                    "verbatim",
+                    "feedback",
+                ],
+                &[
+                    "commentaire",
+                    "commentaires",
+                    "comment",
+                    "comments",
+                    "notes",
+                    "observations",
+                    "remarques",
+                ],
+            ),
+            Role::Postcode => (
+                &[
+                    "code_postal",
+                    "codepostal",
+                    "cp",
+                    "zip",
+                    "zipcode",
+                    "zip_code",
+                    "postcode",
+                    "postal_code",
+                    "post_code",
+                ],
+                &["postal", "postcode", "zip", "zipcode"],
+            ),
+            Role::City => (
+                &["ville", "city", "commune", "localite", "town"],
+                &["ville", "city", "commune"],
+            ),
         }
     }
 }
@@ -572,9 +737,17 @@ fn content_fit(role: Role, g: &KindGuess) -> Option<f64> {
             _ => None,
         },
         Role::Email => (g.at_share > 0.5).then_some(0.8),
-        Role::Phone | Role::Iban | Role::Name | Role::Address => {
-            matches!(k, Text | Integer).then_some(0.0)
-        }
+        Role::Phone
+        | Role::Iban
+        | Role::Name
+        | Role::Address
+        | Role::NationalId
+        | Role::Postcode => matches!(k, Text | Integer).then_some(0.0),
+        // "Carte" is as often a loyalty tier (Gold, Silver): a card needs card numbers.
+        Role::PaymentCard => (k == Integer || g.content.card > 0).then_some(0.0),
+        // Dates, Excel serial days or years of birth.
+        Role::BirthDate => (k.is_temporal() || g.date_share >= 0.5 || k == Integer).then_some(0.0),
+        Role::IpAddress | Role::FreeText | Role::City => (k == Text).then_some(0.0),
         Role::Product
         | Role::Category
         | Role::Channel
@@ -583,6 +756,33 @@ fn content_fit(role: Role, g: &KindGuess) -> Option<f64> {
         | Role::ContactType
         | Role::ContactOutcome => matches!(k, Text | Integer).then_some(0.0),
     }
+}
+
+/// Word-only name matches (a score below 1) of structured personal roles need some values of
+/// that shape: `PhoneService` holding Yes and No is not a phone column.
+fn word_match_supported(role: Role, g: &KindGuess) -> bool {
+    let e = &g.content;
+    match role {
+        Role::Phone => e.share(e.phone) >= 0.3,
+        Role::Iban => e.share(e.iban) >= 0.3,
+        Role::NationalId => e.share(e.nir) >= 0.3,
+        Role::PaymentCard => e.share(e.card) >= 0.3,
+        Role::IpAddress => e.share(e.ip) >= 0.3,
+        _ => true,
+    }
+}
+
+/// The personal-data role of a column known only by its name and a sample of its values (a
+/// record batch carries no plan): the role its content proves, else a personal role its
+/// whole name denotes (`Prénom`, `Code postal`, `Date de naissance`).
+pub fn personal_role(name: &str, guess: &KindGuess) -> Option<Role> {
+    if let Some((role, _)) = crate::pii::content_role(name, &guess.content) {
+        return Some(role);
+    }
+    Role::ALL
+        .into_iter()
+        .filter(|r| r.is_pii())
+        .find(|&r| name_score(r, name) >= 1.0 && content_fit(r, guess).is_some())
 }
 
 /// A role assigned to a column.
@@ -598,10 +798,32 @@ pub struct RoleGuess {
 pub fn assign_roles(names: &[String], guesses: &[KindGuess]) -> Vec<Option<RoleGuess>> {
     let n = names.len();
     let mut out: Vec<Option<RoleGuess>> = vec![None; n];
+    // Personal data recognised by content first: it wins over a misleading header, but not
+    // over a customer-id header (the key is pseudonymized whatever it holds).
+    for (i, (name, g)) in names.iter().zip(guesses).enumerate() {
+        if g.kind == ColumnKind::Empty || name_score(Role::CustomerId, name) >= 1.0 {
+            continue;
+        }
+        if let Some((role, confidence)) = crate::pii::content_role(name, &g.content) {
+            // Shops, places and products are often named after people ("Jean Jaurès",
+            // "Victor Hugo"): under such a header, names in the values are not people.
+            let named_after = [
+                Role::City,
+                Role::Region,
+                Role::Category,
+                Role::Channel,
+                Role::Product,
+            ];
+            if role == Role::Name && named_after.iter().any(|&r| name_score(r, name) >= 1.0) {
+                continue;
+            }
+            out[i] = Some(RoleGuess { role, confidence });
+        }
+    }
     // Score every (column, role) pair.
     let mut candidates: Vec<(f64, usize, Role)> = Vec::new();
     for (i, (name, g)) in names.iter().zip(guesses).enumerate() {
-        if g.kind == ColumnKind::Empty {
+        if g.kind == ColumnKind::Empty || out[i].is_some() {
             continue;
         }
         for role in Role::ALL {
@@ -609,6 +831,9 @@ pub fn assign_roles(names: &[String], guesses: &[KindGuess]) -> Vec<Option<RoleG
                 continue;
             };
             let by_name = name_score(role, name);
+            if by_name > 0.0 && by_name < 1.0 && !word_match_supported(role, g) {
+                continue;
+            }
             let score = if by_name > 0.0 {
                 0.55 + 0.4 * by_name + fit * 0.1
             } else if role == Role::Email && fit > 0.0 {
@@ -662,6 +887,17 @@ pub fn assign_roles(names: &[String], guesses: &[KindGuess]) -> Vec<Option<RoleG
             });
         }
     }
+    // A file keyed by e-mail (a shop export): the e-mail is the customer key, so that it is
+    // pseudonymized and joins rather than dropped.
+    if !taken_roles.contains(&Role::CustomerId)
+        && let Some(i) = (0..n).find(|&i| out[i].is_some_and(|g| g.role == Role::Email))
+    {
+        out[i] = Some(RoleGuess {
+            role: Role::CustomerId,
+            confidence: 0.5,
+        });
+        taken_roles.push(Role::CustomerId);
+    }
     if !taken_roles.contains(&Role::CustomerId)
         && let Some(i) = (0..n).find(|&i| {
             free(&out, i)
@@ -689,6 +925,55 @@ mod tests {
         assert_eq!(normalize("customerId"), "customer_id");
         assert_eq!(normalize("  Montant TTC (€) "), "montant_ttc");
         assert_eq!(normalize("Échéance"), "echeance");
+    }
+
+    fn guess(values: &[&str]) -> KindGuess {
+        let v: Vec<&[u8]> = values.iter().map(|s| s.as_bytes()).collect();
+        super::super::sniff::guess_kind(&v)
+    }
+
+    fn roles_of(columns: &[(&str, &[&str])]) -> Vec<Option<Role>> {
+        let names: Vec<String> = columns.iter().map(|c| c.0.to_string()).collect();
+        let guesses: Vec<KindGuess> = columns.iter().map(|c| guess(c.1)).collect();
+        assign_roles(&names, &guesses)
+            .into_iter()
+            .map(|g| g.map(|g| g.role))
+            .collect()
+    }
+
+    #[test]
+    fn content_wins_over_misleading_headers() {
+        let stores: &[&str] = &["Victor Hugo", "Jean Jaurès", "Charles de Gaulle"];
+        let people: &[&str] = &["Jean Dupont", "Marie Martin", "Pierre Durand"];
+        let ibans: &[&str] = &[
+            "FR76 3000 6000 0112 3456 7890 189",
+            "DE89 3704 0044 0532 0130 00",
+        ];
+        let emails: &[&str] = &["a@exemple.fr", "b@exemple.fr", "a@exemple.fr"];
+        assert_eq!(
+            roles_of(&[
+                ("Magasin", stores),
+                ("Compte", ibans),
+                ("Contact", people),
+                ("Email", emails)
+            ]),
+            [
+                // A store named after a person stays the store.
+                Some(Role::Region),
+                Some(Role::Iban),
+                Some(Role::Name),
+                // Keyed by e-mail: the e-mail is the customer key, to be pseudonymized.
+                Some(Role::CustomerId),
+            ]
+        );
+        // A customer-id header keeps the key whatever it holds.
+        assert_eq!(roles_of(&[("client", emails)]), [Some(Role::CustomerId)]);
+        // "PhoneService" holding Yes and No is not a phone column.
+        assert_eq!(roles_of(&[("PhoneService", &["Yes", "No", "Yes"])]), [None]);
+        assert_eq!(
+            roles_of(&[("Date de naissance", &["12/03/1985", "01/07/1990"])]),
+            [Some(Role::BirthDate)]
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::column::{ColumnKind, is_blank, parse_bool};
 use super::date::{DateOrder, DateToken, parse_date};
 use super::number::{DecimalSeparator, NumberToken, parse_number, trim_spaces};
 use super::tokenizer::{Delimiter, FieldSpan, Tokenizer, field_bytes};
+use crate::pii::Evidence;
 
 /// Bytes examined to choose the separator.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -114,6 +115,9 @@ pub struct KindGuess {
     /// "amount" with a few bad values is still the amount.
     pub numeric_share: f64,
     pub date_share: f64,
+    /// What the personal-data detectors recognised in the sample (see [`crate::pii`]).
+    #[serde(default)]
+    pub content: Evidence,
 }
 
 /// Infers a column's kind from sample values given as text.
@@ -145,6 +149,7 @@ pub struct KindStats<'a> {
     bools: usize,
     at: usize,
     any_value: bool,
+    content: Evidence,
 }
 
 impl<'a> KindStats<'a> {
@@ -181,6 +186,14 @@ impl<'a> KindStats<'a> {
         if v.contains(&b'@') {
             self.at += 1;
         }
+        // The sample's bytes are UTF-8 or, when not, Windows-1252 (the other encodings are
+        // transcoded before sniffing): decode to let the detectors see accented names.
+        match std::str::from_utf8(v) {
+            Ok(text) => self.content.add(text),
+            Err(_) => self
+                .content
+                .add(&encoding_rs::WINDOWS_1252.decode_without_bom_handling(v).0),
+        }
         if let Some(d) = parse_date(v) {
             self.dates += 1;
             if let DateToken::Ordered { order, .. } = d {
@@ -211,6 +224,7 @@ impl<'a> KindStats<'a> {
     pub fn add_number(&mut self, value: f64) {
         self.start();
         self.typed_distinct.push(value.to_bits());
+        self.content.add_number(value);
         self.add_value(value, value.fract() == 0.0);
     }
 
@@ -219,6 +233,7 @@ impl<'a> KindStats<'a> {
         self.start();
         self.typed_distinct
             .push((i64::from(days) * 86_400_000 + i64::from(millis.unwrap_or(0))) as u64);
+        self.content.add_other();
         self.dates += 1;
     }
 
@@ -226,6 +241,7 @@ impl<'a> KindStats<'a> {
     pub fn add_bool(&mut self, value: bool) {
         self.start();
         self.typed_distinct.push(u64::from(value));
+        self.content.add_other();
         self.bools += 1;
     }
 
@@ -243,10 +259,12 @@ impl<'a> KindStats<'a> {
             mean: None,
             numeric_share: 0.0,
             date_share: 0.0,
+            content: Evidence::default(),
         };
         if n == 0 {
             return guess;
         }
+        guess.content = self.content;
         let mut text = self.non_blank;
         text.sort_unstable();
         text.dedup();
