@@ -232,13 +232,14 @@ fn post_error(scope: &DedicatedWorkerGlobalScope, job: u32, file: &str, message:
 }
 
 /// Reads, corrects, anonymizes and profiles every file of a request, unless the last request
-/// had the same files and settings. Returns whether it prepared them again.
+/// had the same files and settings. Returns whether it prepared them again; an error when
+/// nothing can be read (a malformed key).
 fn prepare_files(
     scope: &DedicatedWorkerGlobalScope,
     job: u32,
     data: &JsValue,
     settings: &PrepareSettings,
-) -> bool {
+) -> Result<bool, String> {
     let files = js_sys::Array::from(&field(data, "files"));
     let mut key_parts: Vec<String> = Vec::new();
     for entry in files.iter() {
@@ -255,7 +256,7 @@ fn prepare_files(
     // A stamp of 0 means the page could not date the files: never reuse then.
     let reusable = !key_parts.iter().any(|k| k.ends_with("\u{1}0"));
     if reusable && STATE.with_borrow(|s| s.prepared_key == key) {
-        return false;
+        return Ok(false);
     }
     let count = files.length().max(1);
     let read = ReadOptions {
@@ -270,19 +271,7 @@ fn prepare_files(
                 pseudonymize_ids: true,
                 pii: settings.pii,
             }),
-            Err(e) => {
-                post(
-                    scope,
-                    &FromWorker::Error {
-                        job,
-                        message: format!("anonymization key: {e}"),
-                        file: String::new(),
-                        line: None,
-                        column: None,
-                    },
-                );
-                return;
-            }
+            Err(e) => return Err(format!("anonymization key: {e}")),
         }
     } else {
         None
@@ -344,7 +333,7 @@ fn prepare_files(
         s.prepared = prepared;
         s.outcomes = outcomes;
     });
-    true
+    Ok(true)
 }
 
 /// The Data page's request: every file read, corrected, anonymized and profiled, then joined.
@@ -356,7 +345,9 @@ fn prepare(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
     let perf = scope.performance();
     let now = || perf.as_ref().map_or(0.0, |p| p.now());
     let t0 = now();
-    prepare_files(scope, job, data, &settings);
+    if let Err(e) = prepare_files(scope, job, data, &settings) {
+        return post_error(scope, job, "", e);
+    }
     let t1 = now();
     let (outcomes, base, base_error) = STATE.with_borrow(|s| {
         let (base, base_error) = if s.prepared.is_empty() {
@@ -403,7 +394,10 @@ fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
             step: JobStep::Reading,
         },
     );
-    let again = prepare_files(scope, job, data, &settings);
+    let again = match prepare_files(scope, job, data, &settings) {
+        Ok(again) => again,
+        Err(e) => return post_error(scope, job, "", e),
+    };
     post(
         scope,
         &FromWorker::Step {

@@ -186,6 +186,8 @@ enum Command {
         /// Open contracts are counted at this day when there are no purchases (default: today).
         #[arg(long)]
         today: Option<String>,
+        #[command(flatten)]
+        key: keys::KeyArgs,
     },
 }
 
@@ -234,7 +236,9 @@ fn run(cli: Cli) -> Result<()> {
             scores,
             json,
             today,
+            key,
         } => workbench::workbench_command(workbench::WorkbenchArgs {
+            secret: keys::anonymization_key(&key)?,
             files,
             settings,
             opts: ReadOptions {

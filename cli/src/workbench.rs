@@ -9,11 +9,15 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use prisme_core::anonymize::AnonymizeOptions;
 use prisme_core::ingest::ReadOptions;
+use prisme_core::key::Secret;
 use prisme_core::sources::{Corrections, prepare_source};
 use prisme_core::workbench::{WorkbenchSettings, analyze_sources};
 
 pub struct WorkbenchArgs {
+    /// Pseudonymize ids and apply the default fates, as the app does with the same key.
+    pub secret: Option<Secret>,
     pub files: Vec<PathBuf>,
     pub settings: Option<PathBuf>,
     pub opts: ReadOptions,
@@ -50,6 +54,7 @@ pub fn workbench_command(a: WorkbenchArgs) -> Result<()> {
         }
         None => WorkbenchSettings::default(),
     };
+    let anonymize = a.secret.clone().map(AnonymizeOptions::new);
     let mut sources = Vec::new();
     for path in &a.files {
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -58,7 +63,7 @@ pub fn workbench_command(a: WorkbenchArgs) -> Result<()> {
             &bytes,
             &a.opts,
             &Corrections::default(),
-            None,
+            anonymize.as_ref(),
             Some(a.today),
             &mut |_| {},
         )?;

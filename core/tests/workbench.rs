@@ -9,6 +9,7 @@ use prisme_core::datamart::{Cmp, Filter};
 use prisme_core::demo::{DemoParams, demo_files};
 use prisme_core::explore::{SortBy, TableQuery, Value, query};
 use prisme_core::ingest::{Locale, ReadOptions};
+use prisme_core::key::Secret;
 use prisme_core::sources::{Corrections, PreparedSource, prepare_source};
 use prisme_core::workbench::{WorkbenchSettings, analyze_sources};
 
@@ -18,7 +19,7 @@ fn prepare(params: &DemoParams, anonymize: bool) -> Vec<PreparedSource> {
         ..ReadOptions::default()
     };
     let anon = AnonymizeOptions {
-        secret: b"a test secret of at least 16 bytes".to_vec(),
+        secret: Secret::from_bytes([7; 32]).unwrap(),
         pseudonymize_ids: true,
         pii: PiiAction::Drop,
     };

@@ -28,7 +28,7 @@ before(async () => {
   const files = ["clients.csv", "achats.csv", "contrats.csv", "contacts.csv"].map((f) => join(demoDir, f));
   const scoresPath = join(demoDir, "scores.csv");
   reference = JSON.parse(
-    execFileSync(env("PRISME_BIN"), ["workbench", ...files, "--json", "--scores", scoresPath], {
+    execFileSync(env("PRISME_BIN"), ["workbench", ...files, "--no-anonymize", "--json", "--scores", scoresPath], {
       maxBuffer: 256 << 20,
     }).toString(),
   );
