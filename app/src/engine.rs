@@ -75,6 +75,17 @@ pub enum Request {
         query: TableQuery,
         french: bool,
     },
+    /// Checks a key and returns its fingerprint.
+    KeyCheck {
+        job: u32,
+        hex: String,
+    },
+    /// Derives the key from a passphrase and the workspace's salt (Argon2id).
+    KeyDerive {
+        job: u32,
+        passphrase: String,
+        salt: String,
+    },
 }
 
 impl Request {
@@ -83,9 +94,11 @@ impl Request {
             Request::Rfm(r) => r.job,
             Request::Prepare(r) => r.job,
             Request::Workbench(r) => r.job,
-            Request::Demo { job } | Request::Query { job, .. } | Request::Export { job, .. } => {
-                *job
-            }
+            Request::Demo { job }
+            | Request::Query { job, .. }
+            | Request::Export { job, .. }
+            | Request::KeyCheck { job, .. }
+            | Request::KeyDerive { job, .. } => *job,
         }
     }
 }
@@ -390,6 +403,21 @@ impl Engine {
                 if !self.encode(&msg, "query", &query) {
                     return;
                 }
+            }
+            Request::KeyCheck { job, hex } => {
+                set(&msg, "type", &JsValue::from_str("key-check"));
+                set(&msg, "job", &JsValue::from_f64(f64::from(job)));
+                set(&msg, "hex", &JsValue::from_str(&hex));
+            }
+            Request::KeyDerive {
+                job,
+                passphrase,
+                salt,
+            } => {
+                set(&msg, "type", &JsValue::from_str("key-derive"));
+                set(&msg, "job", &JsValue::from_f64(f64::from(job)));
+                set(&msg, "passphrase", &JsValue::from_str(&passphrase));
+                set(&msg, "salt", &JsValue::from_str(&salt));
             }
             Request::Export { job, query, french } => {
                 set(&msg, "type", &JsValue::from_str("export"));

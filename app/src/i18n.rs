@@ -822,6 +822,13 @@ impl Lang {
         }
     }
 
+    pub fn keys(self) -> &'static KeyTexts {
+        match self {
+            Lang::Fr => &KEYS_FR,
+            Lang::En => &KEYS_EN,
+        }
+    }
+
     pub fn set(self) -> &'static SetTexts {
         match self {
             Lang::Fr => &SET_FR,
@@ -1751,6 +1758,55 @@ pub static COH_EN: CohTexts = CohTexts {
     intro: "Customers are grouped by the period of their first purchase, then followed period by period.",
     curves_section: "Compare cohorts",
     pick_cohorts: "Cohorts shown",
+};
+
+/// The anonymization key.
+pub struct KeyTexts {
+    pub key: &'static str,
+    pub key_hint: &'static str,
+    pub export: &'static str,
+    pub import: &'static str,
+    pub passphrase: &'static str,
+    pub passphrase_label: &'static str,
+    pub salt_label: &'static str,
+    pub passphrase_hint: &'static str,
+    pub derive: &'static str,
+    pub key_changed: &'static str,
+    pub no_random: &'static str,
+    pub no_storage: &'static str,
+    pub replaced: &'static str,
+}
+
+pub static KEYS_FR: KeyTexts = KeyTexts {
+    key: "Clé (empreinte)",
+    key_hint: "La même clé donne les mêmes pseudonymes : exportez-la pour un autre ordinateur ou pour la ligne de commande (--secret-file).",
+    export: "Exporter la clé",
+    import: "Importer une clé",
+    passphrase: "Clé dérivée d'une phrase secrète",
+    passphrase_label: "Phrase secrète (12 caractères au moins)",
+    salt_label: "Sel de l'espace de travail (le même sur chaque ordinateur)",
+    passphrase_hint: "Argon2id : la même phrase et le même sel donnent la même clé partout.",
+    derive: "Utiliser cette phrase",
+    key_changed: "Nouvelle clé en place : les fichiers ont été relus avec elle.",
+    no_random: "Ce navigateur ne fournit pas de nombres aléatoires sûrs : aucune clé n'a été créée. Importez une clé ou utilisez une phrase secrète pour anonymiser.",
+    no_storage: "Le stockage local est indisponible : la clé ne sera pas gardée et les pseudonymes changeront à la prochaine visite. Exportez-la.",
+    replaced: "La clé gardée dans ce navigateur était invalide : une nouvelle clé l'a remplacée, les pseudonymes ont changé.",
+};
+
+pub static KEYS_EN: KeyTexts = KeyTexts {
+    key: "Key (fingerprint)",
+    key_hint: "The same key gives the same pseudonyms: export it for another computer or for the command line (--secret-file).",
+    export: "Export the key",
+    import: "Import a key",
+    passphrase: "Key from a passphrase",
+    passphrase_label: "Passphrase (at least 12 characters)",
+    salt_label: "Workspace salt (the same on every computer)",
+    passphrase_hint: "Argon2id: the same passphrase and salt give the same key everywhere.",
+    derive: "Use this passphrase",
+    key_changed: "New key in place: the files were read again with it.",
+    no_random: "This browser gives no secure random numbers: no key was made. Import a key or use a passphrase to anonymize.",
+    no_storage: "Local storage is unavailable: the key will not be kept and pseudonyms will change on the next visit. Export it.",
+    replaced: "The key kept in this browser was invalid: a new key replaced it, and pseudonyms changed.",
 };
 
 /// The analysis settings.

@@ -136,6 +136,12 @@ pub enum FromWorker {
         /// The files were prepared again (not the last preparation's reuse).
         prepared_again: bool,
     },
+    /// A key's fingerprint (and the key, when derived from a passphrase).
+    Key {
+        job: u32,
+        hex: String,
+        fingerprint: String,
+    },
     /// A page of the customer table.
     Rows { job: u32, page: TablePage },
     /// A selection of the customer table as CSV.

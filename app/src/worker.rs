@@ -12,7 +12,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 use prisme_core::analysis::{AnalysisParams, Inputs, TransactionsInput, analyze};
 
 use prisme_core::anonymize::AnonymizeOptions;
-use prisme_core::key::Secret;
+use prisme_core::key::{Salt, Secret};
 use prisme_core::sources::{Corrections, consolidate_sources, prepare_source};
 
 use std::cell::RefCell;
@@ -72,6 +72,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         "workbench" => return workbench(scope, job, data),
         "demo" => return demo(scope, job),
         "query" | "export" => return table_request(scope, job, &kind, data),
+        "key-check" | "key-derive" => return key_request(scope, job, &kind, data),
         _ => {}
     }
     if kind != "rfm" && kind != "analyze" {
@@ -463,6 +464,28 @@ fn demo(scope: &DedicatedWorkerGlobalScope, job: u32) {
     let _ = Reflect::set(&msg, &"files".into(), &files);
     if let Err(e) = scope.post_message_with_transfer(&msg, &transfer) {
         web_sys::console::error_2(&"prisme worker: cannot post the demo".into(), &e);
+    }
+}
+
+/// A key checked (its fingerprint) or derived from a passphrase and a salt.
+fn key_request(scope: &DedicatedWorkerGlobalScope, job: u32, kind: &str, data: &JsValue) {
+    let text = |name: &str| field(data, name).as_string().unwrap_or_default();
+    let key = if kind == "key-check" {
+        Secret::from_hex(text("hex").trim())
+    } else {
+        Salt::from_hex(text("salt").trim())
+            .and_then(|salt| Secret::from_passphrase(&text("passphrase"), &salt))
+    };
+    match key {
+        Ok(k) => post(
+            scope,
+            &FromWorker::Key {
+                job,
+                hex: k.to_hex(),
+                fingerprint: k.fingerprint(),
+            },
+        ),
+        Err(e) => post_error(scope, job, "", e.to_string()),
     }
 }
 

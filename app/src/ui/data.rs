@@ -26,7 +26,6 @@ use crate::protocol::{FileError, FileOutcome, FromWorker, PrepareSettings};
 
 /// Data page jobs are numbered from here, apart from the quick RFM page's.
 const FIRST_JOB: u32 = 1 << 30;
-const SECRET_KEY: &str = "prisme.secret";
 const FILE_TYPES: &str = ".csv,.txt,.tsv,.tab,.dat,.xlsx,.xlsm,.xls,.ods,.parquet,.arrow,.feather,.ipc,.json,.jsonl,.ndjson,text/csv,text/plain,application/json";
 
 /// The worker's answer to a `prepare` request.
@@ -47,35 +46,14 @@ pub struct DataState {
     corrections: RwSignal<Vec<(String, Corrections)>>,
     anonymize: RwSignal<bool>,
     pii: RwSignal<PiiAction>,
-    secret: RwSignal<String>,
+    /// The anonymization key (64 hex digits; empty when none could be made).
+    pub secret: RwSignal<String>,
+    pub key_note: RwSignal<Option<crate::ui::key::KeyNote>>,
     result: RwSignal<Option<Prepared>>,
     /// Progress (0–1) while the worker prepares the files.
     busy: RwSignal<Option<f64>>,
     error: RwSignal<Option<String>>,
     job: StoredValue<u32>,
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
-
-/// The project secret: 32 random bytes in hex, made once and kept in local storage.
-fn project_secret() -> String {
-    if let Some(s) = storage().and_then(|s| s.get_item(SECRET_KEY).ok().flatten())
-        && s.len() == 64
-        && s.bytes().all(|b| b.is_ascii_hexdigit())
-    {
-        return s;
-    }
-    let mut bytes = [0u8; 32];
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    if let Some(s) = storage() {
-        let _ = s.set_item(SECRET_KEY, &hex);
-    }
-    hex
 }
 
 fn today() -> i32 {
@@ -84,13 +62,15 @@ fn today() -> i32 {
 
 impl DataState {
     pub fn new() -> DataState {
+        let key = crate::ui::key::load_or_make();
         DataState {
             files: StoredValue::new_local(Vec::new()),
             names: RwSignal::new(Vec::new()),
             corrections: RwSignal::new(Vec::new()),
             anonymize: RwSignal::new(true),
             pii: RwSignal::new(PiiAction::Drop),
-            secret: RwSignal::new(project_secret()),
+            secret: RwSignal::new(key.0),
+            key_note: RwSignal::new(key.1),
             result: RwSignal::new(None),
             busy: RwSignal::new(None),
             error: RwSignal::new(None),
@@ -147,6 +127,17 @@ impl DataState {
                 .map(|r| r.files.iter().filter_map(|f| f.view.clone()).collect())
                 .unwrap_or_default()
         })
+    }
+
+    /// Replaces the key (imported or derived); the files are read again with it.
+    pub fn set_key(&self, hex: String, note: Option<crate::ui::key::KeyNote>) {
+        self.secret.set(hex);
+        self.key_note.set(note);
+    }
+
+    /// Reads every file again with the current settings.
+    pub fn rerun(&self, engine: &Engine, lang: Lang) {
+        self.run(engine, lang);
     }
 
     /// The files, as dropped (the demo's too).
@@ -353,14 +344,6 @@ pub fn DataPage() -> impl IntoView {
         move |_| state.clear(&engine, lang.get_untracked())
     };
     let has_files = move || !state.names.get().is_empty();
-    let fingerprint = move || {
-        let s = state.secret.get();
-        format!(
-            "{}…{}",
-            &s[..6.min(s.len())],
-            &s[s.len().saturating_sub(4)..]
-        )
-    };
     view! {
         <section
             class="dropzone compact"
@@ -413,9 +396,7 @@ pub fn DataPage() -> impl IntoView {
                     </option>
                 </select>
             </label>
-            <span class="muted key" title=move || t().anon_key_hint>
-                {move || t().anon_key} " " <code>{fingerprint}</code> " — " {move || t().anon_key_hint}
-            </span>
+            <crate::ui::key::KeyPanel />
         </section>
         {move || has_files().then(|| view! { <crate::ui::analyze::AnalyzePanel /> })}
         {move || {
@@ -702,7 +683,7 @@ fn BaseSummary(base: BaseView, lang: Lang) -> impl IntoView {
         </table>
         <details class="preview" open>
             <summary>{t.preview}</summary>
-            <div class="scroll">
+            <div class="scroll" tabindex="0" role="region" aria-label="table">
                 <table class="preview-table" data-testid="base-preview">
                     <thead>
                         <tr>{head}</tr>
@@ -954,7 +935,7 @@ fn SourceCard(view: SourceView, state: DataState, engine: Engine, lang: Lang) ->
                 {facts}
             </p>
             <ul class="problems">{problems}</ul>
-            <div class="scroll">
+            <div class="scroll" tabindex="0" role="region" aria-label="table">
                 <table class="columns">
                     <thead>
                         <tr>

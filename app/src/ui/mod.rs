@@ -11,6 +11,7 @@ pub mod cohorts;
 pub mod dashboard;
 pub mod data;
 mod heatmap;
+pub mod key;
 pub mod quick;
 pub mod routes;
 pub mod segments;

@@ -253,7 +253,7 @@ pub fn CustomerTable(
             </div>
             {move || (!live()).then(|| view! { <p class="notice" data-testid="table-needs-run">{move || w().table_needs_run}</p> })}
             {move || error.get().map(|e| view! { <p class="error-message">{e}</p> })}
-            <div class="scroll-x">
+            <div class="scroll-x" tabindex="0" role="region" aria-label=move || caption.get()>
                 <table class="data customers">
                     <thead><tr>{header}</tr></thead>
                     <tbody>{body}</tbody>

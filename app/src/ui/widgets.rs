@@ -117,7 +117,7 @@ pub fn SmallTable(
                     "CSV"
                 </button>
             </div>
-            <div class="scroll-x">
+            <div class="scroll-x" tabindex="0" role="region" aria-label=move || caption.get()>
                 <table class="data">
                     <thead>
                         <tr>

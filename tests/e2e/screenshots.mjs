@@ -1,0 +1,32 @@
+// Screenshots of every page, in French and English, at 1280×720 (a laptop) and 768 px wide (a
+// tablet), on the demo data: `node tests/e2e/screenshots.mjs [OUT_DIR]` with PRISME_DIST set
+// (default dist/). Not a test: the images are looked at, then committed to docs/screenshots/.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { launch } from "./browser.mjs";
+import { serve } from "./server.mjs";
+
+const out = process.argv[2] ?? "docs/screenshots";
+mkdirSync(out, { recursive: true });
+const { server, url } = await serve(process.env.PRISME_DIST ?? "dist");
+const browser = await launch();
+const pages = ["data", "dashboard", "segments", "value", "attrition", "cohorts", "quick"];
+for (const [lang, code] of [["fr-FR", "fr"], ["en-US", "en"]]) {
+  for (const [width, height] of [[1280, 720], [768, 1024]]) {
+    const ctx = await browser.newContext({ viewport: { width, height }, locale: lang });
+    const page = await ctx.newPage();
+    await page.goto(`${url}/data`);
+    await page.click("[data-action=demo]");
+    await page.waitForSelector("[data-page=dashboard] [data-kpi=revenue]", { timeout: 120_000 });
+    for (const p of pages) {
+      await page.click(`[data-nav=${p}]`);
+      await page.waitForTimeout(600);
+      const full = process.env.FULL === "1";
+      await page.screenshot({ path: join(out, `${p}-${code}-${width}.png`), fullPage: full });
+      console.log(`${p}-${code}-${width}.png`);
+    }
+    await ctx.close();
+  }
+}
+await browser.close();
+server.close();
