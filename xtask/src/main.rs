@@ -5,6 +5,7 @@
 //! one command. Nothing is downloaded from outside the package registries: Trunk runs offline
 //! with the wasm-bindgen of Cargo.lock and npm's binaryen, and the browser is Debian's.
 
+mod postgres;
 mod refdata;
 mod serve;
 
@@ -24,10 +25,13 @@ usage: cargo xtask <command>
   serve          install what is missing, build the app (release) and serve it on
                  http://127.0.0.1:8080 (with sample data under /data/)
   test           install what is missing and run every test: native, wasm (headless
-                 Chromium) and end-to-end
+                 Chromium) and end-to-end; the sync server's tests run on SQLite and on a
+                 throwaway PostgreSQL cluster started for the run
+  test-server    the sync server's tests alone (same PostgreSQL cluster); extra arguments
+                 go to cargo test
   build          install what is missing and build the app into dist/ (release)
   setup          install what is missing (wasm target, trunk, wasm-bindgen-cli, npm tools,
-                 clang, chromium and chromedriver)
+                 clang, chromium, chromedriver and postgresql)
   gen-data       write the deterministic benchmark CSVs (100k, 1M, 5M rows) to target/data/
   bench-browser  run bench.html's benchRun (or benchAnalyze with --analysis) on the 1M-row file
                  in headless Chromium
@@ -42,6 +46,7 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve_cmd(&args[1..]),
         Some("test") => test_cmd(),
+        Some("test-server") => test_server(&args[1..]),
         Some("build") => setup(false).and_then(|_| build_app()),
         Some("setup") => setup(true),
         Some("gen-data") => gen_data(&["100k", "1m", "5m"]).map(|_| ()),
@@ -164,7 +169,8 @@ fn apt_install(packages: &[&str]) -> Result<()> {
     apt(&args)
 }
 
-/// Installs what is missing. `browser`: also Chromium and chromedriver (for tests).
+/// Installs what is missing. `browser`: also Chromium, chromedriver and PostgreSQL (for
+/// tests).
 fn setup(browser: bool) -> Result<()> {
     let t = step("setup: tools");
     check_pins()?;
@@ -235,6 +241,10 @@ fn setup(browser: bool) -> Result<()> {
     {
         eprintln!("installing Debian's chromium and chromium-driver");
         apt_install(&["chromium", "chromium-driver"])?;
+    }
+    if browser && postgres::bin_dir().is_none() {
+        eprintln!("installing Debian's postgresql (the sync server's tests run on it)");
+        apt_install(&["postgresql"])?;
     }
     done("setup: tools", t);
     Ok(())
@@ -314,10 +324,13 @@ fn test_cmd() -> Result<()> {
     setup(true)?;
     let refdata = refdata::fetch()?;
 
-    let t = step("test: native (all crates)");
+    let t = step("test: native (all crates; the server on SQLite and PostgreSQL)");
+    let pg = postgres::Cluster::start().context("starting PostgreSQL for the server's tests")?;
     run(cargo()
         .args(["test", "--workspace", "--locked"])
-        .env("PRISME_REFDATA", &refdata))?;
+        .env("PRISME_REFDATA", &refdata)
+        .env(PG_ENV, &pg.url))?;
+    drop(pg);
     done("test: native (all crates)", t);
 
     let t = step("test: core in wasm32, headless Chromium");
@@ -362,6 +375,25 @@ fn test_cmd() -> Result<()> {
         "\nall tests passed in {:.1} min",
         all.elapsed().as_secs_f64() / 60.0
     );
+    Ok(())
+}
+
+/// The variable that hands the server's tests their PostgreSQL (see server/tests/suite).
+const PG_ENV: &str = "PRISME_TEST_POSTGRES";
+
+fn test_server(args: &[String]) -> Result<()> {
+    if postgres::bin_dir().is_none() {
+        apt_install(&["postgresql"])?;
+    }
+    let t = step("test: the sync server on SQLite and PostgreSQL");
+    let pg = postgres::Cluster::start().context("starting PostgreSQL for the server's tests")?;
+    eprintln!("PostgreSQL for the tests: {}", pg.url);
+    run(cargo()
+        .args(["test", "--locked", "-p", "prisme-server"])
+        .args(args)
+        .env(PG_ENV, &pg.url))?;
+    drop(pg);
+    done("test: the sync server on SQLite and PostgreSQL", t);
     Ok(())
 }
 
