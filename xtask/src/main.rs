@@ -30,6 +30,8 @@ usage: cargo xtask <command>
   test-server    the sync server's tests alone (same PostgreSQL cluster); extra arguments
                  go to cargo test
   build          install what is missing and build the app into dist/ (release)
+  bench-server   the sync server's load test (16 clients saving reports) on SQLite and on a
+                 throwaway PostgreSQL, release build, median of 5 runs each
   setup          install what is missing (wasm target, trunk, wasm-bindgen-cli, npm tools,
                  clang, chromium, chromedriver and postgresql)
   gen-data       write the deterministic benchmark CSVs (100k, 1M, 5M rows) to target/data/
@@ -47,6 +49,7 @@ fn main() {
         Some("serve") => serve_cmd(&args[1..]),
         Some("test") => test_cmd(),
         Some("test-server") => test_server(&args[1..]),
+        Some("bench-server") => bench_server(),
         Some("build") => setup(false).and_then(|_| build_app()),
         Some("setup") => setup(true),
         Some("gen-data") => gen_data(&["100k", "1m", "5m"]).map(|_| ()),
@@ -394,6 +397,29 @@ fn test_server(args: &[String]) -> Result<()> {
         .env(PG_ENV, &pg.url))?;
     drop(pg);
     done("test: the sync server on SQLite and PostgreSQL", t);
+    Ok(())
+}
+
+fn bench_server() -> Result<()> {
+    if postgres::bin_dir().is_none() {
+        apt_install(&["postgresql"])?;
+    }
+    let pg = postgres::Cluster::start().context("starting PostgreSQL for the benchmark")?;
+    for backend in ["sqlite", "postgres"] {
+        for mode in ["own", "shared"] {
+            run(cargo()
+                .args([
+                    "run",
+                    "--release",
+                    "--locked",
+                    "--quiet",
+                    "-p",
+                    "prisme-server",
+                ])
+                .args(["--example", "load", "--", backend, mode])
+                .env(PG_ENV, &pg.url))?;
+        }
+    }
     Ok(())
 }
 
