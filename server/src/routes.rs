@@ -451,6 +451,13 @@ async fn put_doc(
     caller.authorize(&t.workspace, true)?;
     let write = write_precondition(&headers)?;
     let put = read_body(&state, &headers, body).await?;
+    if let Write::Update(expected) = write {
+        state
+            .store
+            .precheck(&t.key(), expected)
+            .await?
+            .map_err(|refusal| refused(&t, refusal, Some(expected)))?;
+    }
     validate::name(&put.name)?;
     validate::document(t.kind, put.document.get())?;
     let store = state.store.clone();

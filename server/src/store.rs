@@ -573,16 +573,22 @@ impl Store {
         expected: i64,
         content: &Content<'_>,
     ) -> Result<Result<Meta, Refusal>, StoreError> {
-        // A stale write is refused from a read, without queueing for the writer: under
-        // contention most attempts are stale.
-        match self.state(key).await? {
-            None | Some((_, true)) => return Ok(Err(Refusal::NotFound)),
-            Some((current, false)) if current != expected => {
-                return Ok(Err(Refusal::Stale(current)));
-            }
-            Some(_) => {}
-        }
         self.replace(key, expected, content, UPDATE_DOC).await
+    }
+
+    /// Whether an update guarded by `expected` can apply now: a read, so that a stale write is
+    /// refused before its document is validated and without queueing for the writer (under
+    /// contention most attempts are stale). The update itself checks again, atomically.
+    pub async fn precheck(
+        &self,
+        key: &Key<'_>,
+        expected: i64,
+    ) -> Result<Result<(), Refusal>, StoreError> {
+        Ok(match self.state(key).await? {
+            None | Some((_, true)) => Err(Refusal::NotFound),
+            Some((current, false)) if current != expected => Err(Refusal::Stale(current)),
+            Some(_) => Ok(()),
+        })
     }
 
     /// Saves version `version` from the history as a new version, if the document is at

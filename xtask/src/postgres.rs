@@ -7,7 +7,7 @@
 use std::env;
 use std::fs;
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
@@ -41,6 +41,7 @@ impl Cluster {
         let bin = bin_dir().context(
             "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin): run cargo xtask setup",
         )?;
+        stop_abandoned(&bin);
         let dir = env::temp_dir().join(format!("prisme-pg-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).ok();
@@ -94,16 +95,8 @@ impl Cluster {
         Ok(cluster)
     }
 
-    /// `program` from PostgreSQL's bin dir, as `nobody` when we are root.
     fn command(&self, program: &str) -> Command {
-        let path = self.bin.join(program);
-        let mut cmd = if is_root() {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "nobody", "--"]).arg(path);
-            c
-        } else {
-            Command::new(path)
-        };
+        let mut cmd = pg_command(&self.bin, program);
         cmd.current_dir(&self.dir);
         cmd
     }
@@ -120,6 +113,43 @@ impl Drop for Cluster {
             .stderr(Stdio::null())
             .status();
         let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `program` from PostgreSQL's bin dir, as `nobody` when we are root.
+fn pg_command(bin: &Path, program: &str) -> Command {
+    let path = bin.join(program);
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "nobody", "--"]).arg(path);
+        c
+    } else {
+        Command::new(path)
+    }
+}
+
+/// Stops and removes the clusters of earlier runs that were killed before they could clean up
+/// (their directory names a process that is gone).
+fn stop_abandoned(bin: &Path) {
+    let Ok(entries) = fs::read_dir(env::temp_dir()) else {
+        return;
+    };
+    for e in entries.filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix("prisme-pg-") else {
+            continue;
+        };
+        if pid.parse::<u32>().is_err() || Path::new("/proc").join(pid).exists() {
+            continue;
+        }
+        let _ = pg_command(bin, "pg_ctl")
+            .arg("-D")
+            .arg(e.path().join("data"))
+            .args(["-m", "immediate", "-w", "stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = fs::remove_dir_all(e.path());
     }
 }
 
