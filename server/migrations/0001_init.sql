@@ -13,16 +13,16 @@ CREATE TABLE tokens (
     revoked_at BIGINT
 );
 
--- The current state of every document. A deleted document stays as a tombstone
--- (`deleted`, empty `document`) so that its version number keeps growing if it is created
--- again: an old ETag can never match a newer document.
+-- The current state of every document; its content is the `versions` row of its current
+-- version (stored once). A deleted document stays as a tombstone (`deleted`) so that its
+-- version number keeps growing if it is created again: an old ETag can never match a newer
+-- document.
 CREATE TABLE documents (
     workspace TEXT NOT NULL,
     kind TEXT NOT NULL,
     id TEXT NOT NULL,
     version BIGINT NOT NULL,
     name TEXT NOT NULL,
-    document TEXT NOT NULL,
     size BIGINT NOT NULL,
     author TEXT NOT NULL,
     created_at BIGINT NOT NULL,
@@ -31,7 +31,7 @@ CREATE TABLE documents (
     PRIMARY KEY (workspace, kind, id)
 );
 
--- The last N versions of each document, the current one included.
+-- The last N versions of each document, the current one included (pruning never reaches it).
 CREATE TABLE versions (
     workspace TEXT NOT NULL,
     kind TEXT NOT NULL,

@@ -225,30 +225,33 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-const SELECT_DOC: &str = "SELECT version, name, document, size, author, created_at, updated_at \
-     FROM documents WHERE workspace = $1 AND kind = $2 AND id = $3 AND deleted = FALSE";
+/// The current content is the history's row of the current version: stored once.
+const SELECT_DOC: &str = "SELECT d.version, d.name, v.document, d.size, d.author, d.created_at, \
+     d.updated_at FROM documents d JOIN versions v ON v.workspace = d.workspace \
+     AND v.kind = d.kind AND v.id = d.id AND v.version = d.version \
+     WHERE d.workspace = $1 AND d.kind = $2 AND d.id = $3 AND d.deleted = FALSE";
 const SELECT_STATE: &str =
     "SELECT version, deleted FROM documents WHERE workspace = $1 AND kind = $2 AND id = $3";
 const LIST_DOCS: &str = "SELECT id, version, name, size, author, created_at, updated_at \
      FROM documents WHERE workspace = $1 AND kind = $2 AND deleted = FALSE ORDER BY id";
 const INSERT_DOC: &str = "INSERT INTO documents \
-     (workspace, kind, id, version, name, document, size, author, created_at, updated_at, deleted) \
-     VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $8, FALSE) \
+     (workspace, kind, id, version, name, size, author, created_at, updated_at, deleted) \
+     VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $7, FALSE) \
      ON CONFLICT (workspace, kind, id) DO NOTHING";
 /// Creating a deleted document again continues its version numbers.
-const REVIVE_DOC: &str = "UPDATE documents SET version = version + 1, name = $4, document = $5, \
-     size = $6, author = $7, created_at = $8, updated_at = $8, deleted = FALSE \
+const REVIVE_DOC: &str = "UPDATE documents SET version = version + 1, name = $4, size = $5, \
+     author = $6, created_at = $7, updated_at = $7, deleted = FALSE \
      WHERE workspace = $1 AND kind = $2 AND id = $3 AND deleted = TRUE RETURNING version";
-const UPDATE_DOC: &str = "UPDATE documents SET version = version + 1, name = $4, document = $5, \
-     size = $6, author = $7, updated_at = $8 \
-     WHERE workspace = $1 AND kind = $2 AND id = $3 AND version = $9 AND deleted = FALSE \
+const UPDATE_DOC: &str = "UPDATE documents SET version = version + 1, name = $4, size = $5, \
+     author = $6, updated_at = $7 \
+     WHERE workspace = $1 AND kind = $2 AND id = $3 AND version = $8 AND deleted = FALSE \
      RETURNING version, created_at";
 /// A restore also brings a deleted document back.
-const RESTORE_DOC: &str = "UPDATE documents SET version = version + 1, name = $4, document = $5, \
-     size = $6, author = $7, updated_at = $8, deleted = FALSE \
-     WHERE workspace = $1 AND kind = $2 AND id = $3 AND version = $9 \
+const RESTORE_DOC: &str = "UPDATE documents SET version = version + 1, name = $4, size = $5, \
+     author = $6, updated_at = $7, deleted = FALSE \
+     WHERE workspace = $1 AND kind = $2 AND id = $3 AND version = $8 \
      RETURNING version, created_at";
-const DELETE_DOC: &str = "UPDATE documents SET version = version + 1, document = '', size = 0, \
+const DELETE_DOC: &str = "UPDATE documents SET version = version + 1, size = 0, \
      author = $4, updated_at = $5, deleted = TRUE \
      WHERE workspace = $1 AND kind = $2 AND id = $3 AND version = $6 AND deleted = FALSE \
      RETURNING version";
@@ -512,7 +515,6 @@ impl Store {
                 .bind(key.kind.as_str())
                 .bind(key.id)
                 .bind(content.name)
-                .bind(content.document)
                 .bind(size)
                 .bind(content.author)
                 .bind(now)
@@ -528,7 +530,6 @@ impl Store {
                     .bind(key.kind.as_str())
                     .bind(key.id)
                     .bind(content.name)
-                    .bind(content.document)
                     .bind(size)
                     .bind(content.author)
                     .bind(now)
@@ -634,7 +635,6 @@ impl Store {
                 .bind(key.kind.as_str())
                 .bind(key.id)
                 .bind(content.name)
-                .bind(content.document)
                 .bind(size)
                 .bind(content.author)
                 .bind(now)

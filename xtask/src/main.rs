@@ -31,7 +31,7 @@ usage: cargo xtask <command>
                  go to cargo test
   build          install what is missing and build the app into dist/ (release)
   bench-server   the sync server's load test (16 clients saving reports) on SQLite and on a
-                 throwaway PostgreSQL, release build, median of 5 runs each
+                 throwaway PostgreSQL, release build, median of 5 runs (3 when contended)
   setup          install what is missing (wasm target, trunk, wasm-bindgen-cli, npm tools,
                  clang, chromium, chromedriver and postgresql)
   gen-data       write the deterministic benchmark CSVs (100k, 1M, 5M rows) to target/data/
@@ -406,17 +406,12 @@ fn bench_server() -> Result<()> {
     }
     let pg = postgres::Cluster::start().context("starting PostgreSQL for the benchmark")?;
     for backend in ["sqlite", "postgres"] {
-        for mode in ["own", "shared"] {
+        // The contended runs take minutes each: three of them.
+        for (mode, runs) in [("own", "5"), ("shared", "3")] {
             run(cargo()
-                .args([
-                    "run",
-                    "--release",
-                    "--locked",
-                    "--quiet",
-                    "-p",
-                    "prisme-server",
-                ])
-                .args(["--example", "load", "--", backend, mode])
+                .args(["run", "--release", "--locked", "--quiet"])
+                .args(["-p", "prisme-server", "--example", "load", "--"])
+                .args([backend, mode, "--runs", runs])
                 .env(PG_ENV, &pg.url))?;
         }
     }
