@@ -5,6 +5,7 @@
 //! one command. Nothing is downloaded from outside the package registries: Trunk runs offline
 //! with the wasm-bindgen of Cargo.lock and npm's binaryen, and the browser is Debian's.
 
+mod postgres;
 mod refdata;
 mod serve;
 
@@ -25,11 +26,16 @@ usage: cargo xtask <command>
                  --deploy: the published build) and serve it on http://127.0.0.1:8080
                  (with sample data under /data/; path routes fall back to index.html)
   test           install what is missing and run every test: native, wasm (headless
-                 Chromium) and end-to-end
+                 Chromium) and end-to-end; the sync server's tests run on SQLite and on a
+                 throwaway PostgreSQL cluster started for the run
+  test-server    the sync server's tests alone (same PostgreSQL cluster); extra arguments
+                 go to cargo test
   build          install what is missing and build the app into dist/ for publishing
                  (release, wasm-opt; dist/404.html for path routes; see docs/deploy.md)
+  bench-server   the sync server's load test (16 clients saving reports) on SQLite and on a
+                 throwaway PostgreSQL, release build, median of 5 runs (3 when contended)
   setup          install what is missing (wasm target, trunk, wasm-bindgen-cli, npm tools,
-                 clang, chromium, chromedriver and poppler-utils)
+                 clang, chromium, chromedriver, poppler-utils and postgresql)
   gen-data       write the deterministic benchmark CSVs (100k, 1M, 5M rows) to target/data/
   bench-browser  run bench.html's benchRun (or benchAnalyze with --analysis) on the 1M-row file
                  in headless Chromium
@@ -44,6 +50,8 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve_cmd(&args[1..]),
         Some("test") => test_cmd(),
+        Some("test-server") => test_server(&args[1..]),
+        Some("bench-server") => bench_server(),
         Some("build") => setup(false).and_then(|_| build_app(Build::Deploy)),
         Some("setup") => setup(true),
         Some("gen-data") => gen_data(&["100k", "1m", "5m"]).map(|_| ()),
@@ -166,7 +174,8 @@ fn apt_install(packages: &[&str]) -> Result<()> {
     apt(&args)
 }
 
-/// Installs what is missing. `browser`: also Chromium and chromedriver (for tests).
+/// Installs what is missing. `browser`: also Chromium, chromedriver and PostgreSQL (for
+/// tests).
 fn setup(browser: bool) -> Result<()> {
     let t = step("setup: tools");
     check_pins()?;
@@ -239,6 +248,10 @@ fn setup(browser: bool) -> Result<()> {
         // pdftotext (poppler) reads back the PDFs the end-to-end tests print.
         eprintln!("installing Debian's chromium, chromium-driver and poppler-utils");
         apt_install(&["chromium", "chromium-driver", "poppler-utils"])?;
+    }
+    if browser && postgres::bin_dir().is_none() {
+        eprintln!("installing Debian's postgresql (the sync server's tests run on it)");
+        apt_install(&["postgresql"])?;
     }
     done("setup: tools", t);
     Ok(())
@@ -345,10 +358,13 @@ fn test_cmd() -> Result<()> {
     setup(true)?;
     let refdata = refdata::fetch()?;
 
-    let t = step("test: native (all crates)");
+    let t = step("test: native (all crates; the server on SQLite and PostgreSQL)");
+    let pg = postgres::Cluster::start().context("starting PostgreSQL for the server's tests")?;
     run(cargo()
         .args(["test", "--workspace", "--locked"])
-        .env("PRISME_REFDATA", &refdata))?;
+        .env("PRISME_REFDATA", &refdata)
+        .env(PG_ENV, &pg.url))?;
+    drop(pg);
     done("test: native (all crates)", t);
 
     let t = step("test: core in wasm32, headless Chromium");
@@ -396,6 +412,43 @@ fn test_cmd() -> Result<()> {
         "\nall tests passed in {:.1} min",
         all.elapsed().as_secs_f64() / 60.0
     );
+    Ok(())
+}
+
+/// The variable that hands the server's tests their PostgreSQL (see server/tests/suite).
+const PG_ENV: &str = "PRISME_TEST_POSTGRES";
+
+fn test_server(args: &[String]) -> Result<()> {
+    if postgres::bin_dir().is_none() {
+        apt_install(&["postgresql"])?;
+    }
+    let t = step("test: the sync server on SQLite and PostgreSQL");
+    let pg = postgres::Cluster::start().context("starting PostgreSQL for the server's tests")?;
+    eprintln!("PostgreSQL for the tests: {}", pg.url);
+    run(cargo()
+        .args(["test", "--locked", "-p", "prisme-server"])
+        .args(args)
+        .env(PG_ENV, &pg.url))?;
+    drop(pg);
+    done("test: the sync server on SQLite and PostgreSQL", t);
+    Ok(())
+}
+
+fn bench_server() -> Result<()> {
+    if postgres::bin_dir().is_none() {
+        apt_install(&["postgresql"])?;
+    }
+    let pg = postgres::Cluster::start().context("starting PostgreSQL for the benchmark")?;
+    for backend in ["sqlite", "postgres"] {
+        // The contended runs take minutes each: three of them.
+        for (mode, runs) in [("own", "5"), ("shared", "3")] {
+            run(cargo()
+                .args(["run", "--release", "--locked", "--quiet"])
+                .args(["-p", "prisme-server", "--example", "load", "--"])
+                .args([backend, mode, "--runs", runs])
+                .env(PG_ENV, &pg.url))?;
+        }
+    }
     Ok(())
 }
 
