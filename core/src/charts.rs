@@ -10,7 +10,8 @@
 //! - churn risk bands: low below 0.3, medium from 0.3 to below 0.6, high from 0.6 (the bands
 //!   marketing tools show on a customer profile);
 //! - the scatter sample is at most [`SCATTER_POINTS`] customers drawn without replacement by a
-//!   seeded shuffle (the clustering's seed), in customer order.
+//!   seeded shuffle (the clustering's seed), in customer order, values to six significant
+//!   digits.
 
 use serde::{Deserialize, Serialize};
 
@@ -265,6 +266,15 @@ fn by_segment(rows: &[ScoreRow]) -> Vec<SegmentValue> {
         .collect()
 }
 
+/// Six significant digits: enough for a dot on a chart, and a third of the report's size.
+fn round6(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(5 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
+}
+
 fn scatter(rows: &[ScoreRow], seed: u64) -> Option<ScatterSample> {
     let with_rfm: Vec<usize> = (0..rows.len())
         .filter(|&i| rows[i].frequency.is_some())
@@ -292,13 +302,15 @@ fn scatter(rows: &[ScoreRow], seed: u64) -> Option<ScatterSample> {
             .iter()
             .map(|&i| {
                 let r = &rows[i];
-                vec![
+                [
                     r.recency.map(f64::from),
                     r.frequency.map(f64::from),
                     r.monetary,
                     r.p_alive,
                     r.clv,
                 ]
+                .map(|v| v.map(round6))
+                .to_vec()
             })
             .collect(),
         clusters: pick.iter().map(|&i| rows[i].cluster).collect(),

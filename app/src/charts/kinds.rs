@@ -399,25 +399,36 @@ pub fn LineChart(
                     pen = false;
                 }
             }
-            let dots_view = s
-                .values
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| v.is_finite())
-                .map(|(i, v)| {
-                    let active = f.is(i);
-                    let cx = band.center(i);
-                    let cy = y.map(*v);
-                    view! {
-                        <circle
-                            cx=cx
-                            cy=cy
-                            r=move || if active.get() { 4.5 } else if dots { 2.8 } else { 0.0 }
-                            fill=s.colour
-                        ></circle>
-                    }
+            // Every point drawn only when there are few (`dots`); otherwise one dot follows
+            // the focus, which keeps long series light to draw.
+            let dots_view = if dots {
+                s.values
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v.is_finite())
+                    .map(|(i, v)| {
+                        let active = f.is(i);
+                        let cx = band.center(i);
+                        let cy = y.map(*v);
+                        view! {
+                            <circle cx=cx cy=cy r=move || if active.get() { 4.5 } else { 2.8 } fill=s.colour></circle>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            } else {
+                let values = s.values.clone();
+                let active = f.active;
+                let colour = s.colour;
+                (move || {
+                    let i = active.get()?;
+                    let v = *values.get(i)?;
+                    v.is_finite().then(|| {
+                        view! { <circle cx=band.center(i) cy=y.map(v) r="4.5" fill=colour></circle> }
+                    })
                 })
-                .collect_view();
+                .into_any()
+            };
             view! {
                 <path class="line" d=d stroke=s.colour></path>
                 {dots_view}

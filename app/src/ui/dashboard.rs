@@ -208,7 +208,14 @@ pub fn DashboardPage() -> impl IntoView {
             .into_any()
     };
 
+    // The trends (eight charts) are drawn in a task after the tiles: the page shows its
+    // numbers first and the main thread is never held long.
+    let drawn = RwSignal::new(false);
+    crate::store::later(move || drawn.set(true));
     let series = move || {
+        if !drawn.get() {
+            return None;
+        }
         let l = lang.get();
         let ps = periods.get()?;
         let labels: Vec<String> = ps.iter().map(|p| l.period(&p.label)).collect();

@@ -266,6 +266,13 @@ impl DataState {
         });
     }
 
+    fn set_fate(&self, file: &str, column: usize, fate: Fate, engine: &Engine, lang: Lang) {
+        self.correct(file, engine, lang, |c| {
+            c.fates.retain(|&(i, _)| i != column);
+            c.fates.push((column, fate));
+        });
+    }
+
     fn set_kind(&self, file: &str, kind: TableKind, engine: &Engine, lang: Lang) {
         self.correct(file, engine, lang, |c| c.kind = Some(kind));
     }
@@ -924,7 +931,7 @@ fn SourceCard(view: SourceView, state: DataState, engine: Engine, lang: Lang) ->
                 <span class="badge">{p.format.label()}</span>
                 <label class="kind">
                     {t.kind}
-                    <select data-testid="kind-select" on:change=on_kind>{kind_options}</select>
+                    <select data-testid="kind-select" aria-label=t.kind on:change=on_kind>{kind_options}</select>
                     <span class="muted">{confidence}</span>
                 </label>
                 <button class="button ghost small" on:click=on_remove>{t.remove}</button>
@@ -952,6 +959,30 @@ fn SourceCard(view: SourceView, state: DataState, engine: Engine, lang: Lang) ->
                 </table>
             </div>
         </article>
+    }
+}
+
+/// A fate as the core's JSON names it.
+fn fate_name(f: Fate) -> &'static str {
+    match f {
+        Fate::Pseudonymize => "pseudonymize",
+        Fate::Drop => "drop",
+        Fate::Mask => "mask",
+        Fate::Generalize => "generalize",
+        Fate::Redact => "redact",
+        Fate::Keep => "keep",
+    }
+}
+
+fn fate_text(l: Lang, f: Fate) -> &'static str {
+    let t = l.data();
+    match f {
+        Fate::Pseudonymize => t.fate_pseudonymized,
+        Fate::Drop => t.fate_dropped,
+        Fate::Mask => t.fate_masked,
+        Fate::Generalize => t.fate_generalized,
+        Fate::Redact => t.fate_redacted,
+        Fate::Keep => t.fate_kept,
     }
 }
 
@@ -988,6 +1019,7 @@ fn ColumnRow(
             }))
             .collect_view();
     let index = column.index;
+    let (fate_file, fate_engine) = (file.clone(), engine.clone());
     let on_role = move |ev: web_sys::Event| {
         let role = Role::from_key(&event_target_value(&ev));
         state.set_role(&file, index, role, &engine, l);
@@ -1005,6 +1037,42 @@ fn ColumnRow(
         Fate::Generalize => Some((t.fate_generalized, "generalized")),
         Fate::Redact => Some((t.fate_redacted, "redacted")),
     };
+    let role_label = format!("{} · {}", t.col_role, column.name);
+    // Personal data, and text that may be, get a choice of fate (the defaults are the
+    // cautious ones: see docs/privacy.md).
+    let choices: &[Fate] = match current {
+        Some(Role::CustomerId | Role::OrderId) => &[Fate::Pseudonymize, Fate::Keep],
+        Some(Role::BirthDate | Role::Postcode) => &[Fate::Generalize, Fate::Drop, Fate::Keep],
+        Some(Role::FreeText) => &[Fate::Drop, Fate::Redact, Fate::Keep],
+        Some(r) if r.is_pii() => &[Fate::Drop, Fate::Mask, Fate::Keep],
+        None if column.needs_decision => &[Fate::Drop, Fate::Redact, Fate::Keep],
+        _ => &[],
+    };
+    let fate_select = (state.anonymize.get_untracked() && !choices.is_empty()).then(|| {
+        let file = fate_file;
+        let engine = fate_engine;
+        let chosen = column.fate;
+        let label = format!("{} · {}", t.fate_choice, column.name);
+        let options = choices
+            .iter()
+            .map(|&f| view! { <option value=fate_name(f) selected=f == chosen>{fate_text(l, f)}</option> })
+            .collect_view();
+        view! {
+            <select
+                class="fate-select"
+                data-testid="fate-select"
+                aria-label=label
+                on:change=move |ev| {
+                    if let Some(f) = Fate::ALL.into_iter().find(|f| fate_name(*f) == event_target_value(&ev)) {
+                        state.set_fate(&file, index, f, &engine, l);
+                    }
+                }
+            >
+                {options}
+            </select>
+        }
+    });
+    let flags = (column.personal, column.needs_decision);
     let fate_key = match column.fate {
         Fate::Keep => "kept",
         Fate::Pseudonymize => "pseudonymized",
@@ -1071,13 +1139,16 @@ fn ColumnRow(
     };
     view! {
         <tr data-testid="column" data-column=column.name.clone() data-role=current.map(|r| r.key()).unwrap_or("") data-fate=fate_key
+            data-personal=flags.0.to_string() data-needs-decision=flags.1.to_string()
             data-distinct=stats.map(|s| s.0) data-nulls=stats.map(|s| s.1) data-kind=stats.map(|s| s.2)>
             <td>
                 <code>{column.name.clone()}</code>
                 {fate.map(|(label, class)| view! { <span class=format!("fate {class}")>{label}</span> })}
+                {flags.1.then(|| view! { <span class="fate decide" title=t.needs_decision_hint>{t.needs_decision}</span> })}
+                {fate_select}
             </td>
             <td class="role">
-                <select data-testid="role-select" on:change=on_role>{options}</select>
+                <select data-testid="role-select" aria-label=role_label on:change=on_role>{options}</select>
                 {confidence.map(|c| view! { <span class="muted conf">{c}</span> })}
             </td>
             {cells}
