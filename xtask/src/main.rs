@@ -382,7 +382,10 @@ fn test_cmd() -> Result<()> {
             "--target",
             "wasm32-unknown-unknown",
             // The slice, every reader on the corpus, consolidation and the Data page's
-            // pipeline: what the browser runs, run in the browser.
+            // pipeline, the data-quality profile against pandas, the fuzz regressions and
+            // mutation pass (but for the inputs that trap in wasm32, see that file), and the
+            // whole analysis against the snapshot the native run checks too: what the browser
+            // runs, run in the browser.
             "--test",
             "slice",
             "--test",
@@ -391,6 +394,12 @@ fn test_cmd() -> Result<()> {
             "consolidate",
             "--test",
             "sources",
+            "--test",
+            "profile_reference",
+            "--test",
+            "fuzz_regressions",
+            "--test",
+            "analysis_parity",
         ])
         .env("PATH", tool_path())
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
