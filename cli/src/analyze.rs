@@ -13,7 +13,7 @@ use prisme_core::analysis::{
     text_values,
 };
 use prisme_core::anonymize::{AnonymizeOptions, anonymize};
-use prisme_core::clv::TimeUnit;
+use prisme_core::clv::{Dropout, TimeUnit};
 use prisme_core::consolidate::{Source, TableKind, consolidate, table_kind};
 use prisme_core::datamart::{CsvStyle, Datamart, join_columns, target_list_csv};
 use prisme_core::indicators::Slice;
@@ -431,11 +431,25 @@ fn print_summary(w: &mut impl Write, r: &Report, customers: usize) -> Result<()>
     }
     if let Some(c) = &r.clv {
         let b = &c.bgnbd;
-        writeln!(
-            w,
-            "\nBG/NBD ({:?}): r = {:.4}, alpha = {:.4}, a = {:.4}, b = {:.4}, LL = {:.2} on {} customers",
-            c.time_unit, b.r, b.alpha, b.a, b.b, b.log_likelihood, b.n
-        )?;
+        match &b.dropout {
+            Dropout::Identified => writeln!(
+                w,
+                "\nBG/NBD ({:?}): r = {:.4}, alpha = {:.4}, a = {:.4}, b = {:.4}, LL = {:.2} on {} customers",
+                c.time_unit, b.r, b.alpha, b.a, b.b, b.log_likelihood, b.n
+            )?,
+            Dropout::SameForEveryone { p, reason } => writeln!(
+                w,
+                "\nBG/NBD ({:?}): r = {:.4}, alpha = {:.4}, one dropout probability p = {:.4} for \
+                 everyone, LL = {:.2} on {} customers\n  {reason}",
+                c.time_unit, b.r, b.alpha, p, b.log_likelihood, b.n
+            )?,
+            Dropout::NotIdentified { reason } => writeln!(
+                w,
+                "\nBG/NBD ({:?}): NO DROPOUT IDENTIFIED: r = {:.4}, alpha = {:.4} (no dropout), \
+                 LL = {:.2} on {} customers\n  {reason}",
+                c.time_unit, b.r, b.alpha, b.log_likelihood, b.n
+            )?,
+        }
         match &c.gamma_gamma {
             Some(g) => writeln!(
                 w,
@@ -458,9 +472,18 @@ fn print_summary(w: &mut impl Write, r: &Report, customers: usize) -> Result<()>
             c.totals.clv.map_or("-".to_string(), |v| format!("{v:.2}"))
         )?;
         if let Some(h) = &c.holdout {
+            let note = match &h.model.dropout {
+                Dropout::Identified => String::new(),
+                Dropout::SameForEveryone { p, .. } => {
+                    format!(" (calibration fit: one dropout probability {p:.4} for everyone)")
+                }
+                Dropout::NotIdentified { .. } => {
+                    " (calibration fit: no dropout identified)".to_string()
+                }
+            };
             writeln!(
                 w,
-                "holdout: predicted {:.1} repeat purchases, actual {}",
+                "holdout: predicted {:.1} repeat purchases, actual {}{note}",
                 h.predicted_total, h.actual_total
             )?;
         }

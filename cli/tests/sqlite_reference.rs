@@ -43,6 +43,51 @@ fn assert_same(ours: &Value, theirs: &Value) {
     }
 }
 
+/// Every customer's recency, frequency, monetary and R/F/M scores in `prisme rfm --scores`'s
+/// CSV against SQLite's, row by row (ids as text on both sides).
+fn assert_same_scores(scores_csv: &Path, theirs: &Value) {
+    let text = std::fs::read_to_string(scores_csv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("customer_id,recency,frequency,monetary,r,f,m")
+    );
+    let ours: std::collections::HashMap<String, Vec<String>> = lines
+        .map(|l| {
+            let cells: Vec<String> = l.split(',').map(str::to_string).collect();
+            (cells[0].clone(), cells[1..].to_vec())
+        })
+        .collect();
+    let rows = theirs["scores"].as_array().unwrap();
+    assert_eq!(ours.len(), rows.len(), "customers differ");
+    for row in rows {
+        let row = row.as_array().unwrap();
+        let id = match &row[0] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let mine = ours
+            .get(&id)
+            .unwrap_or_else(|| panic!("customer {id} missing from scores.csv"));
+        let int = |i: usize| row[i].as_i64().unwrap().to_string();
+        assert_eq!(mine[0], int(1), "recency of {id}");
+        assert_eq!(mine[1], int(2), "frequency of {id}");
+        // SQLite's round(sum, 2) against the CSV's two decimals.
+        let monetary: f64 = mine[2].parse().unwrap();
+        assert!(
+            (monetary - row[3].as_f64().unwrap()).abs() < 1e-9,
+            "monetary of {id}: {} vs {}",
+            mine[2],
+            row[3]
+        );
+        assert_eq!(
+            [&mine[3], &mine[4], &mine[5]],
+            [&int(4), &int(5), &int(6)],
+            "r, f, m of {id}"
+        );
+    }
+}
+
 #[test]
 fn generated_file_matches_sqlite_ntile() {
     let csv = scratch("tx.csv");
@@ -52,9 +97,19 @@ fn generated_file_matches_sqlite_ntile() {
         .status()
         .unwrap();
     assert!(status.success());
-    let ours = run_json(prisme().arg("rfm").arg(&csv).arg("--json"));
+    let scores = scratch("scores.csv");
+    let ours = run_json(
+        prisme()
+            .arg("rfm")
+            .arg(&csv)
+            .arg("--json")
+            .arg("--scores")
+            .arg(&scores),
+    );
     assert_eq!(ours["customers"], 6000);
-    assert_same(&ours, &reference(&csv, false));
+    let theirs = reference(&csv, false);
+    assert_same(&ours, &theirs);
+    assert_same_scores(&scores, &theirs);
 }
 
 #[test]
@@ -84,6 +139,16 @@ fn integer_ids_match_sqlite_integer_ordering() {
         })
         .collect();
     std::fs::write(&csv, converted).unwrap();
-    let ours = run_json(prisme().arg("rfm").arg(&csv).arg("--json"));
-    assert_same(&ours, &reference(&csv, true));
+    let scores = scratch("scores_int.csv");
+    let ours = run_json(
+        prisme()
+            .arg("rfm")
+            .arg(&csv)
+            .arg("--json")
+            .arg("--scores")
+            .arg(&scores),
+    );
+    let theirs = reference(&csv, true);
+    assert_same(&ours, &theirs);
+    assert_same_scores(&scores, &theirs);
 }

@@ -6,15 +6,18 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Date32Array, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{Field, Schema};
+use prisme_core::analysis::{self, AnalysisParams, CustomersInput, Inputs};
 use prisme_core::churn::dataset::ColumnValues;
 use prisme_core::churn::metrics::{confusion, deciles};
 use prisme_core::churn::{
     ChurnDataset, ChurnError, ChurnModel, ChurnParams, Encoder, FeatureKind, LogisticModel,
     LogisticParams, ModelKind, analyze, analyze_dataset, auc, label_from_holdout, stratified_split,
 };
+use prisme_core::ingest::roles::Role;
 use prisme_core::ingest::{self, ReadOptions};
 use prisme_core::transactions::Transactions;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 fn reference() -> Value {
     let text = include_str!("../../tests/reference/churn_sklearn.json");
@@ -60,89 +63,217 @@ fn telco_dataset_shape() {
     );
 }
 
-fn telco_run(data: &ChurnDataset, seed: u64) -> prisme_core::churn::ChurnResult {
-    let params = ChurnParams {
-        seed,
-        ..ChurnParams::default()
+/// Telco through the whole analysis, as the CLI and the worker run it: the customer table
+/// alone, [`AnalysisParams::default()`] (100 boosted trees at rate 0.1) with the split's seed.
+fn telco_through_analysis(
+    batch: &arrow_array::RecordBatch,
+    id: Option<&str>,
+    seed: u64,
+) -> prisme_core::analysis::ChurnReport {
+    let mut params = AnalysisParams::default();
+    params.churn.seed = seed;
+    let inputs = Inputs {
+        customers: Some(CustomersInput {
+            file: "Customer_Churn.csv",
+            batch,
+            id_column: id,
+        }),
+        ..Inputs::default()
     };
-    let res = analyze_dataset(data, &params).expect("Telco analysis runs");
-    eprintln!(
-        "seed {seed}: logistic AUC {:.4}, GBT AUC {:.4}, chosen {:?}",
-        res.logistic.evaluation.auc.unwrap_or(0.0),
-        res.gbt.evaluation.auc.unwrap_or(0.0),
-        res.chosen
-    );
-    res
+    let out = analysis::analyze(&inputs, &params).expect("Telco analysis runs");
+    out.report
+        .churn
+        .expect("the labelled table gets the churn model")
 }
 
-/// The acceptance bar (test AUC >= 0.84 for both models) on the default seed (42) and seeds 1
-/// and 3. Be aware that the bar sits inside split noise: a 1,761-row test split moves AUC by
-/// about ±0.01 from seed to seed (scikit-learn's own 5-fold AUCs range 0.819–0.856 on this
-/// file). Over seeds 0..20 (`telco_seed_scan`) the means are 0.841 (logistic) and 0.842 (GBT)
-/// and about half of the seeds fall below 0.84 (lowest 0.831); seeds 1 and 3 were chosen
-/// after that scan. Seeds 2 and 7 (below the bar) are still checked against scikit-learn.
+/// SHA-256 of the test rows written as `i,j,k…`: what churn_sklearn.py records of its split.
+fn rows_sha256(rows: &[usize]) -> String {
+    let text: Vec<String> = rows.iter().map(usize::to_string).collect();
+    Sha256::digest(text.join(",").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Telco's AUC is checked against scikit-learn on the *same* 20 splits (seeds 0..20), not
+/// against a fixed bar: see the churn module's doc for why. For each seed, churn_sklearn.py
+/// draws Prisme's split (its SplitMix64 written again in Python; the test rows' SHA-256 proves
+/// it is the same split), encodes the columns as Prisme reads and encodes them (same features,
+/// same order, checked below) and fits LogisticRegression(C=1) and
+/// HistGradientBoostingClassifier with Prisme's parameters. Each model's test AUC must be
+/// within 0.001 of scikit-learn's on every seed (the issue asked for 0.005; measured: at most
+/// 0.0002), and the 20-seed means within 0.0005.
+///
+/// Two settings: the shipped defaults through `analysis::analyze` (100 trees at 0.1, what the
+/// CLI and the browser run) and the churn module's own defaults (200 trees at 0.05). The
+/// 20-seed means are 0.8414 (logistic), 0.8416 and 0.8418 (trees) in both libraries; half the
+/// seeds fall below 0.84 in both.
 #[test]
-fn telco_auc_meets_bar_and_sklearn() {
+fn telco_auc_agrees_with_sklearn_on_identical_splits() {
+    let path = common::refdata("Customer_Churn.csv");
+    let bytes = std::fs::read(&path).expect("Telco file reads");
+    let table = ingest::load(
+        "Customer_Churn.csv",
+        &bytes,
+        &ReadOptions::default(),
+        &mut |_| {},
+    )
+    .expect("Telco file loads");
+    let id = table.column(Role::CustomerId).map(|c| c.plan.name.clone());
+    assert_eq!(id.as_deref(), Some("customerID"));
+    let batch = prisme_core::churn::dataset::table_batch(&table).unwrap();
+    let data = ChurnDataset::from_table(&table, &ChurnParams::default()).unwrap();
+    let r = reference();
+    let splits = &r["telco_splits"];
+    let seeds = splits["seeds"].as_array().unwrap();
+    assert_eq!(seeds.len(), 20);
+    let module = ChurnParams::default();
+    assert_eq!((module.gbt.n_trees, module.gbt.learning_rate), (200, 0.05));
+    let shipped = AnalysisParams::default().churn;
+    assert_eq!((shipped.gbt.n_trees, shipped.gbt.learning_rate), (100, 0.1));
+    assert_eq!(shipped.test_share, splits["test_share"].as_f64().unwrap());
+
+    let (mut ours, mut theirs) = ([0.0f64; 3], [0.0f64; 3]);
+    for s in seeds {
+        let seed = s["seed"].as_u64().unwrap();
+        // The same rows on each side.
+        let rows = data.labelled_rows();
+        let split = stratified_split(&rows, &data.label_bools(), 0.25, seed);
+        assert_eq!(
+            rows_sha256(&split.test),
+            s["test_rows_sha256"].as_str().unwrap(),
+            "seed {seed}: not scikit-learn's split"
+        );
+        // The same inputs.
+        let enc = Encoder::fit(&data, &split.train);
+        let names: Vec<&str> = enc.features.iter().map(|f| f.name.as_str()).collect();
+        let want: Vec<&str> = splits["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(names, want, "seed {seed}: features differ");
+
+        let shipped = telco_through_analysis(&batch, id.as_deref(), seed);
+        assert_eq!(shipped.label_source, "customer-table");
+        assert_eq!(shipped.result.dataset.test_rows, split.test.len());
+        let module = analyze_dataset(
+            &data,
+            &ChurnParams {
+                seed,
+                ..ChurnParams::default()
+            },
+        )
+        .unwrap();
+        let got = [
+            shipped.result.logistic.evaluation.auc.unwrap(),
+            shipped.result.gbt.evaluation.auc.unwrap(),
+            module.gbt.evaluation.auc.unwrap(),
+        ];
+        let want = ["logistic", "gbt_analysis", "gbt_churn"].map(|k| s[k].as_f64().unwrap());
+        eprintln!("seed {seed}: ours {got:.4?}, scikit-learn {want:.4?}");
+        for i in 0..3 {
+            assert!(
+                (got[i] - want[i]).abs() <= 0.001,
+                "seed {seed}, {}: AUC {} vs scikit-learn {}",
+                ["logistic", "trees (100 at 0.1)", "trees (200 at 0.05)"][i],
+                got[i],
+                want[i]
+            );
+            ours[i] += got[i] / 20.0;
+            theirs[i] += want[i] / 20.0;
+        }
+    }
+    eprintln!("means over 20 seeds: ours {ours:.4?}, scikit-learn {theirs:.4?}");
+    for i in 0..3 {
+        assert!(
+            (ours[i] - theirs[i]).abs() <= 0.0005,
+            "mean {i}: {} vs scikit-learn {}",
+            ours[i],
+            theirs[i]
+        );
+    }
+}
+
+/// Row by row on seed 0's split: each model's churn probability for every test row against
+/// scikit-learn's (churn_sklearn.py, rounded to 1e-6), at the shipped defaults and at the
+/// module's. An AUC barely moves when a tree has 6 leaves instead of 8 (tried: every seed
+/// still agreed within 0.005); probabilities do. The trees bin with scikit-learn's quantiles,
+/// so their ensembles are the same: measured, all but one of the 1,761 test rows agree to
+/// 1e-5 (the other within 0.02, a near tie between two splits), the logistic regression on
+/// every row. (With the bin edges numpy's "midpoint" percentiles instead, the AUCs still
+/// agreed within 0.002 but the probabilities differed by 0.014 on average, up to 0.11.)
+#[test]
+fn telco_probabilities_agree_with_sklearn_row_by_row() {
     let data = telco();
     let r = reference();
-    let sk_lr = r["telco"]["logistic"]["cv_auc_mean"].as_f64().unwrap();
-    let sk_gbt = r["telco"]["gbt"]["cv_auc_mean"].as_f64().unwrap();
-    for seed in [42u64, 1, 3, 2, 7] {
-        let res = telco_run(&data, seed);
-        let lr = res.logistic.evaluation.auc.unwrap();
-        let gbt = res.gbt.evaluation.auc.unwrap();
-        if [42, 1, 3].contains(&seed) {
-            assert!(lr >= 0.84, "seed {seed}: logistic AUC {lr}");
-            assert!(gbt >= 0.84, "seed {seed}: GBT AUC {gbt}");
+    let proba = &r["telco_splits"]["seed0_test_proba"];
+    for (key, params) in [
+        ("gbt_analysis", AnalysisParams::default().churn),
+        ("gbt_churn", ChurnParams::default()),
+    ] {
+        let model = ChurnModel::fit(&data, &ChurnParams { seed: 0, ..params }).unwrap();
+        let x = model.encoder.transform(&data, &model.split.test);
+        for (name, ours) in [
+            ("logistic", model.logistic.predict_proba(&x)),
+            (key, model.gbt.predict_proba(&x)),
+        ] {
+            let theirs: Vec<f64> = proba[name]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect();
+            assert_eq!(ours.len(), theirs.len());
+            let diff: Vec<f64> = ours
+                .iter()
+                .zip(&theirs)
+                .map(|(a, b)| (a - b).abs())
+                .collect();
+            let close = diff.iter().filter(|&&d| d <= 1e-5).count();
+            let worst = diff.iter().copied().fold(0.0, f64::max);
+            let mean = diff.iter().sum::<f64>() / diff.len() as f64;
+            eprintln!(
+                "{name}: {close} of {} rows within 1e-5, mean {mean:.2e}, worst {worst:.4}",
+                diff.len()
+            );
+            assert!(
+                close as f64 >= 0.995 * diff.len() as f64,
+                "{name}: only {close} of {} test rows within 1e-5 of scikit-learn",
+                diff.len()
+            );
+            assert!(
+                mean <= 1e-4 && worst <= 0.05,
+                "{name}: mean {mean}, worst {worst}"
+            );
         }
-        assert!(
-            (lr - sk_lr).abs() <= 0.02,
-            "seed {seed}: {lr} vs sklearn {sk_lr}"
-        );
-        assert!(
-            (gbt - sk_gbt).abs() <= 0.02,
-            "seed {seed}: {gbt} vs sklearn {sk_gbt}"
-        );
-        assert_eq!(res.churn_score.len(), 7043);
-        assert_eq!(res.customer_id[0], "7590-VHVEG");
-        assert!(res.churn_score.iter().all(|p| (0.0..=1.0).contains(p)));
-        assert_eq!(res.dataset.test_rows, 1761);
-        let top = &res.gbt.drivers[0].column;
-        assert!(
-            ["Contract", "tenure", "InternetService"].contains(&top.as_str()),
-            "top GBT driver {top}"
-        );
-        // The report is JSON and comes back equal.
-        let json = serde_json::to_string(&res).unwrap();
-        let back: prisme_core::churn::ChurnResult = serde_json::from_str(&json).unwrap();
-        assert_eq!(back.chosen, res.chosen);
-        assert_eq!(back.churn_score.len(), res.churn_score.len());
-        let back_auc = back.logistic.evaluation.auc.unwrap();
-        assert!((back_auc - lr).abs() < 1e-12);
     }
 }
 
-/// Seeds 0..20, printed: `cargo test -p prisme-core --test churn telco_seed_scan -- --ignored --nocapture`.
+/// On the default seed the analysis scores every customer, names the expected top driver and
+/// round-trips through JSON.
 #[test]
-#[ignore = "diagnostic: prints the AUC spread over 20 seeds"]
-fn telco_seed_scan() {
+fn telco_default_seed_scores_every_customer() {
     let data = telco();
-    let (mut lr, mut gbt) = (Vec::new(), Vec::new());
-    for seed in 0..20 {
-        let res = telco_run(&data, seed);
-        lr.push(res.logistic.evaluation.auc.unwrap());
-        gbt.push(res.gbt.evaluation.auc.unwrap());
-    }
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    let below = |v: &[f64]| v.iter().filter(|&&a| a < 0.84).count();
-    eprintln!(
-        "logistic mean {:.4} ({} of 20 below 0.84), GBT mean {:.4} ({} of 20 below 0.84)",
-        mean(&lr),
-        below(&lr),
-        mean(&gbt),
-        below(&gbt)
+    let res = analyze_dataset(&data, &ChurnParams::default()).expect("Telco analysis runs");
+    assert_eq!(res.churn_score.len(), 7043);
+    assert_eq!(res.customer_id[0], "7590-VHVEG");
+    assert!(res.churn_score.iter().all(|p| (0.0..=1.0).contains(p)));
+    assert_eq!(res.dataset.test_rows, 1761);
+    let top = &res.gbt.drivers[0].column;
+    assert!(
+        ["Contract", "tenure", "InternetService"].contains(&top.as_str()),
+        "top GBT driver {top}"
     );
-    assert!(mean(&lr) >= 0.84 && mean(&gbt) >= 0.84);
+    // The report is JSON and comes back equal.
+    let json = serde_json::to_string(&res).unwrap();
+    let back: prisme_core::churn::ChurnResult = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.chosen, res.chosen);
+    assert_eq!(back.churn_score.len(), res.churn_score.len());
+    let lr = res.logistic.evaluation.auc.unwrap();
+    let back_auc = back.logistic.evaluation.auc.unwrap();
+    assert!((back_auc - lr).abs() < 1e-12);
 }
 
 #[test]

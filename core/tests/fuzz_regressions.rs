@@ -2,13 +2,88 @@
 //! and a bounded, seeded mutation pass over the corpus (bit flips, truncations, splices,
 //! duplicated and deleted chunks). The cargo-fuzz targets in `core/fuzz/` explore further; this
 //! pass keeps what they found fixed and catches regressions in the normal test run.
+//!
+//! Runs natively and in headless Chromium: the files are embedded (`include_bytes!`), and a
+//! native test checks that the embedded lists are exactly the folders' files. In wasm32 a
+//! panic is a trap nothing can catch, so the regressions that panic inside a third-party
+//! decoder (caught by `ingest::guarded` natively; in the browser the worker reports the crash
+//! and restarts) are left out of the wasm run: [`TRAP_IN_WASM`] and
+//! [`MUTATIONS_TRAP_IN_WASM`], kept honest by a native test that finds exactly those panicking.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
 
 use prisme_core::ingest::{self, Locale, ReadOptions, columnar, json};
 use prisme_core::rfm::{RfmParams, rfm};
 use prisme_core::transactions::{BadRows, load_transactions};
+
+macro_rules! entry {
+    ($dir:literal, $name:literal) => {
+        (
+            $name,
+            include_bytes!(concat!("../", $dir, "/", $name)) as &[u8],
+        )
+    };
+}
+
+/// `fuzz/regressions/`: inputs that once crashed (or hung) a reader.
+const REGRESSIONS: &[(&str, &[u8])] = &[
+    entry!("fuzz/regressions", "columnar-arrow-ipc-buffer-61feaa65"),
+    entry!("fuzz/regressions", "delimited-arrow-ipc-buffer-b5b1b420"),
+    entry!("fuzz/regressions", "extract.arrow.mut112"),
+    entry!("fuzz/regressions", "extract.arrow.mut66"),
+    entry!("fuzz/regressions", "extract_snappy.parquet.mut126"),
+    entry!("fuzz/regressions", "json-arrow-ipc-buffer-c55accd4"),
+    entry!("fuzz/regressions", "legacy.xls.fat-loop-oom"),
+    entry!("fuzz/regressions", "spreadsheet-arrow-ipc-buffer-a052eff1"),
+    entry!("fuzz/regressions", "transactions-arrow-ipc-buffer-f55593fa"),
+];
+
+/// `tests/data/`: the reader corpus, also the mutation pass's seeds.
+const CORPUS: &[(&str, &[u8])] = &[
+    entry!("tests/data", "accounting.xlsx"),
+    entry!("tests/data", "broken_quote.csv"),
+    entry!("tests/data", "broken_ragged.csv"),
+    entry!("tests/data", "broken_truncated.parquet"),
+    entry!("tests/data", "broken_values.csv"),
+    entry!("tests/data", "churn_synth.csv"),
+    entry!("tests/data", "cluster_points.csv"),
+    entry!("tests/data", "cohort_rows.csv"),
+    entry!("tests/data", "contacts.ods"),
+    entry!("tests/data", "contracts.csv"),
+    entry!("tests/data", "customers.json"),
+    entry!("tests/data", "customers_crm.csv"),
+    entry!("tests/data", "events.jsonl"),
+    entry!("tests/data", "excel_unicode_text.txt"),
+    entry!("tests/data", "extract.arrow"),
+    entry!("tests/data", "extract_snappy.parquet"),
+    entry!("tests/data", "extract_zstd.parquet"),
+    entry!("tests/data", "fr_excel_ventes.csv"),
+    entry!("tests/data", "legacy.xls"),
+    entry!("tests/data", "legacy_whitespace.txt"),
+    entry!("tests/data", "us_orders.csv"),
+];
+
+/// Regressions that make arrow-rs's IPC or the parquet decoder panic (caught natively by
+/// `ingest::guarded`, a trap in wasm32).
+const TRAP_IN_WASM: &[&str] = &[
+    "columnar-arrow-ipc-buffer-61feaa65",
+    "delimited-arrow-ipc-buffer-b5b1b420",
+    "extract.arrow.mut112",
+    "extract.arrow.mut66",
+    "extract_snappy.parquet.mut126",
+    "json-arrow-ipc-buffer-c55accd4",
+    "spreadsheet-arrow-ipc-buffer-a052eff1",
+    "transactions-arrow-ipc-buffer-f55593fa",
+];
+
+/// Seeded mutations that do the same (the calamine one is an assertion in its XLS reader):
+/// found by the native test below, left out of the wasm run.
+const MUTATIONS_TRAP_IN_WASM: &[&str] = &["extract.arrow.mut147", "legacy.xls.mut129"];
 
 fn every_reader(name: &str, data: &[u8]) {
     let _ = ingest::load(name, data, &ReadOptions::default(), &mut |_| {});
@@ -37,39 +112,44 @@ fn every_reader(name: &str, data: &[u8]) {
 
 /// Runs the readers; on a panic, saves the input under target/fuzz-failures/ and reports it.
 fn check(label: &str, data: &[u8], failures: &mut Vec<String>) {
+    #[cfg(not(target_arch = "wasm32"))]
     if std::env::var_os("PRISME_FUZZ_VERBOSE").is_some() {
         // An abort or an out-of-memory kill cannot be caught: leave the input behind.
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fuzz-failures");
-        let _ = std::fs::create_dir_all(&dir);
-        let _ = std::fs::write(dir.join("last-input"), data);
+        let _ = save("last-input", data);
         eprintln!("{label}");
     }
+    // In wasm32 a panic aborts the test instead: the failure is as loud, the input is the
+    // label's (a named file, or a seeded mutation that runs again natively).
     if catch_unwind(AssertUnwindSafe(|| every_reader(label, data))).is_err() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fuzz-failures");
-        let _ = std::fs::create_dir_all(&dir);
-        let safe: String = label
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '.' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let path = dir.join(safe);
-        let _ = std::fs::write(&path, data);
-        failures.push(format!("{label} (saved as {})", path.display()));
+        failures.push(format!("{label} (saved as {})", save(label, data)));
     }
 }
 
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    out.retain(|p| p.is_file() && p.extension().is_none_or(|e| e != "md" && e != "py"));
-    out.sort();
-    out
+/// Saves an input under target/fuzz-failures/ natively; says where.
+fn save(label: &str, data: &[u8]) -> String {
+    let safe: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fuzz-failures");
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join(&safe);
+        let _ = std::fs::write(&path, data);
+        path.display().to_string()
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = data;
+        format!("nowhere in wasm32: {safe}")
+    }
 }
 
 /// SplitMix64: a tiny seeded generator, so the pass is the same on every run.
@@ -166,48 +246,128 @@ fn mutate(rng: &mut Rng, seed: &[u8], other: &[u8]) -> Vec<u8> {
     d
 }
 
+/// What runs here: natively every file; in wasm32 all but [`TRAP_IN_WASM`].
+fn runnable() -> impl Iterator<Item = &'static (&'static str, &'static [u8])> {
+    REGRESSIONS
+        .iter()
+        .filter(|(name, _)| !cfg!(target_arch = "wasm32") || !TRAP_IN_WASM.contains(name))
+        .chain(CORPUS)
+}
+
 #[test]
 fn regressions_and_corpus_never_panic() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut failures = Vec::new();
     let mut n = 0;
-    for dir in ["fuzz/regressions", "tests/data"] {
-        for path in files(&root.join(dir)) {
-            let data = std::fs::read(&path).unwrap();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            check(&name, &data, &mut failures);
-            n += 1;
-        }
+    for (name, data) in runnable() {
+        check(name, data, &mut failures);
+        n += 1;
     }
-    assert!(n >= 15, "corpus went missing: {n} files");
+    assert!(n >= 22, "corpus went missing: {n} files");
     assert!(failures.is_empty(), "readers panicked on: {failures:#?}");
 }
 
 #[test]
 fn bounded_mutation_pass_never_panics() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let seeds: Vec<(String, Vec<u8>)> = files(&root.join("tests/data"))
-        .into_iter()
-        .filter_map(|p| {
-            let data = std::fs::read(&p).ok()?;
-            // Big seeds make each run slow without finding more.
-            let name = p.file_name()?.to_string_lossy().into_owned();
-            (data.len() <= 64 * 1024).then_some((name, data))
-        })
+    let seeds: Vec<(&str, &[u8])> = CORPUS
+        .iter()
+        // Big seeds make each run slow without finding more.
+        .filter(|(_, data)| data.len() <= 64 * 1024)
+        .copied()
         .collect();
     assert!(!seeds.is_empty());
+    let mut failures = Vec::new();
+    mutations(&seeds, |label, m| {
+        if !cfg!(target_arch = "wasm32") || !MUTATIONS_TRAP_IN_WASM.contains(&label) {
+            check(label, m, &mut failures);
+        }
+    });
+    assert!(failures.is_empty(), "readers panicked on: {failures:#?}");
+}
+
+/// Calls `f` on each seeded mutation of each seed, in a fixed order.
+fn mutations(seeds: &[(&str, &[u8])], mut f: impl FnMut(&str, &[u8])) {
+    #[cfg(not(target_arch = "wasm32"))]
     let per_seed: usize = std::env::var("PRISME_FUZZ_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(150);
+    #[cfg(target_arch = "wasm32")]
+    let per_seed: usize = 150;
     let mut rng = Rng(0x005E_ED0F_F022);
-    let mut failures = Vec::new();
     for (i, (name, data)) in seeds.iter().enumerate() {
-        let other = &seeds[(i + 1) % seeds.len()].1;
+        let other = seeds[(i + 1) % seeds.len()].1;
         for round in 0..per_seed {
             let m = mutate(&mut rng, data, other);
-            check(&format!("{name}.mut{round}"), &m, &mut failures);
+            f(&format!("{name}.mut{round}"), &m);
         }
     }
-    assert!(failures.is_empty(), "readers panicked on: {failures:#?}");
+}
+
+/// The embedded lists are the folders' files (fuzz targets and the mutation pass add files
+/// there; a file missing here would silently not run).
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn embedded_files_are_the_folders() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (dir, list) in [("fuzz/regressions", REGRESSIONS), ("tests/data", CORPUS)] {
+        let mut on_disk: Vec<String> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_none_or(|e| e != "md" && e != "py"))
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<&str> = list.iter().map(|(n, _)| *n).collect();
+        assert_eq!(embedded, on_disk, "{dir}: update the list in this file");
+    }
+}
+
+/// Exactly the [`TRAP_IN_WASM`] regressions and [`MUTATIONS_TRAP_IN_WASM`] mutations panic
+/// (inside a guarded decoder) natively, and no corpus file does: what the wasm run leaves out
+/// is what would trap, no more. Counts panics with a hook, per thread (tests run in parallel).
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn guarded_panics_are_exactly_the_listed_regressions() {
+    use std::cell::Cell;
+    thread_local!(static PANICS: Cell<u32> = const { Cell::new(0) });
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICS.with(|p| p.set(p.get() + 1));
+            previous(info);
+        }));
+    });
+    let panics = |data: &[u8], name: &str| {
+        PANICS.with(|p| p.set(0));
+        let _ = catch_unwind(AssertUnwindSafe(|| every_reader(name, data)));
+        PANICS.with(|p| p.get())
+    };
+    let panicking: Vec<&str> = REGRESSIONS
+        .iter()
+        .filter(|(name, data)| panics(data, name) > 0)
+        .map(|(name, _)| *name)
+        .collect();
+    assert_eq!(
+        panicking, TRAP_IN_WASM,
+        "update TRAP_IN_WASM: these regressions panic in a decoder"
+    );
+    for (name, data) in CORPUS {
+        assert_eq!(panics(data, name), 0, "{name} panics in a decoder");
+    }
+    let seeds: Vec<(&str, &[u8])> = CORPUS
+        .iter()
+        .filter(|(_, data)| data.len() <= 64 * 1024)
+        .copied()
+        .collect();
+    let mut trapping = Vec::new();
+    mutations(&seeds, |label, m| {
+        if panics(m, label) > 0 {
+            trapping.push(label.to_string());
+        }
+    });
+    assert_eq!(
+        trapping, MUTATIONS_TRAP_IN_WASM,
+        "update MUTATIONS_TRAP_IN_WASM: these mutations panic in a decoder"
+    );
 }

@@ -229,10 +229,11 @@ fn setup(browser: bool) -> Result<()> {
         },
         _ => true,
     };
+    if output("node", &["--version"]).is_none() || output("npm", &["--version"]).is_none() {
+        apt_install(&["nodejs", "npm"])?;
+    }
+    check_node()?;
     if stale || !root().join("node_modules/.bin/wasm-opt").exists() {
-        if output("npm", &["--version"]).is_none() {
-            apt_install(&["nodejs", "npm"])?;
-        }
         run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]))?;
     }
     // zstd (Parquet) compiles C for wasm32: that needs clang.
@@ -255,6 +256,57 @@ fn setup(browser: bool) -> Result<()> {
     }
     done("setup: tools", t);
     Ok(())
+}
+
+/// The oldest Node.js the tools accept: playwright-core 1.65 declares `node >= 20`, and the
+/// end-to-end runner's `--test-concurrency` flag arrived in Node 20.10 (and 21.0).
+const NODE_MIN: (u32, u32) = (20, 10);
+
+/// `v20.19.2` as (20, 19).
+fn parse_node_version(text: &str) -> Option<(u32, u32)> {
+    let mut parts = text.trim().trim_start_matches('v').split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+/// Fails with what to do when the installed Node.js is older than [`NODE_MIN`].
+fn check_node() -> Result<()> {
+    let text = output("node", &["--version"]).context("node is not installed")?;
+    let Some(version) = parse_node_version(&text) else {
+        bail!("cannot read the Node.js version from {:?}", text.trim());
+    };
+    if version < NODE_MIN {
+        bail!(
+            "Node.js {} is too old: the build tools and end-to-end tests need Node {}.{} or newer \
+             (playwright-core needs 20, `node --test --test-concurrency` 20.10). Install a newer \
+             nodejs package (Debian 12's own is 18: take Debian 13's or NodeSource's) and run the command again",
+            text.trim(),
+            NODE_MIN.0,
+            NODE_MIN.1
+        );
+    }
+    Ok(())
+}
+
+/// The end-to-end test files, sorted: named one by one because Node 21 and later read a
+/// directory argument of `node --test` as a glob pattern and find nothing in it.
+fn e2e_test_files() -> Result<Vec<PathBuf>> {
+    let dir = root().join("tests/e2e");
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(".test.mjs"))
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("no *.test.mjs file in {}", dir.display());
+    }
+    Ok(files)
 }
 
 /// How `dist/` is built.
@@ -376,9 +428,11 @@ fn test_cmd() -> Result<()> {
             "prisme-core",
             "--target",
             "wasm32-unknown-unknown",
-            // The slice, every reader on the corpus, consolidation, the Data page's
-            // pipeline (with the passphrase key) and personal-data detection: what the
-            // browser runs, run in the browser.
+            // The slice, every reader on the corpus, consolidation and the Data page's
+            // pipeline (with the passphrase key), personal-data detection, the data-quality
+            // profile against pandas, the fuzz regressions and mutation pass (but for the
+            // inputs that trap in wasm32, see that file), and the whole analysis against the
+            // snapshot the native run checks too: what the browser runs, run in the browser.
             "--test",
             "slice",
             "--test",
@@ -389,6 +443,12 @@ fn test_cmd() -> Result<()> {
             "sources",
             "--test",
             "pii",
+            "--test",
+            "profile_reference",
+            "--test",
+            "fuzz_regressions",
+            "--test",
+            "analysis_parity",
         ])
         .env("PATH", tool_path())
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -401,7 +461,8 @@ fn test_cmd() -> Result<()> {
     let prisme = prisme_bin()?;
     let data = gen_data(&["1m"])?;
     run(Command::new("node")
-        .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .args(["--test", "--test-concurrency=1"])
+        .args(e2e_test_files()?)
         .env("PRISME_BIN", &prisme)
         .env("PRISME_DIST", root().join("dist"))
         .env("PRISME_BENCH_CSV", &data[0])
@@ -502,4 +563,32 @@ fn wasm_size() -> Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_versions() {
+        assert_eq!(parse_node_version("v20.20.2\n"), Some((20, 20)));
+        assert_eq!(parse_node_version("v18.19.0"), Some((18, 19)));
+        assert!(parse_node_version("v20.9.0").unwrap() < NODE_MIN);
+        assert!(parse_node_version("v20.10.0").unwrap() >= NODE_MIN);
+        assert!(parse_node_version("v22.1.0").unwrap() >= NODE_MIN);
+        assert_eq!(parse_node_version("node"), None);
+    }
+
+    #[test]
+    fn e2e_files_are_listed_one_by_one() {
+        let files = e2e_test_files().unwrap();
+        let names: Vec<String> = files
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        // Every test file, sorted, and no helper module (browser.mjs, server.mjs, bench.mjs).
+        assert!(names.contains(&"app.test.mjs".to_string()), "{names:?}");
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+        assert!(names.iter().all(|n| n.ends_with(".test.mjs")), "{names:?}");
+    }
 }

@@ -97,7 +97,7 @@ fn sigmoid(z: f64) -> f64 {
 }
 
 /// Upper bin edges: a value goes to the first bin whose edge is `>=` it (the last bin has
-/// none). Midpoints between distinct values when there are few, else between quantiles.
+/// none). Midpoints between distinct values when there are few, else quantiles.
 fn bin_edges(col: &[f64], max_bins: usize) -> Vec<f64> {
     let mut sorted = col.to_vec();
     sorted.sort_by(f64::total_cmp);
@@ -113,11 +113,18 @@ fn bin_edges(col: &[f64], max_bins: usize) -> Vec<f64> {
         if i == 0 || i >= n {
             continue;
         }
-        // The quantile's midpoint, as numpy's `percentile(method="midpoint")` that scikit-learn
-        // bins with. Inside a run of tied values it is that value, which still separates the
-        // run from the values above it; requiring a change of value exactly at the quantile
-        // dropped nearly every edge of tied columns (integer days, counts).
-        let e = (sorted[i - 1] + sorted[i]) / 2.0;
+        // The k/max_bins quantile as scikit-learn 1.9 bins with it (numpy's
+        // `percentile(method="averaged_inverted_cdf")`): the value at rank ⌈nq⌉, or the mean of
+        // the two around it when nq is whole. Sharing the reference's edges is what lets the
+        // tests compare the two libraries' trees probability by probability. Inside a run of
+        // tied values the edge is that value, which still separates the run from the values
+        // above it; requiring a change of value exactly at the quantile dropped nearly every
+        // edge of tied columns (integer days, counts).
+        let e = if (k * n).is_multiple_of(max_bins) {
+            (sorted[i - 1] + sorted[i]) / 2.0
+        } else {
+            sorted[i]
+        };
         if out.last().is_none_or(|&l| e > l) {
             out.push(e);
         }

@@ -12,6 +12,18 @@
 //!
 //! [`analyze`] is the one-call entry point; [`ChurnDataset`], [`Encoder`], [`LogisticModel`]
 //! and [`GbtModel`] are the steps, for callers (and tests) that need them separately.
+//!
+//! How the models are validated: on the Telco churn file, both models must score within 0.001
+//! AUC of scikit-learn's on the *same* train/test split, for each of 20 seeded splits, at the
+//! analysis's shipped defaults (100 trees at rate 0.1, through `analysis::analyze`) and at this
+//! module's (200 at 0.05), and give the same churn probability row by row on one split
+//! (`core/tests/churn.rs`, `tests/reference/churn_sklearn.py`). Agreement with a reference
+//! rather than a fixed AUC bar, because the bar the project first set (test AUC ≥ 0.84) sits
+//! inside split noise: a 1,761-row test split moves the AUC by about ±0.01, half of the 20
+//! splits fall below 0.84 in scikit-learn too, and the 20-split means are 0.841–0.842 in both
+//! libraries: that is what these model families reach on this file, not a property of the
+//! code. Agreement on identical rows is what tells a faithful implementation from a subtly
+//! wrong one (measured: AUCs within 0.0002, probabilities within 1e-5 on all but one row).
 
 pub mod dataset;
 pub mod gbt;

@@ -13,6 +13,25 @@
 //! frequent buyers before decaying. Euler's transformation turns it into
 //! (1−z)^(a−1−r−x) ₂F₁(a+b−1−r, a−1; a+b+x−1; z), whose terms only shrink; the power cancels
 //! against the paper's ((α+T)/(α+T+t))^(r+x) factor.
+//!
+//! Degenerate fits. The likelihood's supremum can lie at infinity, where no (a, b) attains it:
+//! - a → 0 or b → ∞ (the mean dropout probability a/(a+b) → 0): the data show no dropout. The
+//!   limit is the NBD model (Poisson purchase rates with a gamma spread, no dropout), typical of
+//!   data simulated without dropout.
+//! - a, b → ∞ together with a/(a+b) → p: every customer drops out with the same probability p
+//!   after each repeat purchase; the data pin down p but not how it varies between customers
+//!   (seen on small synthetic files whose customers' lifetimes are not the model's).
+//!
+//! There the optimiser stops wherever its gradient tolerance lets it (a and b of 1e12 or more)
+//! and the lnΓ differences of the reported log-likelihood lose their last digits. So every fit
+//! is compared with those two limit models fitted directly (two and three parameters): when
+//! the four-parameter fit improves on a limit's log-likelihood by less than
+//! [`IDENTIFICATION_TOLERANCE`], the limit is the estimate, and [`BgNbd::dropout`] says so
+//! ([`Dropout`]); a and b are then reported as 0 and every prediction uses the limit's closed
+//! forms (P(alive) = 1 and E[X] = (r+x)t/(α+T) without dropout; with a common p,
+//! P(alive) = 1 / (1 + p/(1−p) · ((α+T)/(α+t_x))^(r+x)) and
+//! E[X(T, T+t)] = P(alive) · (1 − ((α+T)/(α+T+pt))^(r+x)) / p, the limits of the paper's
+//! equations, checked against mpmath at extreme a and b in `tests/reference/hyp2f1_mpmath.py`).
 
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
@@ -40,19 +59,46 @@ impl Default for BgNbdParams {
     }
 }
 
+/// A four-parameter fit must beat each limit model's log-likelihood by this much (summed over
+/// customers) to count as identified. Well below any difference the data could support (a
+/// likelihood ratio of 1.01), and well above where the optimiser stops on its way to a limit
+/// (its gradient tolerance leaves less than 1e-9 per customer: 1e-3 on a million customers).
+pub const IDENTIFICATION_TOLERANCE: f64 = 0.01;
+
+/// What the data say about dropout (see the module doc).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Dropout {
+    /// Dropout probabilities vary between customers as Beta(a, b), both finite.
+    #[default]
+    Identified,
+    /// a and b run to infinity with a/(a+b) → `p`: every customer drops out with probability
+    /// `p` after each repeat purchase. a and b are reported as 0.
+    SameForEveryone { p: f64, reason: String },
+    /// No dropout identified on this data (a/(a+b) → 0): every customer counts as still
+    /// active (P(alive) = 1) and expected purchases follow the NBD model of r and α. a and b
+    /// are reported as 0.
+    NotIdentified { reason: String },
+}
+
 /// Fitted BG/NBD: λ ~ Gamma(r, α) purchase rates, p ~ Beta(a, b) drop-out probabilities.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BgNbd {
     pub r: f64,
     pub alpha: f64,
+    /// 0 when `dropout` is not [`Dropout::Identified`] (there is no finite estimate).
     pub a: f64,
     pub b: f64,
-    /// Log-likelihood at the estimate, summed over customers.
+    /// Log-likelihood at the estimate, summed over customers (of the limit model when
+    /// `dropout` names one).
     pub log_likelihood: f64,
     /// Customers fitted.
     pub n: usize,
     pub iterations: usize,
     pub converged: bool,
+    /// Whether dropout was identified; reports written before this field read as identified.
+    #[serde(default)]
+    pub dropout: Dropout,
 }
 
 impl BgNbdParams {
@@ -105,8 +151,83 @@ impl BgNbdParams {
             },
         );
         let [r, alpha, a, b] = [m.x[0].exp(), m.x[1].exp(), m.x[2].exp(), m.x[3].exp()];
+        // The tabulated sums stay exact where lnΓ differences of huge a and b do not.
+        let full = -m.value * total;
+        if !full.is_finite() || ![r, alpha, a, b].iter().all(|v| v.is_finite()) {
+            return Err(ClvError::NoFit("BG/NBD".into()));
+        }
+        let options = Options {
+            max_iterations: self.max_iterations,
+            gradient_tolerance: self.tolerance,
+        };
+        let limit = |kind: Limit, x0: &[f64]| {
+            let mut work = Work::new(data.max_x);
+            let m = optim::bfgs(
+                |p, g| {
+                    let (ll, grad) = work.eval_limit(&data, kind, p);
+                    for (gi, di) in g.iter_mut().zip(&grad) {
+                        *gi = -di / total;
+                    }
+                    -ll / total
+                },
+                x0,
+                options,
+            );
+            (-m.value * total, m)
+        };
+        let n = frequency.len();
+        let (ll0, m0) = limit(Limit::NoDropout, &[r.ln(), alpha.ln()]);
+        if ll0.is_finite() && full - ll0 < IDENTIFICATION_TOLERANCE {
+            return Ok(BgNbd {
+                r: m0.x[0].exp(),
+                alpha: m0.x[1].exp(),
+                a: 0.0,
+                b: 0.0,
+                log_likelihood: ll0,
+                n,
+                iterations: m0.iterations,
+                converged: m0.converged,
+                dropout: Dropout::NotIdentified {
+                    reason: format!(
+                        "no dropout identified on this data: the fit improves as dropout \
+                         vanishes (the model without dropout is within {IDENTIFICATION_TOLERANCE} \
+                         of the best log-likelihood), so every customer counts as still active \
+                         (P(alive) = 1) and expected purchases follow the purchase rates alone \
+                         (NBD model)"
+                    ),
+                },
+            });
+        }
+        let p0 = (a / (a + b)).clamp(1e-6, 1.0 - 1e-6);
+        let (ll1, m1) = limit(
+            Limit::SameDropout,
+            &[r.ln(), alpha.ln(), (p0 / (1.0 - p0)).ln()],
+        );
+        if ll1.is_finite() && full - ll1 < IDENTIFICATION_TOLERANCE {
+            let p = logistic(m1.x[2]);
+            return Ok(BgNbd {
+                r: m1.x[0].exp(),
+                alpha: m1.x[1].exp(),
+                a: 0.0,
+                b: 0.0,
+                log_likelihood: ll1,
+                n,
+                iterations: m1.iterations,
+                converged: m1.converged,
+                dropout: Dropout::SameForEveryone {
+                    p,
+                    reason: format!(
+                        "dropout identified, but not how it varies between customers: a and b \
+                         grow without bound (a model with one dropout probability is within \
+                         {IDENTIFICATION_TOLERANCE} of the best log-likelihood), so every \
+                         customer is taken to drop out with probability {p:.4} after each \
+                         repeat purchase"
+                    ),
+                },
+            });
+        }
         let log_likelihood = log_likelihood(r, alpha, a, b, frequency, recency, t);
-        if !log_likelihood.is_finite() || ![r, alpha, a, b].iter().all(|v| v.is_finite()) {
+        if !log_likelihood.is_finite() {
             return Err(ClvError::NoFit("BG/NBD".into()));
         }
         Ok(BgNbd {
@@ -115,10 +236,38 @@ impl BgNbdParams {
             a,
             b,
             log_likelihood,
-            n: frequency.len(),
+            n,
             iterations: m.iterations,
             converged: m.converged,
+            dropout: Dropout::Identified,
         })
+    }
+}
+
+/// The limits of the BG/NBD likelihood at the edge of its parameter space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Limit {
+    /// a/(a+b) → 0: the NBD model; parameters (ln r, ln α).
+    NoDropout,
+    /// a, b → ∞ with a/(a+b) → p: parameters (ln r, ln α, logit p).
+    SameDropout,
+}
+
+fn logistic(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// `ln(1 + e^z)` without overflow.
+fn softplus(z: f64) -> f64 {
+    if z > 0.0 {
+        z + (-z).exp().ln_1p()
+    } else {
+        z.exp().ln_1p()
     }
 }
 
@@ -339,6 +488,79 @@ impl Work {
         }
         (ll, [gr * r, galpha * alpha, ga * a, gb * b])
     }
+
+    /// Log-likelihood of a limit model and its gradient in that model's parameters: the
+    /// paper's equation (6) with B(a, b+x)/B(a, b) → (1−p)^x and a/(b+x−1) → p/(1−p) (both
+    /// → 1 and 0 without dropout).
+    fn eval_limit(&mut self, c: &Compressed, kind: Limit, p: &[f64]) -> (f64, Vec<f64>) {
+        let (r, alpha) = (p[0].exp(), p[1].exp());
+        // ln p, ln(1 − p) and p of the common dropout probability.
+        let (ln_p, ln_q, prob) = match kind {
+            Limit::NoDropout => (f64::NEG_INFINITY, 0.0, 0.0),
+            Limit::SameDropout => (-softplus(-p[2]), -softplus(p[2]), logistic(p[2])),
+        };
+        Self::tabulate(&mut self.sr, &mut self.dr, r);
+        let ln_alpha = alpha.ln();
+        self.lt.clear();
+        self.alpha_t.clear();
+        for &v in &c.t_values {
+            self.lt.push((alpha + v).ln());
+            self.alpha_t.push(alpha + v);
+        }
+        self.ltx.clear();
+        self.alpha_tx.clear();
+        for &v in &c.tx_values {
+            self.ltx.push((alpha + v).ln());
+            self.alpha_tx.push(alpha + v);
+        }
+        let mut ll = 0.0;
+        let (mut gr, mut galpha, mut gp) = (0.0, 0.0, 0.0);
+        for i in 0..c.x.len() {
+            let x = c.x[i] as usize;
+            let w = c.w[i];
+            let xf = x as f64;
+            let rx = r + xf;
+            let ti = c.t_at[i] as usize;
+            let (lt, at) = (self.lt[ti], self.alpha_t[ti]);
+            let a3 = -rx * lt;
+            let mut l = self.sr[x] + r * ln_alpha + xf * ln_q;
+            let mut dr = self.dr[x] + ln_alpha;
+            let mut dalpha = r / alpha;
+            let mut dp = -xf * prob;
+            if x > 0 && kind == Limit::SameDropout {
+                let txi = c.tx_at[i] as usize;
+                let (ltx, atx) = (self.ltx[txi], self.alpha_tx[txi]);
+                let a4 = ln_p - ln_q - rx * ltx;
+                let (m, e) = if a3 >= a4 {
+                    (a3, (a4 - a3).exp())
+                } else {
+                    (a4, (a3 - a4).exp())
+                };
+                l += m + e.ln_1p();
+                let (w3, w4) = if a3 >= a4 {
+                    (1.0 / (1.0 + e), e / (1.0 + e))
+                } else {
+                    (e / (1.0 + e), 1.0 / (1.0 + e))
+                };
+                dr -= w3 * lt + w4 * ltx;
+                dalpha -= rx * (w3 / at + w4 / atx);
+                dp += w4;
+            } else {
+                l += a3;
+                dr -= lt;
+                dalpha -= rx / at;
+            }
+            ll += w * l;
+            gr += w * dr;
+            galpha += w * dalpha;
+            gp += w * dp;
+        }
+        let mut grad = vec![gr * r, galpha * alpha];
+        if kind == Limit::SameDropout {
+            grad.push(gp);
+        }
+        (ll, grad)
+    }
 }
 
 impl BgNbd {
@@ -348,8 +570,13 @@ impl BgNbd {
             return 1.0;
         }
         let xf = f64::from(x);
-        let log_odds = (self.r + xf) * ((self.alpha + t) / (self.alpha + t_x)).ln()
-            + (self.a / (self.b + xf - 1.0)).ln();
+        // ln of the odds of having dropped out at the last purchase: a/(b+x−1), or its limits.
+        let dropout_odds = match &self.dropout {
+            Dropout::Identified => (self.a / (self.b + xf - 1.0)).ln(),
+            Dropout::SameForEveryone { p, .. } => (p / (1.0 - p)).ln(),
+            Dropout::NotIdentified { .. } => return 1.0,
+        };
+        let log_odds = (self.r + xf) * ((self.alpha + t) / (self.alpha + t_x)).ln() + dropout_odds;
         // 1 / (1 + e^log_odds), stable for large log_odds.
         if log_odds > 0.0 {
             let e = (-log_odds).exp();
@@ -375,6 +602,20 @@ impl BgNbd {
     ) -> Result<f64, ClvError> {
         if t <= 0.0 {
             return Ok(0.0);
+        }
+        let rx = self.r + f64::from(x);
+        match &self.dropout {
+            Dropout::Identified => {}
+            // Alive now, a customer of rate λ buys (1 − e^(−λpt))/p times in expectation
+            // before dropping out; averaged over the posterior Gamma(r+x, α+T).
+            Dropout::SameForEveryone { p, .. } if *p > 0.0 => {
+                let stay = -(rx * (p * t / (self.alpha + big_t)).ln_1p());
+                return Ok(self.p_alive(x, t_x, big_t) * -stay.exp_m1() / p);
+            }
+            // Gamma(r+x, α+T) posterior rates, no dropout (p = 0 is that limit too).
+            Dropout::NotIdentified { .. } | Dropout::SameForEveryone { .. } => {
+                return Ok(rx * t / (self.alpha + big_t));
+            }
         }
         around_one(self.a, |a| {
             Ok(self.factor_at(a, x, t_x, big_t) * (1.0 - self.tail_at(a, x, big_t, t)?))
@@ -431,8 +672,9 @@ impl BgNbd {
         horizon: u32,
         discount_rate: f64,
     ) -> Result<Vec<(f64, f64)>, ClvError> {
-        if (self.a - 1.0).abs() < AROUND_ONE {
-            // The removable singularity: the plain path averages both sides of it.
+        if self.dropout != Dropout::Identified || (self.a - 1.0).abs() < AROUND_ONE {
+            // The limit models' closed forms are cheap; at a = 1, the removable singularity,
+            // the plain path averages both sides of it.
             return customers
                 .iter()
                 .map(|&(x, t_x, t)| self.discounted_purchases(x, t_x, t, horizon, discount_rate))
@@ -507,6 +749,15 @@ impl BgNbd {
             return Ok(0.0);
         }
         let (r, alpha, b) = (self.r, self.alpha, self.b);
+        match &self.dropout {
+            Dropout::Identified => {}
+            Dropout::SameForEveryone { p, .. } if *p > 0.0 => {
+                return Ok(-(-(r * (p * t / alpha).ln_1p())).exp_m1() / p);
+            }
+            Dropout::NotIdentified { .. } | Dropout::SameForEveryone { .. } => {
+                return Ok(r * t / alpha);
+            }
+        }
         let z = t / (alpha + t);
         let at_a = |a: f64| -> Result<f64, ClvError> {
             let f = hyp2f1(r, b, a + b - 1.0, z)?;
@@ -544,6 +795,7 @@ mod tests {
             n: 0,
             iterations: 0,
             converged: true,
+            dropout: Dropout::Identified,
         };
         let customers: Vec<(u32, f64, f64)> = (0..200u32)
             .map(|i| {
@@ -573,29 +825,57 @@ mod tests {
         }
     }
 
-    /// A fit with huge a and b (the dropout rate pinned down exactly, as on data that no
-    /// customer really leaves) made Euler's series crawl; the paper's form converges. Values
-    /// from mpmath at 40 digits (hyp2f1 of the paper's equation 10).
     #[test]
-    fn conditional_expectation_with_huge_a_and_b() {
-        let m = BgNbd {
-            r: 1.04,
-            alpha: 1.73,
-            a: 4e12,
-            b: 5.3e13,
-            log_likelihood: 0.0,
-            n: 0,
-            iterations: 0,
-            converged: true,
-        };
-        let e3 = m
-            .conditional_expected_purchases(52.0, 3, 40.0, 60.0)
-            .unwrap();
-        assert!((e3 - 2.158_480_747_510_896_8).abs() < 1e-9 * e3, "{e3}");
-        let e0 = m
-            .conditional_expected_purchases(52.0, 0, 0.0, 60.0)
-            .unwrap();
-        assert!((e0 - 0.826_235_037_269_930_8).abs() < 1e-9 * e0, "{e0}");
+    fn limit_gradients_match_finite_differences() {
+        let freq = [0, 1, 2, 5, 0, 3];
+        let rec = [0.0, 3.0, 10.0, 30.0, 0.0, 12.5];
+        let t = [40.0, 38.0, 35.0, 39.0, 20.0, 30.0];
+        let c = Compressed::new(&freq, &rec, &t);
+        let mut w = Work::new(c.max_x);
+        for (kind, p) in [
+            (Limit::NoDropout, vec![-1.2f64, 1.5]),
+            (Limit::SameDropout, vec![-1.2f64, 1.5, -2.0]),
+        ] {
+            let (_, g) = w.eval_limit(&c, kind, &p);
+            for i in 0..p.len() {
+                let h = 1e-6;
+                let mut up = p.clone();
+                up[i] += h;
+                let mut down = p.clone();
+                down[i] -= h;
+                let num =
+                    (w.eval_limit(&c, kind, &up).0 - w.eval_limit(&c, kind, &down).0) / (2.0 * h);
+                assert!(
+                    (g[i] - num).abs() < 1e-5,
+                    "{kind:?} component {i}: {} vs {num}",
+                    g[i]
+                );
+            }
+        }
+        // The limits of the full likelihood: a → 0 (no dropout), and a, b → ∞ at a/(a+b) = p
+        // (evaluated where the tabulated sums are still exact).
+        let (r, alpha) = (0.3f64, 4.0f64);
+        let no = w.eval_limit(&c, Limit::NoDropout, &[r.ln(), alpha.ln()]).0;
+        let near = w
+            .eval(&c, &[r.ln(), alpha.ln(), (1e-12f64).ln(), (2.0f64).ln()])
+            .0;
+        assert!((no - near).abs() < 1e-9, "{no} vs {near}");
+        let p = 0.2f64;
+        let same = w
+            .eval_limit(
+                &c,
+                Limit::SameDropout,
+                &[r.ln(), alpha.ln(), (p / (1.0 - p)).ln()],
+            )
+            .0;
+        let k = 1e9f64;
+        let near = w
+            .eval(
+                &c,
+                &[r.ln(), alpha.ln(), (p * k).ln(), ((1.0 - p) * k).ln()],
+            )
+            .0;
+        assert!((same - near).abs() < 1e-6, "{same} vs {near}");
     }
 
     #[test]

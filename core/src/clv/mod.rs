@@ -23,7 +23,7 @@ pub mod summary;
 
 use serde::{Deserialize, Serialize};
 
-pub use bgnbd::{BgNbd, BgNbdParams};
+pub use bgnbd::{BgNbd, BgNbdParams, Dropout};
 pub use gamma_gamma::{GammaGamma, GammaGammaParams};
 pub use holdout::{HoldoutBucket, HoldoutComparison};
 pub use summary::{CalibrationHoldout, Summary, calibration_and_holdout, summary};

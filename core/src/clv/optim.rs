@@ -9,7 +9,6 @@
 #[derive(Debug, Clone)]
 pub struct Minimum {
     pub x: Vec<f64>,
-    #[allow(dead_code)]
     pub value: f64,
     pub iterations: usize,
     pub converged: bool,

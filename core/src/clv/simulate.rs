@@ -97,6 +97,32 @@ pub fn bgnbd(n: usize, r: f64, alpha: f64, a: f64, b: f64, t: f64, seed: u64) ->
     s
 }
 
+/// `n` customers who never drop out (the NBD model, BG/NBD's limit without dropout): purchases
+/// follow a Poisson process of rate λ ~ Gamma(r, α) from time 0 to `t`.
+pub fn nbd(n: usize, r: f64, alpha: f64, t: f64, seed: u64) -> Simulated {
+    let mut rng = Rng::new(seed);
+    let mut s = Simulated {
+        frequency: Vec::with_capacity(n),
+        recency: Vec::with_capacity(n),
+        t: vec![t; n],
+    };
+    for _ in 0..n {
+        let lambda = rng.gamma(r, alpha);
+        let (mut now, mut x, mut last) = (0.0, 0u32, 0.0);
+        loop {
+            now += rng.exponential(lambda);
+            if now > t {
+                break;
+            }
+            x += 1;
+            last = now;
+        }
+        s.frequency.push(x);
+        s.recency.push(last);
+    }
+    s
+}
+
 /// Mean spend of each customer's `frequency` purchases under Gamma-Gamma(p, q, v): a
 /// customer's rate ν ~ Gamma(q, v), each spend ~ Gamma(p, ν). 0 when frequency is 0.
 pub fn gamma_gamma(frequency: &[u32], p: f64, q: f64, v: f64, seed: u64) -> Vec<f64> {

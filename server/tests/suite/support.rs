@@ -374,6 +374,7 @@ pub fn report(marker: &str) -> Value {
         churn: None,
         cohorts: None,
         indicators: None,
+        charts: Default::default(),
         skipped: Vec::new(),
         customers: None,
     };
