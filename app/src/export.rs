@@ -205,7 +205,7 @@ mod tests {
         ];
         assert_eq!(
             csv(&head, &rows, false),
-            "segment,share\r\nat-risk,0.25\r\na;b \"c\",\r\n"
+            "segment,share\r\nat-risk,0.25\r\n\"a;b \"\"c\"\"\",\r\n"
         );
         assert_eq!(
             csv(&head, &rows, true),

@@ -59,11 +59,15 @@ impl Linear {
         let step = tick_step(self.d1 - self.d0, count);
         let first = (self.d0 / step).ceil() as i64;
         let last = (self.d1 / step + 1e-9).floor() as i64;
+        // As d3 does: steps below 1 divide by their inverse, so 3 × 0.2 is 0.6, not
+        // 0.6000000000000001.
+        let inverse = (step < 1.0).then(|| (1.0 / step).round());
         (first..=last)
             .map(|i| {
-                let v = i as f64 * step;
-                // -0 and 0.30000000000000004 read badly in labels.
-                let v = (v / step).round() * step;
+                let v = match inverse {
+                    Some(inv) => i as f64 / inv,
+                    None => i as f64 * step,
+                };
                 if v == 0.0 { 0.0 } else { v }
             })
             .collect()

@@ -1,0 +1,134 @@
+// End-to-end: nothing personal leaves, or is kept, unless the user chose so. Customer files full
+// of personal data (French and English: names, e-mails, phones, IBANs, cards, NIRs, IPs,
+// addresses, birth dates, free text with e-mails and phones inside) plus purchases keyed by
+// the same ids are dropped on the Data page and analysed with the default settings; every
+// page is visited and every export downloaded. No request leaves for another host, and no
+// request, export, stored item or page text holds any raw identifier, name, e-mail, phone,
+// IBAN, card or NIR of the inputs.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { dataDir, launch, startServer } from "./browser.mjs";
+
+const corpus = fileURLToPath(new URL("../../core/tests/data/pii/", import.meta.url));
+const PAGES = ["dashboard", "segments", "value", "attrition", "cohorts", "data"];
+
+let browser;
+let server;
+let url;
+let dir;
+
+before(async () => {
+  dir = dataDir();
+  ({ server, url } = await startServer(dir));
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+function rows(path, sep) {
+  const [head, ...lines] = readFileSync(path, "utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+  const split = (l) => {
+    const out = [];
+    let cur = "";
+    let quoted = false;
+    for (const c of l) {
+      if (c === '"') quoted = !quoted;
+      else if (c === sep && !quoted) {
+        out.push(cur);
+        cur = "";
+      } else cur += c;
+    }
+    out.push(cur);
+    return out;
+  };
+  const cols = split(head);
+  return lines.map((l) => Object.fromEntries(split(l).map((v, i) => [cols[i], v])));
+}
+
+/** The raw personal values of a file: whole cells of personal columns, and e-mails and
+ * phone numbers found inside free text. */
+function secrets(records, columns, textColumns) {
+  const out = new Set();
+  for (const r of records) {
+    for (const c of columns) if (r[c] && r[c].trim().length >= 4) out.add(r[c].trim());
+    for (const c of textColumns) {
+      for (const m of (r[c] ?? "").matchAll(/[\w.+-]+@[\w-]+\.[\w.]+/g)) out.add(m[0]);
+      for (const m of (r[c] ?? "").matchAll(/\+?\d[\d .()-]{8,}\d/g)) out.add(m[0].trim());
+    }
+  }
+  return [...out];
+}
+
+describe("privacy by default", () => {
+  test("no raw personal value in any request, export, stored item or page", async () => {
+    const fr = rows(join(corpus, "clients_fr.csv"), ";");
+    const en = rows(join(corpus, "customers_en.csv"), ",");
+    const raw = [
+      ...secrets(fr, ["N° client", "Titulaire", "Compte", "Contact", "Livraison", "Ref", "Date de naissance"], ["Commentaire", "Libellé"]),
+      ...secrets(en, ["customer_id", "owner", "email", "contact", "ref", "ip", "dob", "location", "handle"], ["notes"]),
+    ];
+    assert.ok(raw.length > 50, `${raw.length} personal values collected`);
+    // Purchases keyed by the same ids, so that every analysis runs on these customers.
+    const ids = [...fr.map((r) => r["N° client"]), ...en.map((r) => r.customer_id)];
+    const lines = ["customer_id,order_date,amount"];
+    ids.forEach((id, i) => {
+      for (let k = 0; k < 2 + (i % 5); k++) {
+        const day = new Date(Date.UTC(2024, (i * 7 + k * 3) % 24, 1 + ((i + k) % 27)));
+        lines.push(`${id},${day.toISOString().slice(0, 10)},${(10 + ((i * 13 + k * 7) % 90)).toFixed(2)}`);
+      }
+    });
+    const purchases = join(dir, "purchases.csv");
+    writeFileSync(purchases, lines.join("\n") + "\n");
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const requests = [];
+    page.on("request", (r) => requests.push({ url: r.url(), body: r.postData() ?? "" }));
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${url}/data`);
+    await page.waitForFunction(() => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""));
+    await page.setInputFiles("#data-input", [join(corpus, "clients_fr.csv"), join(corpus, "customers_en.csv"), purchases]);
+    await page.waitForSelector("[data-testid=base-customers]", { timeout: 60_000 });
+    await page.waitForFunction(() => !document.querySelector("[data-testid=data-busy]"));
+    assert.ok(await page.isChecked("[data-testid=anonymize]"), "anonymization is on by default");
+    await page.click("[data-action=analyze]");
+    await page.waitForSelector("[data-page=dashboard] [data-kpi]", { timeout: 120_000 });
+
+    const exported = [];
+    let pageText = "";
+    for (const p of PAGES) {
+      await page.click(`[data-nav=${p}]`);
+      await page.waitForSelector(`[data-page=${p}]`);
+      await page.waitForTimeout(400);
+      pageText += await page.evaluate(() => document.body.innerText + document.body.innerHTML);
+      for (const button of await page.$$("[data-export]")) {
+        if (!(await button.isVisible())) continue;
+        const [dl] = await Promise.all([page.waitForEvent("download", { timeout: 15_000 }), button.click()]);
+        exported.push({ name: dl.suggestedFilename(), text: readFileSync(await dl.path()).toString("utf8") });
+      }
+    }
+    assert.ok(exported.length >= 10, `${exported.length} exports downloaded`);
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+
+    // Requests: the app's own files only.
+    const origin = new URL(url).origin;
+    const foreign = requests.filter((r) => !r.url.startsWith(origin) && !r.url.startsWith("blob:") && !r.url.startsWith("data:"));
+    assert.deepEqual(foreign, [], "requests to other hosts");
+    const leaks = [];
+    for (const v of raw) {
+      for (const r of requests) if (r.url.includes(v) || r.body.includes(v)) leaks.push(`request ${r.url}: ${v}`);
+      for (const e of exported) if (e.text.includes(v)) leaks.push(`export ${e.name}: ${v}`);
+      if (stored.includes(v)) leaks.push(`local storage: ${v}`);
+      if (pageText.includes(v)) leaks.push(`page: ${v}`);
+    }
+    assert.deepEqual(leaks, []);
+    assert.deepEqual(errors, []);
+  });
+});
