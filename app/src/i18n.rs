@@ -111,7 +111,8 @@ pub struct Texts {
     pub rows: &'static str,
     pub customers: &'static str,
     pub snapshot: &'static str,
-    pub skipped: &'static str,
+    /// Singular and plural.
+    pub skipped: (&'static str, &'static str),
     pub columns_used: &'static str,
     pub customer_col: &'static str,
     pub date_col: &'static str,
@@ -159,7 +160,7 @@ pub static FR: Texts = Texts {
     rows: "Transactions",
     customers: "Clients",
     snapshot: "Date de référence",
-    skipped: "lignes ignorées",
+    skipped: ("ligne ignorée", "lignes ignorées"),
     columns_used: "Colonnes utilisées",
     customer_col: "client",
     date_col: "date",
@@ -207,7 +208,7 @@ pub static EN: Texts = Texts {
     rows: "Transactions",
     customers: "Customers",
     snapshot: "Snapshot date",
-    skipped: "rows skipped",
+    skipped: ("row skipped", "rows skipped"),
     columns_used: "Columns used",
     customer_col: "customer",
     date_col: "date",
@@ -1417,6 +1418,30 @@ impl ValTexts {
             ),
             Lang::En => format!(
                 "while active, a customer buys {rate} times per time unit ({unit}) on average; after each purchase, there is a {dropout} chance they leave for good."
+            ),
+        }
+    }
+
+    /// The BG/NBD limit where every customer has the same dropout probability after each purchase.
+    pub fn dropout_same_sentence(&self, rate: &str, unit: &str, dropout: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!(
+                "tant qu'il est actif, un client achète en moyenne {rate} fois par unité de temps ({unit}) ; après chaque achat, tous les clients ont la même probabilité de partir : {dropout} (a et b non estimables séparément)."
+            ),
+            Lang::En => format!(
+                "while active, a customer buys {rate} times per time unit ({unit}) on average; after each purchase, every customer has the same chance of leaving: {dropout} (a and b cannot be told apart)."
+            ),
+        }
+    }
+
+    /// The BG/NBD limit without dropout: said plainly rather than as huge a and b.
+    pub fn no_dropout_sentence(&self, rate: &str, unit: &str) -> String {
+        match self.lang {
+            Lang::Fr => format!(
+                "aucun départ identifié sur ces données : chaque client compte comme encore actif (probabilité d'être actif = 100 %) et achète en moyenne {rate} fois par unité de temps ({unit})."
+            ),
+            Lang::En => format!(
+                "no dropout identified on this data: every customer counts as still active (P(alive) = 100%) and buys {rate} times per time unit ({unit}) on average."
             ),
         }
     }

@@ -26,6 +26,9 @@ async function openApp(lang = "en") {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console error: ${m.text()}`);
+  });
   await page.goto(`${url}/`);
   await page.waitForFunction(
     () => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""),
@@ -130,7 +133,7 @@ describe("the slice in the app", () => {
     const native = nativeRfm(csv);
     assert.equal(native.rows, n);
     assert.equal(native.encoding, "Windows-1252");
-    const { page } = await openApp("fr");
+    const { page, errors } = await openApp("fr");
     await page.click(".lang-switch button:text('FR')");
     await dropFile(page, csv);
     assertSameAsNative(await shownResult(page), native);
@@ -138,6 +141,7 @@ describe("the slice in the app", () => {
     assert.match(await page.textContent("[data-testid=quick-page] .dropzone h1"), /Déposez un fichier/);
     assert.equal(await page.textContent("[data-testid=snapshot]"), "29/03/2024");
     await page.screenshot({ path: join(outDir(), "app_fr.png"), fullPage: true });
+    assert.deepEqual(errors, []);
     await page.context().close();
   });
 
@@ -145,7 +149,7 @@ describe("the slice in the app", () => {
     const big = env("PRISME_BENCH_CSV");
     const csv = join(data, basename(big));
     copyFileSync(big, csv);
-    const { page } = await openApp("en");
+    const { page, errors } = await openApp("en");
     // Count animation frames and progress repaints on the main thread during the run.
     await page.evaluate(() => {
       window.__frames = 0;
@@ -169,6 +173,7 @@ describe("the slice in the app", () => {
     assert.ok(frames >= 5, `only ${frames} animation frames during the run`);
     assert.ok(progress.length >= 3, `progress shown: ${progress.join(", ")}`);
     assert.equal(await page.getAttribute("[data-testid=rows]", "data-value"), "1000000");
+    assert.deepEqual(errors, []);
     await page.context().close();
   });
 });

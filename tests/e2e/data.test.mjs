@@ -29,7 +29,10 @@ async function openData(lang) {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${url}/#data`);
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console error: ${m.text()}`);
+  });
+  await page.goto(`${url}/data`);
   await page.waitForFunction(
     () => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""),
     null,

@@ -345,6 +345,101 @@ describe("the workbench", () => {
     assert.deepEqual(errors, []);
   });
 
+  test("a file that crashes the worker shows the crash message; the next file works", async () => {
+    const { page, errors } = await open("/data", { lang: "en-US" });
+    // A fuzz regression that makes arrow-rs's IPC reader panic: a trap in wasm32, which the
+    // worker cannot catch (core/tests/fuzz_regressions.rs, TRAP_IN_WASM).
+    const bytes = readFileSync(new URL("../../core/fuzz/regressions/extract.arrow.mut112", import.meta.url));
+    const crash = join(demoDir, "crash.arrow");
+    writeFileSync(crash, bytes);
+    await drop(page, ".dropzone", [crash]);
+    await page.waitForSelector("[data-testid=data-error]", { timeout: 60_000 });
+    assert.match(await page.textContent("[data-testid=data-error]"), /The engine stopped unexpectedly; it has been restarted/);
+    await page.waitForFunction(() => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""));
+    // The restarted worker reads the next files.
+    await page.click("[data-action=clear]");
+    await drop(page, ".dropzone", [join(demoDir, "clients.csv")]);
+    await page.waitForSelector("[data-testid=base-customers]", { timeout: 60_000 });
+    assert.equal(await page.$("[data-testid=data-error]"), null);
+    // The worker's own error event is reported in the page, not as an uncaught error.
+    assert.deepEqual(
+      errors.filter((e) => !/unreachable|RuntimeError|panicked/.test(e)),
+      [],
+    );
+  });
+
+  test("a fit without dropout says so on the Value page, as the CLI does", async () => {
+    // Customers who buy at a steady pace right up to the last day: no one has left
+    // (cli/tests/options.rs builds the same file).
+    const day = (d) => new Date(Date.UTC(2024, 5, 28) + d * 86_400_000).toISOString().slice(0, 10);
+    let csv = "customer_id,order_date,amount\n";
+    for (let i = 0; i < 40; i++) {
+      const first = -7 * (5 + (i % 20));
+      const n = 2 + ((7 * i) % 9);
+      for (let k = 0; k < n; k++) {
+        const d = first + Math.floor((k * -first + Math.floor((n - 1) / 2)) / (n - 1));
+        csv += `K${String(i).padStart(2, "0")},${day(d)},${10 + ((i * 13 + k * 7) % 17)}.50\n`;
+      }
+    }
+    const path = join(demoDir, "steady.csv");
+    writeFileSync(path, csv);
+    const cli = JSON.parse(execFileSync(env("PRISME_BIN"), ["workbench", path, "--no-anonymize", "--json"]).toString());
+    assert.equal(cli.clv.bgnbd.dropout.kind, "not-identified", "the CLI's precondition");
+
+    for (const [lang, text] of [
+      ["fr-FR", /aucun départ identifié sur ces données/],
+      ["en-US", /no dropout identified on this data/],
+    ]) {
+      const { page, errors } = await open("/data", { lang });
+      await drop(page, ".dropzone", [path]);
+      await page.waitForSelector("[data-testid=base-customers]", { timeout: 60_000 });
+      await page.uncheck("[data-testid=anonymize]");
+      await page.waitForFunction(() => !document.querySelector("[data-testid=data-busy]"));
+      await page.click("[data-action=analyze]");
+      await waitDashboard(page);
+      await page.click("[data-nav=value]");
+      const li = await page.waitForSelector("[data-param=bgnbd]");
+      assert.equal(await li.getAttribute("data-dropout"), "not-identified");
+      assert.match(await li.textContent(), text);
+      close(Number(await li.getAttribute("data-r")), cli.clv.bgnbd.r, "r");
+      close(Number(await li.getAttribute("data-alpha")), cli.clv.bgnbd.alpha, "alpha");
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    }
+  });
+
+  test("Quick RFM: a bad row is an error until 'skip bad rows' is ticked; singular and plural", async () => {
+    const body = (bad) =>
+      "customer_id,date,amount\nA,2024-01-01,3.50\nB,2024-01-02,4.25\nC,2024-01-03,2.00\n" +
+      Array.from({ length: bad }, (_, i) => `X${i},2024-01-04,12.3x\n`).join("") +
+      "E,2024-01-05,1.00\n";
+    for (const [lang, one, two] of [
+      ["fr-FR", "1 ligne ignorée", "2 lignes ignorées"],
+      ["en-US", "1 row skipped", "2 rows skipped"],
+    ]) {
+      const { page, errors } = await open("/", { lang });
+      const path = join(demoDir, "bad1.csv");
+      writeFileSync(path, body(1));
+      await drop(page, "[data-testid=quick-page] .dropzone", [path]);
+      await page.waitForSelector("[data-testid=error]");
+      assert.match(await page.textContent("[data-testid=error-message]"), /bad1\.csv, line 5, column 3/);
+      await page.check("[data-testid=skip-bad-rows]");
+      for (const [bad, text] of [[1, one], [2, two]]) {
+        const p = join(demoDir, `bad${bad}.csv`);
+        writeFileSync(p, body(bad));
+        await page.setInputFiles("#file-input", p);
+        await page.waitForFunction(
+          (n) => document.querySelector("[data-testid=skipped]")?.dataset.value === String(n),
+          bad,
+        );
+        assert.equal(await page.getAttribute("[data-testid=customers]", "data-value"), "4");
+        assert.equal((await page.textContent("[data-testid=skipped]")).replace(/\s/g, " ").trim(), text);
+      }
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    }
+  });
+
   test("cancel stops a 1M-row analysis within a second; the main thread never blocks over 50 ms", async () => {
     const { page, errors } = await open("/data");
     await page.setInputFiles("#data-input", env("PRISME_BENCH_CSV"));

@@ -53,6 +53,8 @@ pub struct DataState {
     /// Progress (0–1) while the worker prepares the files.
     busy: RwSignal<Option<f64>>,
     error: RwSignal<Option<String>>,
+    /// Whether `error` is the worker's crash (it was restarted) rather than a reading error.
+    crashed: RwSignal<bool>,
     job: StoredValue<u32>,
 }
 
@@ -74,6 +76,7 @@ impl DataState {
             result: RwSignal::new(None),
             busy: RwSignal::new(None),
             error: RwSignal::new(None),
+            crashed: RwSignal::new(false),
             job: StoredValue::new(FIRST_JOB),
         }
     }
@@ -85,6 +88,7 @@ impl DataState {
             EngineEvent::Crashed { message } => {
                 if self.busy.get_untracked().is_some() {
                     self.busy.set(None);
+                    self.crashed.set(true);
                     self.error.set(Some(message.clone()));
                 }
             }
@@ -112,6 +116,7 @@ impl DataState {
                 }
                 FromWorker::Error { job, message, .. } if *job == current => {
                     self.busy.set(None);
+                    self.crashed.set(false);
                     self.error.set(Some(message.clone()));
                 }
                 _ => {}
@@ -199,6 +204,7 @@ impl DataState {
             return;
         }
         self.busy.set(Some(0.0));
+        self.crashed.set(false);
         let settings = self.prepare_settings(lang);
         let state = *self;
         let engine = engine.clone();
@@ -369,7 +375,7 @@ pub fn DataPage() -> impl IntoView {
                     {move || t().choose_files}
                     <input id="data-input" type="file" multiple accept=FILE_TYPES on:change=on_pick />
                 </label>
-                <button class="button ghost" class:hidden=move || !has_files() on:click=on_clear>
+                <button class="button ghost" data-action="clear" class:hidden=move || !has_files() on:click=on_clear>
                     {move || t().clear}
                 </button>
             </div>
@@ -430,6 +436,11 @@ pub fn DataPage() -> impl IntoView {
                 .error
                 .get()
                 .map(|m| {
+                    let m = if state.crashed.get() {
+                        format!("{} ({m})", lang.get().texts().engine_crashed)
+                    } else {
+                        m
+                    };
                     view! {
                         <section class="error" role="alert" data-testid="data-error">
                             <p class="error-message">{m}</p>

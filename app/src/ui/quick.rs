@@ -318,6 +318,7 @@ pub fn QuickPage() -> impl IntoView {
                 <label class="option">
                     <input
                         type="checkbox"
+                        data-testid="skip-bad-rows"
                         prop:checked=move || skip_bad_rows.get()
                         on:change=move |ev| {
                             let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -523,8 +524,8 @@ fn ResultView(
                         {(skipped > 0)
                             .then(|| {
                                 view! {
-                                    <span class="kpi-note">
-                                        {move || format!("{} {}", l().int(skipped as u64), t().skipped)}
+                                    <span class="kpi-note" data-testid="skipped" data-value=skipped>
+                                        {move || l().count(skipped as u64, t().skipped)}
                                     </span>
                                 }
                             })}

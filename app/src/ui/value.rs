@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::query_signal;
+use prisme_core::clv::Dropout;
 use prisme_core::explore::SortBy;
 
 use crate::charts::{BarChart, Histogram, NumFmt, Series};
@@ -105,19 +106,47 @@ pub fn ValuePage() -> impl IntoView {
             .clone()
             .map(|s| view! { <li>{format!("Gamma-Gamma : {s}")}</li> });
         let rate = b.r / b.alpha;
-        let dropout = b.a / (b.a + b.b);
+        // A degenerate fit names its limit instead of showing a and b running off to infinity.
+        let (kind, fitted, sentence, reason) = match &b.dropout {
+            Dropout::Identified => (
+                "identified",
+                format!(
+                    " r = {}, α = {}, a = {}, b = {} — ",
+                    l.dec(b.r, 3),
+                    l.dec(b.alpha, 3),
+                    l.dec(b.a, 3),
+                    l.dec(b.b, 3)
+                ),
+                t.bgnbd_sentence(&l.dec(rate, 3), unit, &l.pct(b.a / (b.a + b.b))),
+                None,
+            ),
+            Dropout::SameForEveryone { p, reason } => (
+                "same-for-everyone",
+                format!(" r = {}, α = {}, p = {} — ", l.dec(b.r, 3), l.dec(b.alpha, 3), l.dec(*p, 3)),
+                t.dropout_same_sentence(&l.dec(rate, 3), unit, &l.pct(*p)),
+                Some(reason.clone()),
+            ),
+            Dropout::NotIdentified { reason } => (
+                "not-identified",
+                format!(" r = {}, α = {} — ", l.dec(b.r, 3), l.dec(b.alpha, 3)),
+                t.no_dropout_sentence(&l.dec(rate, 3), unit),
+                Some(reason.clone()),
+            ),
+        };
         Some(view! {
             <ul class="params" data-testid="clv-params">
-                <li data-param="bgnbd" data-r=b.r data-alpha=b.alpha data-a=b.a data-b=b.b>
+                <li
+                    data-param="bgnbd"
+                    data-dropout=kind
+                    data-r=b.r
+                    data-alpha=b.alpha
+                    data-a=b.a
+                    data-b=b.b
+                >
                     <strong>"BG/NBD"</strong>
-                    {format!(
-                        " r = {}, α = {}, a = {}, b = {} — ",
-                        l.dec(b.r, 3),
-                        l.dec(b.alpha, 3),
-                        l.dec(b.a, 3),
-                        l.dec(b.b, 3)
-                    )}
-                    {t.bgnbd_sentence(&l.dec(rate, 3), unit, &l.pct(dropout))}
+                    {fitted}
+                    {sentence}
+                    {reason.map(|r| view! { <span class="reason">" (" {r} ")"</span> })}
                 </li>
                 {gg}
                 {skipped}
