@@ -206,39 +206,60 @@ impl AppState {
                     JobState::Running { started, .. } => started,
                     _ => now_ms(),
                 };
-                match Report::from_json(report) {
-                    Ok(r) => {
-                        // Kept for the next visit, after this task: writing a large string to
-                        // local storage blocks the page.
-                        let text = report.clone();
-                        later(move || {
-                            if let Some(s) = storage() {
-                                // A report too large for the quota is simply not kept: the one
-                                // in memory is what the pages show.
-                                if s.set_item(REPORT_KEY, &text).is_err() {
-                                    let _ = s.remove_item(REPORT_KEY);
-                                }
-                            }
-                        });
-                        let revision = self.run.get_untracked().map_or(1, |r| r.revision + 1);
-                        self.report.set(Some(Arc::new(r)));
-                        self.run.set(Some(RunInfo {
-                            customers: *customers,
-                            candidates: candidates.clone(),
-                            rows_skipped: *rows_skipped,
-                            prepare_ms: *prepare_ms,
-                            analysis_ms: *analysis_ms,
-                            total_ms: now_ms() - started,
-                            live: true,
-                            revision,
-                        }));
-                        self.job.set(JobState::Idle);
+                // Three tasks, none long: this one only takes the message; the next parses
+                // the report; the last one shows it (and the pages' rendering that follows).
+                let me = *self;
+                let job = *job;
+                let text = report.clone();
+                let info = RunInfo {
+                    customers: *customers,
+                    candidates: candidates.clone(),
+                    rows_skipped: *rows_skipped,
+                    prepare_ms: *prepare_ms,
+                    analysis_ms: *analysis_ms,
+                    total_ms: 0.0,
+                    live: true,
+                    revision: 0,
+                };
+                later(move || {
+                    if me.current_job() != Some(job) {
+                        return;
                     }
-                    Err(e) => self.job.set(JobState::Failed {
-                        message: e.to_string(),
-                        file: String::new(),
-                    }),
-                }
+                    match Report::from_json(&text) {
+                        Ok(r) => {
+                            let r = Arc::new(r);
+                            later(move || {
+                                if me.current_job() != Some(job) {
+                                    return;
+                                }
+                                let revision =
+                                    me.run.get_untracked().map_or(1, |r| r.revision + 1);
+                                me.report.set(Some(r));
+                                me.run.set(Some(RunInfo {
+                                    total_ms: now_ms() - started,
+                                    revision,
+                                    ..info
+                                }));
+                                me.job.set(JobState::Idle);
+                                // Kept for the next visit, after this task: writing a large
+                                // string to local storage blocks the page.
+                                later(move || {
+                                    if let Some(s) = storage() {
+                                        // A report too large for the quota is simply not kept:
+                                        // the one in memory is what the pages show.
+                                        if s.set_item(REPORT_KEY, &text).is_err() {
+                                            let _ = s.remove_item(REPORT_KEY);
+                                        }
+                                    }
+                                });
+                            });
+                        }
+                        Err(e) => me.job.set(JobState::Failed {
+                            message: e.to_string(),
+                            file: String::new(),
+                        }),
+                    }
+                });
             }
             FromWorker::Error {
                 job, message, file, ..

@@ -845,3 +845,76 @@ fn assert_close(a: &Value, b: &Value) {
         _ => assert_eq!(a, b),
     }
 }
+
+/// The customer card's "risk of no purchase" and "median wait to the next order" (closed forms
+/// in `BgNbd::p_no_purchase` and `median_wait_if_alive`) against a direct numerical
+/// integration of the model's definition over (λ, p) — the individual likelihood of Fader,
+/// Hardie & Lee (2005, eq. 3) weighted by the Gamma and Beta priors — with the published
+/// CDNOW parameters. The quadrature knows nothing of the posterior's closed form.
+#[test]
+fn no_purchase_risk_and_median_wait_match_a_direct_integration() {
+    let m = published_bgnbd();
+    let (r, alpha, a, b) = (m.r, m.alpha, m.a, m.b);
+    // ∫∫ f(λ, p) Gamma(λ; r, α) Beta(p; a, b), up to a constant that cancels in ratios:
+    // λ = v^(1/r) and p = u^(1/a) absorb the priors' singular powers at 0.
+    let integrate = |f: &dyn Fn(f64, f64) -> f64, big_t: f64, x: f64| -> f64 {
+        let (nu, nv) = (800usize, 1600usize);
+        // λ beyond which λ^x e^(−λ(α+T)) is negligible.
+        let lmax = (r + x + 60.0) / (alpha + big_t) * 2.0;
+        let vmax = lmax.powf(r);
+        let grid: Vec<(f64, f64)> = (0..nu)
+            .map(|i| {
+                let p = ((i as f64 + 0.5) / nu as f64).powf(1.0 / a);
+                (p, (1.0 - p).powf(b - 1.0))
+            })
+            .collect();
+        let mut total = 0.0;
+        for j in 0..nv {
+            let v = (j as f64 + 0.5) / nv as f64 * vmax;
+            let lambda = v.powf(1.0 / r);
+            let wl = (-alpha * lambda).exp();
+            let mut inner = 0.0;
+            for &(p, wp) in &grid {
+                inner += f(lambda, p) * wp;
+            }
+            total += wl * inner;
+        }
+        total
+    };
+    for &(x, t_x, big_t, t) in &[
+        (0u32, 0.0, 38.0, 13.0),
+        (1, 2.0, 38.0, 13.0),
+        (2, 30.43, 38.86, 13.0),
+        (5, 20.0, 39.0, 4.0),
+        (7, 35.0, 36.0, 26.0),
+    ] {
+        let xf = f64::from(x);
+        let alive_through = |lambda: f64, p: f64, extra: f64| {
+            (1.0 - p).powf(xf) * lambda.powf(xf) * (-lambda * (big_t + extra)).exp()
+        };
+        let dead = |lambda: f64, p: f64| {
+            if x == 0 {
+                0.0
+            } else {
+                p * (1.0 - p).powf(xf - 1.0) * lambda.powf(xf) * (-lambda * t_x).exp()
+            }
+        };
+        let evidence = integrate(&|l, p| alive_through(l, p, 0.0) + dead(l, p), big_t, xf);
+        let quiet = integrate(&|l, p| alive_through(l, p, t) + dead(l, p), big_t, xf);
+        let want = quiet / evidence;
+        let got = m.p_no_purchase(t, x, t_x, big_t);
+        assert!(
+            (got - want).abs() < 2e-5,
+            "x={x} t_x={t_x} T={big_t} t={t}: {got} vs {want} by quadrature"
+        );
+        // Given alive at T, the wait has median w: half the mass buys nothing in (T, T+w].
+        let w = m.median_wait_if_alive(x, big_t);
+        let alive = integrate(&|l, p| alive_through(l, p, 0.0), big_t, xf);
+        let quiet_w = integrate(&|l, p| alive_through(l, p, w), big_t, xf);
+        assert!(
+            (quiet_w / alive - 0.5).abs() < 2e-5,
+            "x={x} T={big_t}: median wait {w} leaves {} quiet",
+            quiet_w / alive
+        );
+    }
+}

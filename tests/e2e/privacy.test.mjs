@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { dataDir, launch, startServer } from "./browser.mjs";
+import { execFileSync } from "node:child_process";
+import { dataDir, env, launch, startServer } from "./browser.mjs";
 
 const corpus = fileURLToPath(new URL("../../core/tests/data/pii/", import.meta.url));
 const PAGES = ["dashboard", "segments", "value", "attrition", "cohorts", "data"];
@@ -130,5 +131,57 @@ describe("privacy by default", () => {
     }
     assert.deepEqual(leaks, []);
     assert.deepEqual(errors, []);
+  });
+  test("with the same key, the app's pseudonyms are the CLI's", async () => {
+    const key = "5ea7c0ffee0ddba11ca7d00d5eed1e55fa11ab1ede7ec7ab1e5ca1ab1ec0de42";
+    const keyFile = join(dir, "key.txt");
+    writeFileSync(keyFile, key + "\n");
+    const lines = ["customer_id,order_date,amount"];
+    for (let i = 0; i < 60; i++) {
+      for (let k = 0; k < 1 + (i % 4); k++) {
+        const day = new Date(Date.UTC(2024, (i + k * 5) % 12, 1 + ((i * 3 + k) % 27)));
+        lines.push(`CLI-${1000 + i},${day.toISOString().slice(0, 10)},${(5 + ((i * 11 + k * 3) % 70)).toFixed(2)}`);
+      }
+    }
+    const purchases = join(dir, "keyed.csv");
+    writeFileSync(purchases, lines.join("\n") + "\n");
+    const scores = join(dir, "keyed_scores.csv");
+    execFileSync(env("PRISME_BIN"), ["workbench", purchases, "--secret-file", keyFile, "--scores", scores]);
+    const cliIds = new Set(
+      readFileSync(scores, "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0].replace(/"/g, "")),
+    );
+    assert.equal(cliIds.size, 60);
+    assert.ok(![...cliIds].some((id) => id.startsWith("CLI-")), "the CLI pseudonymized the ids");
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${url}/data`);
+    await page.waitForFunction(() => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""));
+    const before = await page.textContent("[data-testid=key-fingerprint]");
+    await page.setInputFiles("[data-testid=import-key]", keyFile);
+    await page.waitForFunction((b) => document.querySelector("[data-testid=key-fingerprint]")?.textContent !== b, before);
+    await page.setInputFiles("#data-input", [purchases]);
+    await page.waitForSelector("[data-testid=base-customers]", { timeout: 60_000 });
+    await page.waitForFunction(() => !document.querySelector("[data-testid=data-busy]"));
+    await page.click("[data-action=analyze]");
+    await page.waitForSelector("[data-page=dashboard] [data-kpi]", { timeout: 120_000 });
+    await page.click("[data-nav=value]");
+    await page.waitForSelector("[data-table=top-customers] tbody tr");
+    const [dl] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("[data-table=top-customers] [data-export=csv-plain]"),
+    ]);
+    const appIds = readFileSync(await dl.path(), "utf8")
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split(/\r?\n/)
+      .slice(1)
+      .map((l) => l.split(/[;,]/)[0].replace(/"/g, ""));
+    assert.equal(appIds.length, 60);
+    assert.deepEqual(appIds.filter((id) => !cliIds.has(id)), [], "ids the CLI does not give");
+    assert.deepEqual(errors, []);
+    await context.close();
   });
 });

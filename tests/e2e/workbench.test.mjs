@@ -349,7 +349,7 @@ describe("the workbench", () => {
     const { page, errors } = await open("/data", { lang: "en-US" });
     // A fuzz regression that makes arrow-rs's IPC reader panic: a trap in wasm32, which the
     // worker cannot catch (core/tests/fuzz_regressions.rs, TRAP_IN_WASM).
-    const bytes = readFileSync(new URL("../../core/fuzz/regressions/extract.arrow.mut112", import.meta.url));
+    const bytes = readFileSync(new URL("../../core/fuzz/regressions/extract.arrow.mut66", import.meta.url));
     const crash = join(demoDir, "crash.arrow");
     writeFileSync(crash, bytes);
     await drop(page, ".dropzone", [crash]);
@@ -486,12 +486,18 @@ describe("the workbench", () => {
         }),
     );
     await waitDashboard(page);
+    // The dashboard's rendering after the analysis (its trends are drawn a task later) is
+    // recorded too, for BENCHMARKS.md, but not asserted: it is not "during" the analysis.
+    await page.waitForTimeout(1500);
+    const shown = await page.evaluate(() => performance.now());
     const long = await page.evaluate(([a, b]) => window.__long.filter(([s]) => s >= a && s < b), [started, ended]);
+    const after = await page.evaluate(([a, b]) => window.__long.filter(([s]) => s >= a && s < b), [ended, shown]);
     const all = await page.evaluate(() => ({ long: window.__long, steps: window.__steps }));
     const longest = Math.max(0, ...long.map((l) => l[1]));
+    const longestAfter = Math.max(0, ...after.map((l) => l[1]));
     writeFileSync(
       join(outDir(), "longtasks.json"),
-      JSON.stringify({ started, ended, analysis_ms: ended - started, longest, long, all }, null, 1),
+      JSON.stringify({ started, ended, analysis_ms: ended - started, longest, long, longestAfter, after, all }, null, 1),
     );
     assert.ok(longest <= 50, `the main thread was blocked ${longest} ms during the analysis`);
     assert.deepEqual(errors, []);

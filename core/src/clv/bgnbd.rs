@@ -586,6 +586,26 @@ impl BgNbd {
         }
     }
 
+    /// P(no purchase in (T, T+t] | x, t_x, T): a customer who dropped out buys nothing; one
+    /// still active at T (dropout only ever follows a purchase) buys nothing with probability
+    /// e^(−λt), averaged over the posterior Gamma(r+x, α+T) of λ. The "risk of no purchase in
+    /// the next 90 days" of the customer card.
+    pub fn p_no_purchase(&self, t: f64, x: u32, t_x: f64, big_t: f64) -> f64 {
+        if t <= 0.0 {
+            return 0.0;
+        }
+        let alive = self.p_alive(x, t_x, big_t);
+        let quiet = ((self.r + f64::from(x)) * -(t / (self.alpha + big_t)).ln_1p()).exp();
+        (1.0 - alive) + alive * quiet
+    }
+
+    /// The median wait from T to the next purchase of a customer still active: the t with
+    /// P(no purchase in (T, T+t] | alive) = 1/2, that is (α+T)(2^(1/(r+x)) − 1). The
+    /// customer card's "expected next order" adds it to the snapshot.
+    pub fn median_wait_if_alive(&self, x: u32, big_t: f64) -> f64 {
+        (self.alpha + big_t) * (std::f64::consts::LN_2 / (self.r + f64::from(x))).exp_m1()
+    }
+
     /// Whether P(alive) is below `threshold`.
     pub fn is_at_risk(&self, x: u32, t_x: f64, t: f64, threshold: f64) -> bool {
         self.p_alive(x, t_x, t) < threshold
