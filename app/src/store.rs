@@ -232,8 +232,7 @@ impl AppState {
                                 if me.current_job() != Some(job) {
                                     return;
                                 }
-                                let revision =
-                                    me.run.get_untracked().map_or(1, |r| r.revision + 1);
+                                let revision = me.run.get_untracked().map_or(1, |r| r.revision + 1);
                                 me.report.set(Some(r));
                                 me.run.set(Some(RunInfo {
                                     total_ms: now_ms() - started,
