@@ -122,7 +122,12 @@ pub fn ValuePage() -> impl IntoView {
             ),
             Dropout::SameForEveryone { p, reason } => (
                 "same-for-everyone",
-                format!(" r = {}, α = {}, p = {} — ", l.dec(b.r, 3), l.dec(b.alpha, 3), l.dec(*p, 3)),
+                format!(
+                    " r = {}, α = {}, p = {} — ",
+                    l.dec(b.r, 3),
+                    l.dec(b.alpha, 3),
+                    l.dec(*p, 3)
+                ),
                 t.dropout_same_sentence(&l.dec(rate, 3), unit, &l.pct(*p)),
                 Some(reason.clone()),
             ),
