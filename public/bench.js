@@ -1,5 +1,5 @@
-// Prisme's benchmark contract. Runs the app's worker pipeline (worker_loader.js, built by
-// Trunk next to this file) on a CSV fetched from `csvUrl`, and reports timings and cells.
+// Prisme's benchmark contract. Runs the app's worker pipeline (worker_loader.js, written by
+// xtask's bundler next to this file) on a CSV fetched from `csvUrl`, and reports timings and cells.
 (function () {
   "use strict";
 

@@ -16,7 +16,8 @@ use prisme_core::workbench::WorkbenchSettings;
 
 use crate::protocol::{FromWorker, PrepareSettings};
 
-/// Trunk writes the worker's classic-script loader under this name (`data-loader-shim`).
+/// The worker's classic-script loader, written under this fixed name by xtask's bundler
+/// (`xtask/src/bundle.rs`); it names the worker's hashed glue and module.
 pub const WORKER_LOADER: &str = "./worker_loader.js";
 
 /// What the page hears from the engine.

