@@ -126,8 +126,11 @@ pub enum FromWorker {
     /// The whole analysis of the base.
     Workbench {
         job: u32,
-        /// The report document as JSON.
+        /// The report document as JSON, without its large sections…
         report: String,
+        /// …which come apart, each as JSON (`churn`, `charts`, …): the page parses one per
+        /// task, so that taking a large report never blocks it for long.
+        parts: Vec<(String, String)>,
         customers: usize,
         candidates: Vec<SliceCandidate>,
         rows_skipped: usize,

@@ -195,6 +195,7 @@ impl AppState {
             FromWorker::Workbench {
                 job,
                 report,
+                parts,
                 customers,
                 candidates,
                 rows_skipped,
@@ -206,11 +207,9 @@ impl AppState {
                     JobState::Running { started, .. } => started,
                     _ => now_ms(),
                 };
-                // Three tasks, none long: this one only takes the message; the next parses
-                // the report; the last one shows it (and the pages' rendering that follows).
-                let me = *self;
-                let job = *job;
-                let text = report.clone();
+                // Taken in short tasks: this one only takes the message; then the report's
+                // head and each large section are parsed in a task of their own; the last
+                // one shows the report (and the pages' rendering follows).
                 let info = RunInfo {
                     customers: *customers,
                     candidates: candidates.clone(),
@@ -221,43 +220,15 @@ impl AppState {
                     live: true,
                     revision: 0,
                 };
-                later(move || {
-                    if me.current_job() != Some(job) {
-                        return;
-                    }
-                    match Report::from_json(&text) {
-                        Ok(r) => {
-                            let r = Arc::new(r);
-                            later(move || {
-                                if me.current_job() != Some(job) {
-                                    return;
-                                }
-                                let revision = me.run.get_untracked().map_or(1, |r| r.revision + 1);
-                                me.report.set(Some(r));
-                                me.run.set(Some(RunInfo {
-                                    total_ms: now_ms() - started,
-                                    revision,
-                                    ..info
-                                }));
-                                me.job.set(JobState::Idle);
-                                // Kept for the next visit, after this task: writing a large
-                                // string to local storage blocks the page.
-                                later(move || {
-                                    if let Some(s) = storage() {
-                                        // A report too large for the quota is simply not kept:
-                                        // the one in memory is what the pages show.
-                                        if s.set_item(REPORT_KEY, &text).is_err() {
-                                            let _ = s.remove_item(REPORT_KEY);
-                                        }
-                                    }
-                                });
-                            });
-                        }
-                        Err(e) => me.job.set(JobState::Failed {
-                            message: e.to_string(),
-                            file: String::new(),
-                        }),
-                    }
+                let (me, job, head) = (*self, *job, report.clone());
+                let parts: std::collections::VecDeque<(String, String)> =
+                    parts.iter().cloned().collect();
+                later(move || match Report::from_json(&head) {
+                    Ok(r) => me.join_report(job, r, parts, info, started),
+                    Err(e) => me.job.set(JobState::Failed {
+                        message: e.to_string(),
+                        file: String::new(),
+                    }),
                 });
             }
             FromWorker::Error {
@@ -271,6 +242,60 @@ impl AppState {
             }
             _ => {}
         }
+    }
+
+    /// Parses the report's next section in a task of its own, then shows the whole report.
+    fn join_report(
+        self,
+        job: u32,
+        mut report: Report,
+        mut parts: std::collections::VecDeque<(String, String)>,
+        info: RunInfo,
+        started: f64,
+    ) {
+        if self.current_job() != Some(job) {
+            return;
+        }
+        let Some((name, json)) = parts.pop_front() else {
+            let revision = self.run.get_untracked().map_or(1, |r| r.revision + 1);
+            let report = Arc::new(report);
+            self.report.set(Some(report.clone()));
+            self.run.set(Some(RunInfo {
+                total_ms: now_ms() - started,
+                revision,
+                ..info
+            }));
+            self.job.set(JobState::Idle);
+            // Kept for the next visit, after this task: writing a large string to local
+            // storage blocks the page.
+            later(move || {
+                if let Some(s) = storage() {
+                    // A report too large for the quota is simply not kept: the one in memory
+                    // is what the pages show.
+                    if s.set_item(REPORT_KEY, &report.to_json_compact()).is_err() {
+                        let _ = s.remove_item(REPORT_KEY);
+                    }
+                }
+            });
+            return;
+        };
+        let parsed = match name.as_str() {
+            "rfm" => serde_json::from_str(&json).map(|v| report.rfm = v),
+            "clv" => serde_json::from_str(&json).map(|v| report.clv = v),
+            "churn" => serde_json::from_str(&json).map(|v| report.churn = v),
+            "cohorts" => serde_json::from_str(&json).map(|v| report.cohorts = v),
+            "indicators" => serde_json::from_str(&json).map(|v| report.indicators = v),
+            "charts" => serde_json::from_str(&json).map(|v| report.charts = v),
+            _ => Ok(()),
+        };
+        if let Err(e) = parsed {
+            self.job.set(JobState::Failed {
+                message: format!("the report's {name}: {e}"),
+                file: String::new(),
+            });
+            return;
+        }
+        later(move || self.join_report(job, report, parts, info, started));
     }
 
     /// Runs the whole analysis on the Data page's files; `then` is the page to open after.

@@ -429,9 +429,11 @@ fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
     });
     match result {
         Ok(wb) => {
+            let (report, parts) = split_report(&wb.analysis.report);
             let msg = FromWorker::Workbench {
                 job,
-                report: wb.analysis.report.to_json_compact(),
+                report,
+                parts,
                 customers: wb.analysis.scores.rows.len(),
                 candidates: wb.candidates.clone(),
                 rows_skipped: wb.rows_skipped,
@@ -528,4 +530,34 @@ fn memory_bytes() -> f64 {
         .buffer()
         .unchecked_into::<js_sys::ArrayBuffer>()
         .byte_length() as f64
+}
+
+/// The report without its large sections, and those sections apart (see
+/// `FromWorker::Workbench`); `store::join_report` puts them back.
+fn split_report(r: &prisme_core::analysis::Report) -> (String, Vec<(String, String)>) {
+    let json = |v: Result<String, serde_json::Error>| v.unwrap_or_else(|_| "null".into());
+    let parts = vec![
+        ("rfm".to_string(), json(serde_json::to_string(&r.rfm))),
+        ("clv".to_string(), json(serde_json::to_string(&r.clv))),
+        ("churn".to_string(), json(serde_json::to_string(&r.churn))),
+        (
+            "cohorts".to_string(),
+            json(serde_json::to_string(&r.cohorts)),
+        ),
+        (
+            "indicators".to_string(),
+            json(serde_json::to_string(&r.indicators)),
+        ),
+        ("charts".to_string(), json(serde_json::to_string(&r.charts))),
+    ];
+    let head = prisme_core::analysis::Report {
+        rfm: None,
+        clv: None,
+        churn: None,
+        cohorts: None,
+        indicators: None,
+        charts: Default::default(),
+        ..r.clone()
+    };
+    (head.to_json_compact(), parts)
 }

@@ -381,15 +381,18 @@ fn build_app(kind: Build, public_url: &str) -> Result<()> {
     Ok(())
 }
 
-/// `cargo xtask build [--public-url /sub/path/]`.
+/// `cargo xtask build [--local] [--public-url /sub/path/]`: `--local` skips wasm-opt, as
+/// `serve` and `test` do.
 fn build_cmd(args: &[String]) -> Result<()> {
-    let public_url = match args {
+    let local = args.iter().any(|a| a == "--local");
+    let rest: Vec<&String> = args.iter().filter(|a| *a != "--local").collect();
+    let public_url = match rest.as_slice() {
         [] => "/",
-        [flag, url] if flag == "--public-url" => url.as_str(),
-        _ => bail!("usage: cargo xtask build [--public-url /sub/path/]"),
+        [flag, url] if *flag == "--public-url" => url.as_str(),
+        _ => bail!("usage: cargo xtask build [--local] [--public-url /sub/path/]"),
     };
     setup(false)?;
-    build_app(Build::Deploy, public_url)
+    build_app(if local { Build::Local } else { Build::Deploy }, public_url)
 }
 
 fn serve_cmd(args: &[String]) -> Result<()> {
