@@ -16,6 +16,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::thread;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -25,7 +26,8 @@ usage: cargo xtask <command>
 
   serve          install what is missing, build the app (release code, no wasm-opt pass;
                  --deploy: the published build) and serve it on http://127.0.0.1:8080
-                 (with sample data under /data/; path routes fall back to index.html)
+                 (with sample data under /data/, made once the app is served; path routes
+                 fall back to index.html)
   test           install what is missing and run every test: native, wasm (headless
                  Chromium) and end-to-end; the sync server's tests run on SQLite and on a
                  throwaway PostgreSQL cluster started for the run
@@ -396,6 +398,12 @@ fn build_cmd(args: &[String]) -> Result<()> {
 }
 
 fn serve_cmd(args: &[String]) -> Result<()> {
+    let port = args
+        .iter()
+        .position(|a| a == "--port")
+        .and_then(|i| args.get(i + 1))
+        .map_or(Ok(8080), |p| p.parse::<u16>())
+        .context("--port takes a number")?;
     setup(false)?;
     build_app(
         if args.iter().any(|a| a == "--deploy") {
@@ -409,15 +417,25 @@ fn serve_cmd(args: &[String]) -> Result<()> {
     fs::create_dir_all(&data)?;
     let sample = data.join("transactions_100k.csv");
     if !sample.exists() {
-        let files = gen_data(&["100k"])?;
-        fs::copy(&files[0], &sample)?;
+        // The sample file comes from the native CLI, whose first release build takes minutes
+        // on a bare machine: it is made while the app is already served, not before.
+        eprintln!(
+            "\nthe sample file /data/transactions_100k.csv is being made in the background (the \
+             native CLI builds first: minutes on a first run); the app works meanwhile"
+        );
+        thread::spawn(move || {
+            let made = gen_data(&["100k"]).and_then(|files| {
+                let tmp = sample.with_extension("tmp");
+                fs::copy(&files[0], &tmp)?;
+                fs::rename(&tmp, &sample)?;
+                Ok(())
+            });
+            match made {
+                Ok(()) => eprintln!("\nsample data ready: /data/transactions_100k.csv"),
+                Err(e) => eprintln!("\nxtask: the sample file could not be made: {e:#}"),
+            }
+        });
     }
-    let port = args
-        .iter()
-        .position(|a| a == "--port")
-        .and_then(|i| args.get(i + 1))
-        .map_or(Ok(8080), |p| p.parse::<u16>())
-        .context("--port takes a number")?;
     serve::serve(&root().join("dist"), port)
 }
 
