@@ -192,6 +192,15 @@ describe("the Data page", () => {
     assert.equal(s.skipped.length, 1);
     assert.match(s.skipped[0], /contracts\.csv/);
 
+    // Personal data masked, then kept, then dropped again: the e-mail column follows the choice.
+    await page.selectOption("[data-testid=pii-action]", "mask");
+    s = await until(page, (s) => column(s, "fr_excel_ventes.csv", "Email")?.fate === "masked", "masked personal data");
+    assert.ok(s.anon["fr_excel_ventes.csv"].masked.split("|").includes("Email"));
+    await page.selectOption("[data-testid=pii-action]", "keep");
+    s = await until(page, (s) => column(s, "fr_excel_ventes.csv", "Email")?.fate === "kept", "kept personal data");
+    await page.selectOption("[data-testid=pii-action]", "drop");
+    s = await until(page, (s) => column(s, "fr_excel_ventes.csv", "Email")?.fate === "dropped", "dropped again");
+
     // Anonymization off: the real ids and the name column are back.
     await page.locator("[data-testid=anonymize]").uncheck();
     s = await until(page, (s) => s.head.includes("name"), "the base without anonymization");

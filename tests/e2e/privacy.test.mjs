@@ -93,6 +93,9 @@ describe("privacy by default", () => {
     page.on("request", (r) => requests.push({ url: r.url(), body: r.postData() ?? "" }));
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(`console error: ${m.text()}`);
+    });
     await page.goto(`${url}/data`);
     await page.waitForFunction(() => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""));
     await page.setInputFiles("#data-input", [join(corpus, "clients_fr.csv"), join(corpus, "customers_en.csv"), purchases]);
@@ -157,6 +160,9 @@ describe("privacy by default", () => {
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(`console error: ${m.text()}`);
+    });
     await page.goto(`${url}/data`);
     await page.waitForFunction(() => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""));
     const before = await page.textContent("[data-testid=key-fingerprint]");
