@@ -259,6 +259,12 @@ describe("the workbench", () => {
     assert.equal(first, "Champions");
     const lang = await page.evaluate(() => localStorage.getItem("prisme.lang"));
     assert.equal(lang, "en");
+    // The choice outlives a reload, although the browser's own language is French.
+    await page.reload();
+    await page.waitForSelector("[data-page=segments] h1");
+    await page.waitForFunction(() => document.documentElement.lang === "en");
+    assert.equal(await page.textContent("[data-page=segments] h1"), "Segments");
+    assert.match(await page.textContent("[data-nav=value]"), /Customer value/);
     assert.deepEqual(errors, []);
   });
 
