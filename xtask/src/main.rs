@@ -254,7 +254,7 @@ fn setup(browser: bool) -> Result<()> {
         .is_some_and(|v| v.contains(&bindgen))
         || !have_runner.as_deref().is_some_and(|v| v.contains(&bindgen))
     {
-        eprintln!("installing wasm-bindgen-cli {bindgen} (about 2 minutes)");
+        eprintln!("installing wasm-bindgen-cli {bindgen} (4 to 6 minutes on 2 cores)");
         // Without --locked: the crate's own lockfile names a version the registry lacks.
         run(cargo().args([
             "install",
