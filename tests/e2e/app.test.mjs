@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { dataDir, env, generate, launch, nativeAnalyze, nativeRfm, outDir, startServer } from "./browser.mjs";
+import { dataDir, env, generate, launch, nativeAnalyze, nativeRfm, outDir, startServer, watchErrors } from "./browser.mjs";
 
 let browser;
 let server;
@@ -24,11 +24,7 @@ after(async () => {
 async function openApp(lang = "en") {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: lang });
   const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console error: ${m.text()}`);
-  });
+  const errors = watchErrors(page);
   await page.goto(`${url}/`);
   await page.waitForFunction(
     () => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""),

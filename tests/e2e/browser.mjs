@@ -74,3 +74,14 @@ export function nativeProfile(...paths) {
   });
   return JSON.parse(out.toString());
 }
+
+/** The page's uncaught errors and console errors, collected as they happen: tests end with
+ * `assert.deepEqual(errors, [])`. */
+export function watchErrors(page) {
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console error: ${m.text()}`);
+  });
+  return errors;
+}

@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { dataDir, launch, nativeProfile, outDir, startServer } from "./browser.mjs";
+import { dataDir, launch, nativeProfile, outDir, startServer, watchErrors } from "./browser.mjs";
 
 const corpus = fileURLToPath(new URL("../../core/tests/data/", import.meta.url));
 const fixture = (name) => join(corpus, name);
@@ -27,11 +27,7 @@ after(async () => {
 async function openData(lang) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: lang });
   const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console error: ${m.text()}`);
-  });
+  const errors = watchErrors(page);
   await page.goto(`${url}/data`);
   await page.waitForFunction(
     () => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""),

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
-import { dataDir, env, launch, startServer } from "./browser.mjs";
+import { dataDir, env, launch, startServer, watchErrors } from "./browser.mjs";
 
 const corpus = fileURLToPath(new URL("../../core/tests/data/pii/", import.meta.url));
 const PAGES = ["dashboard", "segments", "value", "attrition", "cohorts", "data"];
@@ -91,11 +91,7 @@ describe("privacy by default", () => {
     const page = await context.newPage();
     const requests = [];
     page.on("request", (r) => requests.push({ url: r.url(), body: r.postData() ?? "" }));
-    const errors = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error") errors.push(`console error: ${m.text()}`);
-    });
+    const errors = watchErrors(page);
     await page.goto(`${url}/data`);
     await page.waitForFunction(() => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""));
     await page.setInputFiles("#data-input", [join(corpus, "clients_fr.csv"), join(corpus, "customers_en.csv"), purchases]);
@@ -158,11 +154,7 @@ describe("privacy by default", () => {
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
-    const errors = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error") errors.push(`console error: ${m.text()}`);
-    });
+    const errors = watchErrors(page);
     await page.goto(`${url}/data`);
     await page.waitForFunction(() => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""));
     const before = await page.textContent("[data-testid=key-fingerprint]");

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { dataDir, env, launch, outDir, startServer } from "./browser.mjs";
+import { dataDir, env, launch, outDir, startServer, watchErrors } from "./browser.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -46,11 +46,7 @@ after(async () => {
 async function open(path, { lang = "fr-FR", width = 1280, height = 720 } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, locale: lang, acceptDownloads: true });
   const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console error: ${m.text()}`);
-  });
+  const errors = watchErrors(page);
   await page.goto(`${url}${path}`);
   await page.waitForFunction(
     () => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""),
