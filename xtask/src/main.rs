@@ -157,22 +157,27 @@ fn locked_bindgen() -> Result<String> {
     locked_version("wasm-bindgen")
 }
 
+/// What `program args` prints on stdout, run with the pinned tools on PATH; None when it is
+/// missing or fails.
+fn tool_output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program)
+        .args(args)
+        .env("PATH", tool_path())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// The tools the bundler runs are the pinned ones: the wasm-bindgen CLI at Cargo.lock's
 /// version, and npm's wasm-opt at package.json's binaryen version. (Trunk checked this on
 /// every build, from Trunk.toml; the bundler does it from the lockfiles.)
 fn check_pins() -> Result<()> {
     let bindgen = locked_bindgen()?;
-    let path = tool_path();
     let version_of = |program: &str| -> Option<String> {
-        let out = Command::new(program)
-            .arg("--version")
-            .env("PATH", &path)
-            .stderr(Stdio::null())
-            .output()
-            .ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        tool_output(program, &["--version"]).map(|v| v.trim().to_string())
     };
     match version_of("wasm-bindgen") {
         Some(v) if v.split_whitespace().last() == Some(bindgen.as_str()) => {}
@@ -234,18 +239,7 @@ fn setup(browser: bool) -> Result<()> {
     {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    let path = tool_path();
-    let found = |program: &str, args: &[&str]| -> Option<String> {
-        let out = Command::new(program)
-            .args(args)
-            .env("PATH", &path)
-            .stderr(Stdio::null())
-            .output()
-            .ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-    };
+    let found = tool_output;
     let bindgen = locked_bindgen()?;
     let have_bindgen = found("wasm-bindgen", &["--version"]);
     let have_runner = found("wasm-bindgen-test-runner", &["--version"]);
