@@ -6,10 +6,12 @@
   function waitFor(worker, job) {
     return new Promise(function (resolve, reject) {
       worker.onmessage = function (ev) {
-        var msg = ev.data;
-        if (msg.type === "ready" && job === null) resolve(msg);
-        else if ((msg.type === "done" || msg.type === "analyzed") && msg.job === job) resolve(msg);
-        else if (msg.type === "error" && (msg.job === job || job === null)) reject(new Error(msg.message));
+        // {type, job, json}: the message is the JSON text {"<type>": {…}} (app/src/protocol.rs).
+        var head = ev.data;
+        var body = function () { return JSON.parse(head.json)[head.type]; };
+        if (head.type === "ready" && job === null) resolve(body());
+        else if ((head.type === "done" || head.type === "analyzed") && head.job === job) resolve(body());
+        else if (head.type === "error" && (head.job === job || job === null)) reject(new Error(body().message));
       };
       worker.onerror = function (ev) {
         ev.preventDefault();

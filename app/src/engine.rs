@@ -153,6 +153,26 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// A worker's message (`{type, job, json}`, see `protocol`) as a [`FromWorker`]; the
+/// sections of a workbench report come from its `parts`.
+pub fn decode(data: &JsValue) -> Result<FromWorker, String> {
+    let json = Reflect::get(data, &JsValue::from_str("json"))
+        .ok()
+        .and_then(|j| j.as_string())
+        .ok_or("a message without json")?;
+    let mut msg: FromWorker = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+    if let FromWorker::Workbench { parts, .. } = &mut msg {
+        let list = Reflect::get(data, &JsValue::from_str("parts")).unwrap_or_default();
+        for pair in Array::from(&list).iter() {
+            let pair = Array::from(&pair);
+            if let (Some(name), Some(text)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                parts.push((name, text));
+            }
+        }
+    }
+    Ok(msg)
+}
+
 impl Engine {
     pub fn start(listener: impl Fn(EngineEvent) + 'static) -> Engine {
         let engine = Engine {
@@ -242,18 +262,18 @@ impl Engine {
             let callback = self.inner.borrow_mut().callbacks.remove(&job);
             if let Some(done) = callback {
                 if kind == "error" {
-                    let message = Reflect::get(&data, &JsValue::from_str("message"))
-                        .ok()
-                        .and_then(|m| m.as_string())
-                        .unwrap_or_default();
-                    done(Err(message));
+                    done(Err(match decode(&data) {
+                        Ok(FromWorker::Error { message, .. }) => message,
+                        Ok(_) => String::new(),
+                        Err(e) => e,
+                    }));
                 } else {
                     done(Ok(data));
                 }
                 return;
             }
         }
-        let msg: FromWorker = match serde_wasm_bindgen::from_value(data) {
+        let msg = match decode(&data) {
             Ok(m) => m,
             Err(e) => {
                 web_sys::console::error_1(&format!("prisme: bad worker message: {e}").into());
@@ -328,12 +348,11 @@ impl Engine {
         }
     }
 
-    /// Sets `key` of `msg` to `value` as a JS object; on failure reports a crash.
+    /// Sets `key` of `msg` to `value` as JSON text; on failure reports a crash.
     fn encode(&self, msg: &Object, key: &str, value: &impl serde::Serialize) -> bool {
-        let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-        match serde::Serialize::serialize(value, &serializer) {
+        match serde_json::to_string(value) {
             Ok(v) => {
-                let _ = Reflect::set(msg, &JsValue::from_str(key), &v);
+                let _ = Reflect::set(msg, &JsValue::from_str(key), &JsValue::from_str(&v));
                 true
             }
             Err(e) => {

@@ -2,17 +2,24 @@
 //!
 //! The page sends plain JS objects (`{type: "rfm", job, name, bytes, locale, skipBadRows}`,
 //! `bytes` an `ArrayBuffer` transferred, not copied) so that the bench page can speak the same
-//! protocol from JavaScript. The worker answers with [`FromWorker`] values serialized by
-//! `serde-wasm-bindgen` into JS objects tagged by `type`.
+//! protocol from JavaScript; structured values in them (settings, queries) are JSON text. The
+//! worker answers `{type, job, json}`: `json` is a [`FromWorker`] as JSON (`{"<type>": {job,
+//! …}}`), `type` and `job` repeat its tag and job so that a listener can route it without
+//! parsing.
+//!
+//! Why JSON both ways: the page then links one deserializer (serde_json's, which it needs for
+//! reports anyway) instead of three (serde-wasm-bindgen's, serde's buffered `Content` for the
+//! internally tagged enum, and serde_json's): every `Deserialize` impl is instantiated once.
+//! That keeps the page's module within its size budget.
 //!
 //! The Data page sends `{type: "prepare", job, files: [{name, bytes}, …], settings}`, the
-//! settings a [`PrepareSettings`] serialized by `serde-wasm-bindgen`; the worker answers with
-//! [`FromWorker::Prepared`].
+//! settings a [`PrepareSettings`]; the worker answers with [`FromWorker::Prepared`].
 //!
 //! The workbench: `{type: "workbench", job, files, settings, analysis}` prepares the files
 //! (reusing the last preparation when files and settings are unchanged) and runs the whole
 //! analysis on the consolidated base ([`FromWorker::Step`] as each step starts, then
-//! [`FromWorker::Workbench`]); `{type: "demo", job}` answers `{type: "demo-files", job,
+//! [`FromWorker::Workbench`], whose report sections come beside `json` as `parts: [[name,
+//! json], …]` so that the page parses each in a task of its own); `{type: "demo", job}` answers `{type: "demo-files", job,
 //! files: [{name, bytes}]}` (a `Uint8Array` each, transferred); `{type: "query", job, query}`
 //! answers a page of the customer table ([`FromWorker::Rows`]); `{type: "export", job, query,
 //! style: "fr" | "plain"}` answers the whole selection as CSV ([`FromWorker::Csv`]).
@@ -84,8 +91,12 @@ pub struct FileError {
 }
 
 /// A message from the worker.
+///
+/// Externally tagged (`{"workbench": {…}}`): an internally tagged enum would make serde buffer
+/// every message into its `Content` tree first, code the page's module would carry for
+/// nothing (the tag is also beside the JSON, as `type`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum FromWorker {
     /// The engine is loaded and listening.
     Ready { engine_version: String },
@@ -129,7 +140,9 @@ pub enum FromWorker {
         /// The report document as JSON, without its large sections…
         report: String,
         /// …which come apart, each as JSON (`churn`, `charts`, …): the page parses one per
-        /// task, so that taking a large report never blocks it for long.
+        /// task, so that taking a large report never blocks it for long. Posted beside the
+        /// message's JSON (`parts`), not inside it: escaped in it, they would be parsed at once.
+        #[serde(skip)]
         parts: Vec<(String, String)>,
         customers: usize,
         candidates: Vec<SliceCandidate>,
@@ -156,4 +169,81 @@ pub enum FromWorker {
         line: Option<u64>,
         column: Option<usize>,
     },
+}
+
+impl FromWorker {
+    /// The message's `type` tag, as serialized.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FromWorker::Ready { .. } => "ready",
+            FromWorker::Progress { .. } => "progress",
+            FromWorker::Done { .. } => "done",
+            FromWorker::Analyzed { .. } => "analyzed",
+            FromWorker::Prepared { .. } => "prepared",
+            FromWorker::Step { .. } => "step",
+            FromWorker::Workbench { .. } => "workbench",
+            FromWorker::Key { .. } => "key",
+            FromWorker::Rows { .. } => "rows",
+            FromWorker::Csv { .. } => "csv",
+            FromWorker::Error { .. } => "error",
+        }
+    }
+
+    /// The job it answers (all but `ready`).
+    pub fn job(&self) -> Option<u32> {
+        match self {
+            FromWorker::Ready { .. } => None,
+            FromWorker::Progress { job, .. }
+            | FromWorker::Done { job, .. }
+            | FromWorker::Analyzed { job, .. }
+            | FromWorker::Prepared { job, .. }
+            | FromWorker::Step { job, .. }
+            | FromWorker::Workbench { job, .. }
+            | FromWorker::Key { job, .. }
+            | FromWorker::Rows { job, .. }
+            | FromWorker::Csv { job, .. }
+            | FromWorker::Error { job, .. } => Some(*job),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_is_the_serialized_tag() {
+        let msgs = [
+            FromWorker::Ready {
+                engine_version: "x".into(),
+            },
+            FromWorker::Step {
+                job: 3,
+                step: JobStep::Reading,
+            },
+            FromWorker::Csv {
+                job: 4,
+                text: "a".into(),
+            },
+            FromWorker::Error {
+                job: 5,
+                message: "m".into(),
+                file: String::new(),
+                line: None,
+                column: None,
+            },
+        ];
+        for m in msgs {
+            let v: serde_json::Value = serde_json::to_value(&m).unwrap();
+            let body = &v[m.kind()];
+            assert!(body.is_object(), "{v}");
+            assert_eq!(
+                body.get("job").and_then(|j| j.as_u64()),
+                m.job().map(u64::from)
+            );
+            let back: FromWorker =
+                serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+            assert_eq!(back, m);
+        }
+    }
 }

@@ -78,9 +78,35 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
+/// The last report as the worker sent it: its head and its sections, each as JSON. Kept as
+/// sent, not re-serialized: the page's module then carries no `Serialize` for reports.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct KeptReport {
+    head: String,
+    parts: Vec<(String, String)>,
+}
+
 fn saved_report() -> Option<Arc<Report>> {
     let text = storage()?.get_item(REPORT_KEY).ok()??;
-    Report::from_json(&text).ok().map(Arc::new)
+    let kept: KeptReport = serde_json::from_str(&text).ok()?;
+    let mut report = Report::from_json(&kept.head).ok()?;
+    for (name, json) in &kept.parts {
+        apply_part(&mut report, name, json).ok()?;
+    }
+    Some(Arc::new(report))
+}
+
+/// Puts a section of the report (see `FromWorker::Workbench`) in place.
+fn apply_part(report: &mut Report, name: &str, json: &str) -> Result<(), serde_json::Error> {
+    match name {
+        "rfm" => serde_json::from_str(json).map(|v| report.rfm = v),
+        "clv" => serde_json::from_str(json).map(|v| report.clv = v),
+        "churn" => serde_json::from_str(json).map(|v| report.churn = v),
+        "cohorts" => serde_json::from_str(json).map(|v| report.cohorts = v),
+        "indicators" => serde_json::from_str(json).map(|v| report.indicators = v),
+        "charts" => serde_json::from_str(json).map(|v| report.charts = v),
+        _ => Ok(()),
+    }
 }
 
 fn saved_settings() -> WorkbenchSettings {
@@ -220,11 +246,13 @@ impl AppState {
                     live: true,
                     revision: 0,
                 };
-                let (me, job, head) = (*self, *job, report.clone());
-                let parts: std::collections::VecDeque<(String, String)> =
-                    parts.iter().cloned().collect();
-                later(move || match Report::from_json(&head) {
-                    Ok(r) => me.join_report(job, r, parts, info, started),
+                let (me, job) = (*self, *job);
+                let kept = KeptReport {
+                    head: report.clone(),
+                    parts: parts.clone(),
+                };
+                later(move || match Report::from_json(&kept.head) {
+                    Ok(r) => me.join_report(job, r, kept, 0, info, started),
                     Err(e) => me.job.set(JobState::Failed {
                         message: e.to_string(),
                         file: String::new(),
@@ -244,19 +272,21 @@ impl AppState {
         }
     }
 
-    /// Parses the report's next section in a task of its own, then shows the whole report.
+    /// Parses the report's next section (`kept.parts[next]`) in a task of its own, then shows
+    /// the whole report.
     fn join_report(
         self,
         job: u32,
         mut report: Report,
-        mut parts: std::collections::VecDeque<(String, String)>,
+        kept: KeptReport,
+        next: usize,
         info: RunInfo,
         started: f64,
     ) {
         if self.current_job() != Some(job) {
             return;
         }
-        let Some((name, json)) = parts.pop_front() else {
+        let Some((name, json)) = kept.parts.get(next) else {
             let revision = self.run.get_untracked().map_or(1, |r| r.revision + 1);
             let report = Arc::new(report);
             self.report.set(Some(report.clone()));
@@ -272,30 +302,22 @@ impl AppState {
                 if let Some(s) = storage() {
                     // A report too large for the quota is simply not kept: the one in memory
                     // is what the pages show.
-                    if s.set_item(REPORT_KEY, &report.to_json_compact()).is_err() {
+                    let text = serde_json::to_string(&kept).unwrap_or_default();
+                    if s.set_item(REPORT_KEY, &text).is_err() {
                         let _ = s.remove_item(REPORT_KEY);
                     }
                 }
             });
             return;
         };
-        let parsed = match name.as_str() {
-            "rfm" => serde_json::from_str(&json).map(|v| report.rfm = v),
-            "clv" => serde_json::from_str(&json).map(|v| report.clv = v),
-            "churn" => serde_json::from_str(&json).map(|v| report.churn = v),
-            "cohorts" => serde_json::from_str(&json).map(|v| report.cohorts = v),
-            "indicators" => serde_json::from_str(&json).map(|v| report.indicators = v),
-            "charts" => serde_json::from_str(&json).map(|v| report.charts = v),
-            _ => Ok(()),
-        };
-        if let Err(e) = parsed {
+        if let Err(e) = apply_part(&mut report, name, json) {
             self.job.set(JobState::Failed {
                 message: format!("the report's {name}: {e}"),
                 file: String::new(),
             });
             return;
         }
-        later(move || self.join_report(job, report, parts, info, started));
+        later(move || self.join_report(job, report, kept, next + 1, info, started));
     }
 
     /// Runs the whole analysis on the Data page's files; `then` is the page to open after.

@@ -47,18 +47,36 @@ pub fn run() {
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker) {
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    match msg.serialize(&serializer) {
-        Ok(value) => {
-            if let Err(e) = scope.post_message(&value) {
-                web_sys::console::error_2(&"prisme worker: cannot post".into(), &e);
-            }
-        }
-        Err(e) => web_sys::console::error_1(&format!("prisme worker: {e}").into()),
+    post_with(scope, msg, None);
+}
+
+/// Posts `{type, job, json}` (see `protocol`), with `extra` set on the message as is.
+fn post_with(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker, extra: Option<(&str, JsValue)>) {
+    let text = match serde_json::to_string(msg) {
+        Ok(t) => t,
+        Err(e) => return web_sys::console::error_1(&format!("prisme worker: {e}").into()),
+    };
+    let o = js_sys::Object::new();
+    let _ = Reflect::set(&o, &"type".into(), &msg.kind().into());
+    if let Some(job) = msg.job() {
+        let _ = Reflect::set(&o, &"job".into(), &JsValue::from_f64(f64::from(job)));
+    }
+    let _ = Reflect::set(&o, &"json".into(), &text.into());
+    if let Some((key, value)) = extra {
+        let _ = Reflect::set(&o, &key.into(), &value);
+    }
+    if let Err(e) = scope.post_message(&o) {
+        web_sys::console::error_2(&"prisme worker: cannot post".into(), &e);
     }
 }
 
-use serde::Serialize;
+/// A JSON text field of a request (the page sends settings and queries as JSON).
+fn json_field<T: serde::de::DeserializeOwned>(data: &JsValue, name: &str) -> Result<T, String> {
+    let text = field(data, name)
+        .as_string()
+        .ok_or_else(|| format!("no {name}"))?;
+    serde_json::from_str(&text).map_err(|e| e.to_string())
+}
 
 fn field(data: &JsValue, name: &str) -> JsValue {
     Reflect::get(data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
@@ -339,7 +357,7 @@ fn prepare_files(
 
 /// The Data page's request: every file read, corrected, anonymized and profiled, then joined.
 fn prepare(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
-    let settings: PrepareSettings = match serde_wasm_bindgen::from_value(field(data, "settings")) {
+    let settings: PrepareSettings = match json_field(data, "settings") {
         Ok(s) => s,
         Err(e) => return post_error(scope, job, "", format!("bad settings: {e}")),
     };
@@ -376,12 +394,11 @@ fn prepare(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
 
 /// The whole analysis of the Data page's files.
 fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
-    let settings: PrepareSettings = match serde_wasm_bindgen::from_value(field(data, "settings")) {
+    let settings: PrepareSettings = match json_field(data, "settings") {
         Ok(s) => s,
         Err(e) => return post_error(scope, job, "", format!("bad settings: {e}")),
     };
-    let analysis: WorkbenchSettings = match serde_wasm_bindgen::from_value(field(data, "analysis"))
-    {
+    let analysis: WorkbenchSettings = match json_field(data, "analysis") {
         Ok(s) => s,
         Err(e) => return post_error(scope, job, "", format!("bad analysis settings: {e}")),
     };
@@ -430,10 +447,14 @@ fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
     match result {
         Ok(wb) => {
             let (report, parts) = split_report(&wb.analysis.report);
+            let sections = js_sys::Array::new();
+            for (name, text) in parts {
+                sections.push(&js_sys::Array::of2(&name.into(), &text.into()));
+            }
             let msg = FromWorker::Workbench {
                 job,
                 report,
-                parts,
+                parts: Vec::new(),
                 customers: wb.analysis.scores.rows.len(),
                 candidates: wb.candidates.clone(),
                 rows_skipped: wb.rows_skipped,
@@ -442,7 +463,7 @@ fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
                 prepared_again: again,
             };
             STATE.with_borrow_mut(|s| s.table = Some(wb.table));
-            post(scope, &msg);
+            post_with(scope, &msg, Some(("parts", sections.into())));
         }
         Err((file, message)) => post_error(scope, job, &file, message),
     }
@@ -493,7 +514,7 @@ fn key_request(scope: &DedicatedWorkerGlobalScope, job: u32, kind: &str, data: &
 
 /// A page of the customer table, or the whole selection as CSV.
 fn table_request(scope: &DedicatedWorkerGlobalScope, job: u32, kind: &str, data: &JsValue) {
-    let query: TableQuery = match serde_wasm_bindgen::from_value(field(data, "query")) {
+    let query: TableQuery = match json_field(data, "query") {
         Ok(q) => q,
         Err(e) => return post_error(scope, job, "", format!("bad query: {e}")),
     };

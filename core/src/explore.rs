@@ -53,13 +53,58 @@ pub struct ColumnInfo {
     pub kind: ValueKind,
 }
 
-/// One cell: blank, a number, or text (dates as `yyyy-mm-dd`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+/// One cell: blank, a number, or text (dates as `yyyy-mm-dd`); in JSON `null`, a number or a
+/// string. Serialized by hand, not with `#[serde(untagged)]`: the derived form buffers each
+/// cell into serde's `Content` tree, code the page's wasm module would carry only for this.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Null,
     Number(f64),
     Text(String),
+}
+
+impl Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => s.serialize_unit(),
+            Value::Number(x) => s.serialize_f64(*x),
+            Value::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        struct Cell;
+        impl serde::de::Visitor<'_> for Cell {
+            type Value = Value;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("null, a number or a string")
+            }
+            fn visit_unit<E>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_none<E>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_f64<E>(self, x: f64) -> Result<Value, E> {
+                Ok(Value::Number(x))
+            }
+            fn visit_i64<E>(self, x: i64) -> Result<Value, E> {
+                Ok(Value::Number(x as f64))
+            }
+            fn visit_u64<E>(self, x: u64) -> Result<Value, E> {
+                Ok(Value::Number(x as f64))
+            }
+            fn visit_str<E>(self, t: &str) -> Result<Value, E> {
+                Ok(Value::Text(t.to_string()))
+            }
+            fn visit_string<E>(self, t: String) -> Result<Value, E> {
+                Ok(Value::Text(t))
+            }
+        }
+        d.deserialize_any(Cell)
+    }
 }
 
 /// A page of rows.
@@ -272,6 +317,24 @@ mod tests {
     use arrow_schema::{Field, Schema};
 
     use super::*;
+
+    #[test]
+    fn cells_are_plain_json_scalars_both_ways() {
+        let cells = vec![
+            Value::Null,
+            Value::Number(1.5),
+            Value::Number(-3.0),
+            Value::Text("2024-01-31".into()),
+        ];
+        let json = serde_json::to_string(&cells).unwrap();
+        assert_eq!(json, r#"[null,1.5,-3.0,"2024-01-31"]"#);
+        let back: Vec<Value> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, cells);
+        // Integers, as another writer may send them, are numbers too.
+        let ints: Vec<Value> = serde_json::from_str("[7,-2]").unwrap();
+        assert_eq!(ints, vec![Value::Number(7.0), Value::Number(-2.0)]);
+        assert!(serde_json::from_str::<Value>("[1]").is_err());
+    }
 
     fn table() -> RecordBatch {
         RecordBatch::try_new(

@@ -14,7 +14,10 @@
 //! - `<link data-bundle rel="rust" href="app/Cargo.toml" data-bin=… data-type="main"|"worker"
 //!   data-wasm-opt=…>`: the bin built for wasm32 with the `release` profile, then
 //!   wasm-bindgen (`--target web` for the page, `--target no-modules` for a worker) and, for a
-//!   deploy build, `wasm-opt -O<level>`. The page's module is preloaded and started by a
+//!   deploy build, `wasm-opt -O<level>`. `data-cargo-profile=…` names the cargo profile of a
+//!   deploy build instead (the page's `page`: size over speed), in a cargo run of its own;
+//!   local builds keep `release` for every module, one run, no second compile of the shared
+//!   dependencies. The page's module is preloaded and started by a
 //!   `<script type="module">`. A worker gets no tag: the app starts it from a fixed-name
 //!   `<bin>_loader.js` (`importScripts` of its glue, then its init), the one name the app
 //!   knows; its glue and module carry hashed names like the rest;
@@ -78,6 +81,18 @@ struct Module {
     worker: bool,
     /// wasm-opt's level (`z`, `3`, …) for deploy builds; `None`: never optimized.
     opt: Option<String>,
+    /// The cargo profile of deploy builds (`data-cargo-profile`); `None`: `release`.
+    deploy_profile: Option<String>,
+}
+
+impl Module {
+    /// The cargo profile this build uses for the module.
+    fn profile(&self, optimize: bool) -> &str {
+        match &self.deploy_profile {
+            Some(p) if optimize => p,
+            _ => "release",
+        }
+    }
 }
 
 /// FNV-1a, 64 bits: names change when contents do, which is all cache busting needs (nothing
@@ -315,6 +330,7 @@ pub fn build(opts: &Options) -> Result<()> {
                     bin: tag.attr("data-bin")?.to_string(),
                     worker,
                     opt: tag.attrs.get("data-wasm-opt").cloned(),
+                    deploy_profile: tag.attrs.get("data-cargo-profile").cloned(),
                 });
             }
             other => bail!("index.html: unknown <link data-bundle rel={other:?}>"),
@@ -326,17 +342,30 @@ pub fn build(opts: &Options) -> Result<()> {
         );
     }
 
-    // One cargo run per crate for all its bins: the shared dependencies build once and the
-    // final links run side by side.
-    let mut manifests: Vec<&PathBuf> = modules.iter().map(|m| &m.manifest).collect();
-    manifests.dedup();
-    for manifest in manifests {
-        let t = step("bundle: cargo build (wasm32, release profile)");
+    // One cargo run per crate and profile for all its bins: the shared dependencies build
+    // once and the final links run side by side.
+    let mut runs: Vec<(&PathBuf, &str)> = modules
+        .iter()
+        .map(|m| (&m.manifest, m.profile(opts.optimize)))
+        .collect();
+    runs.sort();
+    runs.dedup();
+    for (manifest, profile) in runs {
+        let t = step(&format!("bundle: cargo build (wasm32, {profile} profile)"));
         let mut cmd = cargo();
-        cmd.args(["build", "--release", "--target", "wasm32-unknown-unknown"])
-            .arg("--manifest-path")
-            .arg(manifest);
-        for m in modules.iter().filter(|m| &m.manifest == manifest) {
+        cmd.args([
+            "build",
+            "--profile",
+            profile,
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .arg("--manifest-path")
+        .arg(manifest);
+        for m in modules
+            .iter()
+            .filter(|m| &m.manifest == manifest && m.profile(opts.optimize) == profile)
+        {
             cmd.args(["--bin", &m.bin]);
         }
         run(&mut cmd)?;
@@ -352,7 +381,8 @@ pub fn build(opts: &Options) -> Result<()> {
         }
         let wasm = opts
             .target_dir
-            .join("wasm32-unknown-unknown/release")
+            .join("wasm32-unknown-unknown")
+            .join(m.profile(opts.optimize))
             .join(format!("{}.wasm", m.bin));
         run(Command::new("wasm-bindgen")
             .env("PATH", &opts.tool_path)

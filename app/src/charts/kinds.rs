@@ -618,10 +618,12 @@ pub fn Scatter(
     // Heavy tails (spend, frequency): the axes stop at the 99th percentile and the few points
     // beyond are drawn on the edge, as the note says.
     let p99 = |v: &[f64]| {
-        let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-        s.sort_by(f64::total_cmp);
-        s.get(((s.len() as f64 - 1.0) * 0.99).round().max(0.0) as usize)
-            .copied()
+        let s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+        let desc = crate::charts::order_desc(&s);
+        // The ascending rank r is the descending rank len - 1 - r.
+        let rank = ((s.len() as f64 - 1.0) * 0.99).round().max(0.0) as usize;
+        desc.get(s.len().saturating_sub(1 + rank))
+            .map(|&i| s[i])
             .unwrap_or(1.0)
     };
     let (x0, _) = extent(xs.iter().copied(), true);
@@ -1030,8 +1032,10 @@ pub struct Tile {
 /// side, a tile joining the row while the row's worst aspect ratio improves. Zero values get
 /// no tile.
 pub fn squarify(values: &[f64], x: f64, y: f64, w: f64, h: f64) -> Vec<Tile> {
-    let mut order: Vec<usize> = (0..values.len()).filter(|&i| values[i] > 0.0).collect();
-    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+    let order: Vec<usize> = crate::charts::order_desc(values)
+        .into_iter()
+        .filter(|&i| values[i] > 0.0)
+        .collect();
     let total: f64 = order.iter().map(|&i| values[i]).sum();
     let mut out = Vec::new();
     if total <= 0.0 {

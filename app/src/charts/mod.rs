@@ -30,6 +30,16 @@ pub const PALETTE: [&str; 8] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8c8c00", "#444444",
 ];
 
+/// The indices of `keys` from the largest key to the smallest (ties keep their order).
+///
+/// Every sort of the page goes through here: each `sort_by` with a closure of its own is a
+/// whole sorting routine in the page's wasm module (several KB each).
+pub fn order_desc(keys: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&a, &b| keys[b].total_cmp(&keys[a]));
+    order
+}
+
 pub fn colour(i: usize) -> &'static str {
     PALETTE[i % PALETTE.len()]
 }
@@ -311,4 +321,17 @@ pub fn legend(names: Vec<(String, &'static str)>, right: f64, y: f64) -> impl In
         });
     }
     items.into_iter().rev().collect_view()
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::order_desc;
+
+    #[test]
+    fn largest_first_ties_in_order_nan_first() {
+        assert_eq!(order_desc(&[1.0, 3.0, 2.0, 3.0]), vec![1, 3, 2, 0]);
+        assert_eq!(order_desc(&[]), Vec::<usize>::new());
+        // total_cmp puts NaN above every number.
+        assert_eq!(order_desc(&[0.5, f64::NAN]), vec![1, 0]);
+    }
 }

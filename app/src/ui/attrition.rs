@@ -260,9 +260,12 @@ pub fn AttritionPage() -> impl IntoView {
             ModelKind::Gbt => &c.result.gbt,
             ModelKind::Logistic => &c.result.logistic,
         };
-        let mut d = model.drivers.clone();
-        d.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()));
-        d.truncate(12);
+        let strength: Vec<f64> = model.drivers.iter().map(|x| x.weight.abs()).collect();
+        let d: Vec<_> = crate::charts::order_desc(&strength)
+            .into_iter()
+            .take(12)
+            .map(|i| model.drivers[i].clone())
+            .collect();
         let labels: Vec<String> = d.iter().map(|x| l.column_title(&x.name)).collect();
         let weights: Vec<f64> = d.iter().map(|x| x.weight).collect();
         let note = match c.result.chosen {

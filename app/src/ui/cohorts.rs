@@ -38,8 +38,14 @@ pub fn CohortsPage() -> impl IntoView {
             let r = r.as_ref()?;
             let mut v: Vec<Cohorts> = r.cohorts.iter().cloned().collect();
             v.extend(r.charts.more_cohorts.iter().cloned());
-            v.sort_by_key(|c| c.period as u8);
-            Some(v)
+            // By period, the shortest first.
+            let keys: Vec<f64> = v.iter().map(|c| -f64::from(c.period as u8)).collect();
+            Some(
+                crate::charts::order_desc(&keys)
+                    .into_iter()
+                    .map(|i| v[i].clone())
+                    .collect::<Vec<Cohorts>>(),
+            )
         })
     });
     let chosen = Memo::new(move |_| {

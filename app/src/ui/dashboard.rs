@@ -276,7 +276,7 @@ pub fn DashboardPage() -> impl IntoView {
         let period = labels.with(|ls| ls.get(i).cloned())?;
         let rows: Vec<(String, f64, Option<f64>)> = app.report.with(|r| {
             let set = r.as_ref()?.charts.slices.iter().find(|s| s.column == col)?;
-            let mut rows: Vec<(String, f64, Option<f64>)> = set
+            let rows: Vec<(String, f64, Option<f64>)> = set
                 .values
                 .iter()
                 .filter_map(|v| {
@@ -288,8 +288,13 @@ pub fn DashboardPage() -> impl IntoView {
                     ))
                 })
                 .collect();
-            rows.sort_by(|a, b| b.1.total_cmp(&a.1));
-            Some(rows)
+            let values: Vec<f64> = rows.iter().map(|r| r.1).collect();
+            Some(
+                crate::charts::order_desc(&values)
+                    .into_iter()
+                    .map(|i| rows[i].clone())
+                    .collect::<Vec<_>>(),
+            )
         })?;
         let names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
         let values: Vec<f64> = rows.iter().map(|r| r.1).collect();

@@ -13,6 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::engine::Request;
 use crate::export;
+use crate::protocol::FromWorker;
 use crate::store::use_app;
 
 const SECRET_KEY: &str = "prisme.secret";
@@ -118,13 +119,15 @@ pub fn KeyPanel() -> impl IntoView {
         let engine = app.engine();
         engine.call(req, move |answer| match answer {
             Ok(msg) => {
-                let get = |k: &str| {
-                    js_sys::Reflect::get(&msg, &k.into())
-                        .ok()
-                        .and_then(|v| v.as_string())
-                        .unwrap_or_default()
+                let (key, fp) = match crate::engine::decode(&msg) {
+                    Ok(FromWorker::Key {
+                        hex, fingerprint, ..
+                    }) => (hex, fingerprint),
+                    Ok(other) => {
+                        return message.set(Some(format!("unexpected {} message", other.kind())));
+                    }
+                    Err(e) => return message.set(Some(e)),
                 };
-                let (key, fp) = (get("hex"), get("fingerprint"));
                 if set {
                     let kept = keep(&key);
                     state.set_key(key, if kept { None } else { Some(KeyNote::NoStorage) });
