@@ -1,9 +1,11 @@
 // End-to-end: the built app in headless Chromium, checked against the native core.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, writeFileSync } from "node:fs";
+import { cpSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { dataDir, env, generate, launch, nativeAnalyze, nativeRfm, outDir, startServer, watchErrors } from "./browser.mjs";
+import { serve } from "./server.mjs";
 
 let browser;
 let server;
@@ -171,6 +173,51 @@ describe("the slice in the app", () => {
     assert.equal(await page.getAttribute("[data-testid=rows]", "data-value"), "1000000");
     assert.deepEqual(errors, []);
     await page.context().close();
+  });
+});
+
+describe("a deploy under a sub-path (GitHub Pages' /<repo>/)", () => {
+  test("routes, links and reloads work under /prisme/", async () => {
+    // dist/ as `cargo xtask build --public-url /prisme/` writes it: the same modules, with
+    // index.html's <base> and asset addresses under the sub-path.
+    const root = mkdtempSync(join(tmpdir(), "prisme-subpath-"));
+    cpSync(env("PRISME_DIST", "dist"), root, { recursive: true });
+    for (const name of ["index.html", "404.html"]) {
+      const file = join(root, name);
+      writeFileSync(file, readFileSync(file, "utf8").replaceAll('"/', '"/prisme/'));
+    }
+    const sub = await serve(root, data, 0, "/prisme/");
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en" });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    try {
+      await page.goto(`${sub.url}/prisme/`);
+      await page.waitForSelector("[data-page=quick]", { timeout: 60_000 });
+      await page.click("[data-nav=dashboard]");
+      await page.waitForSelector("[data-page=dashboard]");
+      assert.equal(new URL(page.url()).pathname, "/prisme/dashboard");
+      // Links carry the sub-path, and only the page shown is marked current.
+      assert.equal(await page.getAttribute("[data-nav=dashboard]", "href"), "/prisme/dashboard");
+      const current = await page.$$eval("[data-nav][aria-current=page]", (as) => as.map((a) => a.dataset.nav));
+      assert.deepEqual(current, ["dashboard"]);
+      // A reload of a deep address is answered by the host's fallback and drawn by the app.
+      await page.reload();
+      await page.waitForSelector("[data-page=dashboard]", { timeout: 60_000 });
+      await page.click("[data-nav=data]");
+      await page.waitForSelector("[data-page=data]");
+      assert.equal(new URL(page.url()).pathname, "/prisme/data");
+      // The engine starts from the sub-path too.
+      await page.goto(`${sub.url}/prisme/`);
+      await page.waitForFunction(
+        () => /v\d/.test(document.querySelector("[data-testid=engine-status]")?.textContent ?? ""),
+        null,
+        { timeout: 60_000 },
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      sub.server.close();
+    }
   });
 });
 

@@ -15,12 +15,17 @@ const TYPES = {
   ".png": "image/png",
 };
 
-/** Serves `root` at `/` and `dataDir` at `/data/`. Resolves to {server, url}. */
-export function serve(root, dataDir, port = 0) {
-  const roots = { "/data/": resolve(dataDir ?? root), "/": resolve(root) };
+/** Serves `root` at `mount` (`/`, or a sub-path like `/prisme/` as on GitHub Pages) and
+ * `dataDir` at `/data/`. Resolves to {server, url}. */
+export function serve(root, dataDir, port = 0, mount = "/") {
+  const roots = { "/data/": resolve(dataDir ?? root), [mount]: resolve(root) };
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    const prefix = path.startsWith("/data/") && dataDir ? "/data/" : "/";
+    const prefix = path.startsWith("/data/") && dataDir ? "/data/" : mount;
+    if (!path.startsWith(prefix)) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+      return;
+    }
     const base = roots[prefix];
     let file = normalize(join(base, path.slice(prefix.length)));
     if (!file.startsWith(base)) {
@@ -34,7 +39,7 @@ export function serve(root, dataDir, port = 0) {
       try {
         st = statSync(file);
       } catch (e) {
-        if (prefix === "/" && extname(path) === "") {
+        if (prefix === mount && extname(path) === "") {
           file = join(base, "index.html");
           st = statSync(file);
         } else {

@@ -61,7 +61,7 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Router>
+        <Router base=BASE.with(Clone::clone)>
             <Shell>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=|| Page::Quick.view() />
@@ -75,4 +75,27 @@ pub fn App() -> impl IntoView {
             </Shell>
         </Router>
     }
+}
+
+thread_local! {
+    static BASE: String = base_path();
+}
+
+/// An address of the app (`"/dashboard"`) under the path it is served under: for links,
+/// whose absolute `href`s the router leaves as written (its `navigate` adds the base itself).
+pub fn at(path: &str) -> String {
+    BASE.with(|b| format!("{b}{path}"))
+}
+
+/// The path the app is served under, from the page's `<base href>` (written by the bundler's
+/// `--public-url`): `""` at a host's root, `"/prisme"` under `/prisme/`. The routes and links
+/// are written from the root; the router puts them under it.
+fn base_path() -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .and_then(|uri| web_sys::Url::new(&uri).ok())
+        .map(|u| u.pathname())
+        .unwrap_or_default();
+    base.trim_end_matches('/').to_string()
 }

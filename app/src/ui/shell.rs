@@ -55,7 +55,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">{move || w().skip}</a>
         <header class="topbar no-print">
-            <A href="/" attr:class="brand" attr:aria-label="Prisme">
+            <A href=super::at("/") attr:class="brand" attr:aria-label="Prisme">
                 <svg class="logo" viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
                     <defs>
                         <linearGradient id="prism" x1="0" y1="0" x2="1" y2="1">
@@ -74,7 +74,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                     .into_iter()
                     .map(|p| {
                         view! {
-                            <A href=p.path() attr:data-nav=p.key()>
+                            <A href=super::at(p.path()) exact=true attr:data-nav=p.key()>
                                 {move || p.title(lang.get())}
                             </A>
                         }
@@ -282,7 +282,7 @@ pub fn NeedsAnalysis() -> impl IntoView {
             <h2>{move || w().empty_title}</h2>
             <p>{move || w().empty_text}</p>
             <div class="empty-actions">
-                <A href="/data" attr:class="button primary">{move || w().go_data}</A>
+                <A href=super::at("/data") attr:class="button primary">{move || w().go_data}</A>
                 <button class="button" data-action="demo-empty" on:click=move |_| app.demo()>
                     {move || w().demo}
                 </button>
@@ -298,7 +298,7 @@ pub fn NotFound() -> impl IntoView {
         <main id="main" class="page" data-page="not-found">
             <section class="empty">
                 <h1>{move || lang.get().wb().not_found}</h1>
-                <A href="/" attr:class="button primary">{move || lang.get().wb().nav.quick}</A>
+                <A href=super::at("/") attr:class="button primary">{move || lang.get().wb().nav.quick}</A>
             </section>
         </main>
     }
