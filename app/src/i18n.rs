@@ -761,6 +761,20 @@ impl Lang {
     }
 
     /// A column of the customer table as a header.
+    /// A `risk_90d` band (`low`, `medium`, `high`) in words.
+    pub fn risk_band(self, key: &str) -> String {
+        let (fr, en) = match key {
+            "low" => ("faible", "low"),
+            "medium" => ("moyen", "medium"),
+            "high" => ("élevé", "high"),
+            other => return other.to_string(),
+        };
+        match self {
+            Lang::Fr => fr.to_string(),
+            Lang::En => en.to_string(),
+        }
+    }
+
     pub fn column_title(self, name: &str) -> String {
         let (fr, en) = match name {
             "customer_id" => ("Client", "Customer"),
@@ -774,7 +788,13 @@ impl Lang {
             "cluster" => ("Groupe", "Cluster"),
             "p_alive" => ("P(actif)", "P(alive)"),
             "expected_purchases" => ("Achats attendus", "Expected purchases"),
-            "clv" => ("Valeur (CLV)", "Value (CLV)"),
+            "clv" => ("Valeur prédite (CLV)", "Predicted value (CLV)"),
+            "historic_clv" => ("Valeur historique", "Historic value"),
+            "total_clv" => ("Valeur totale", "Total value"),
+            "p_no_purchase_90d" => ("P(aucun achat à 90 j)", "P(no purchase in 90 d)"),
+            "risk_90d" => ("Risque à 90 j", "90-day risk"),
+            "days_between_orders" => ("Jours entre commandes", "Days between orders"),
+            "next_order" => ("Prochaine commande", "Next order"),
             "churn_score" => ("Risque d'attrition", "Churn risk"),
             "first_purchase" => ("Premier achat", "First purchase"),
             "last_purchase" => ("Dernier achat", "Last purchase"),

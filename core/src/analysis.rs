@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use arrow_array::{
-    Array, ArrayRef, Float64Array, Int32Array, RecordBatch, StringArray, UInt32Array,
+    Array, ArrayRef, Date32Array, Float64Array, Int32Array, RecordBatch, StringArray, UInt32Array,
 };
 use arrow_schema::{DataType, Field, Schema};
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::charts::{self, Charts, SliceSet};
 use crate::churn::{self, ChurnParams, ChurnResult};
 use crate::cluster::{self, ClusterParams, Clustering, Features, LogTransform};
-use crate::clv::{self, ClvParams, ClvResult};
+use crate::clv::{self, ClvParams, ClvResult, RiskBand};
 use crate::cohort::{self, CohortParams, Cohorts};
 use crate::indicators::{self, IndicatorParams, Indicators, Slice};
 use crate::ingest::date::format_days;
@@ -254,8 +254,42 @@ pub struct ScoreRow {
     pub cluster: Option<u32>,
     pub p_alive: Option<f64>,
     pub expected_purchases: Option<f64>,
+    /// Predicted value over the horizon (discounted).
     pub clv: Option<f64>,
+    /// Total spend up to the observation end.
+    pub historic_clv: Option<f64>,
+    /// Historic plus predicted.
+    pub total_clv: Option<f64>,
+    /// Risk of no purchase in the next 90 days ([`crate::clv::QUIET_DAYS`]), and its band.
+    pub p_no_purchase_90d: Option<f64>,
+    pub risk_90d: Option<RiskBand>,
+    /// Mean days between purchase days (repeat buyers).
+    pub days_between_orders: Option<f64>,
+    /// Expected date of the next order if the customer is still active, `yyyy-mm-dd`.
+    #[serde(with = "iso_day")]
+    pub next_order: Option<i32>,
     pub churn_score: Option<f64>,
+}
+
+/// An optional day (days since 1970-01-01) as `"yyyy-mm-dd"` or `null` in JSON.
+mod iso_day {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(day: &Option<i32>, s: S) -> Result<S::Ok, S::Error> {
+        match day {
+            Some(d) => s.serialize_str(&crate::ingest::date::format_days(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            Some(t) => crate::ingest::date::parse_iso_days(&t)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom(format!("not a yyyy-mm-dd date: {t}"))),
+            None => Ok(None),
+        }
+    }
 }
 
 /// Per-customer scores: transactions' customers in id order, then customers known only from
@@ -283,6 +317,12 @@ impl Scores {
             "p_alive",
             "expected_purchases",
             "clv",
+            "historic_clv",
+            "total_clv",
+            "p_no_purchase_90d",
+            "risk_90d",
+            "days_between_orders",
+            "next_order",
         ];
         if self.has_churn {
             c.push("churn_score");
@@ -306,6 +346,12 @@ impl Scores {
             Field::new("p_alive", DataType::Float64, true),
             Field::new("expected_purchases", DataType::Float64, true),
             Field::new("clv", DataType::Float64, true),
+            Field::new("historic_clv", DataType::Float64, true),
+            Field::new("total_clv", DataType::Float64, true),
+            Field::new("p_no_purchase_90d", DataType::Float64, true),
+            Field::new("risk_90d", DataType::Utf8, true),
+            Field::new("days_between_orders", DataType::Float64, true),
+            Field::new("next_order", DataType::Date32, true),
         ];
         let f64s = |get: &dyn Fn(&ScoreRow) -> Option<f64>| -> ArrayRef {
             Arc::new(r.iter().map(get).collect::<Float64Array>())
@@ -332,6 +378,16 @@ impl Scores {
             f64s(&|x| x.p_alive),
             f64s(&|x| x.expected_purchases),
             f64s(&|x| x.clv),
+            f64s(&|x| x.historic_clv),
+            f64s(&|x| x.total_clv),
+            f64s(&|x| x.p_no_purchase_90d),
+            Arc::new(
+                r.iter()
+                    .map(|x| x.risk_90d.map(RiskBand::key))
+                    .collect::<StringArray>(),
+            ),
+            f64s(&|x| x.days_between_orders),
+            Arc::new(r.iter().map(|x| x.next_order).collect::<Date32Array>()),
         ];
         if self.has_churn {
             fields.push(Field::new("churn_score", DataType::Float64, true));
@@ -369,6 +425,12 @@ impl Scores {
                 num(x.p_alive, 6),
                 num(x.expected_purchases, 6),
                 num(x.clv, 2),
+                num(x.historic_clv, 2),
+                num(x.total_clv, 2),
+                num(x.p_no_purchase_90d, 6),
+                x.risk_90d.map_or(String::new(), |b| b.key().to_string()),
+                num(x.days_between_orders, 1),
+                x.next_order.map_or(String::new(), format_days),
             ];
             if self.has_churn {
                 cells.push(num(x.churn_score, 6));
@@ -417,6 +479,12 @@ fn empty_row(id: String) -> ScoreRow {
         p_alive: None,
         expected_purchases: None,
         clv: None,
+        historic_clv: None,
+        total_clv: None,
+        p_no_purchase_90d: None,
+        risk_90d: None,
+        days_between_orders: None,
+        next_order: None,
         churn_score: None,
     }
 }
@@ -537,6 +605,13 @@ pub fn analyze_with_progress(
                         r.p_alive = c.p_alive.get(key).copied().flatten();
                         r.expected_purchases = c.expected_purchases.get(key).copied().flatten();
                         r.clv = c.clv.get(key).copied().flatten();
+                        r.historic_clv = c.historic_value.get(key).copied().flatten();
+                        r.total_clv = r.historic_clv.zip(r.clv).map(|(h, p)| h + p);
+                        r.p_no_purchase_90d = c.p_no_purchase.get(key).copied().flatten();
+                        r.risk_90d = r.p_no_purchase_90d.map(RiskBand::of);
+                        r.days_between_orders =
+                            c.days_between_purchases.get(key).copied().flatten();
+                        r.next_order = c.next_purchase_day.get(key).copied().flatten();
                     }
                 }
                 if c.gamma_gamma.is_some() {
@@ -547,6 +622,10 @@ pub fn analyze_with_progress(
                 c.expected_spend = Vec::new();
                 c.clv = Vec::new();
                 c.at_risk = Vec::new();
+                c.p_no_purchase = Vec::new();
+                c.next_purchase_day = Vec::new();
+                c.days_between_purchases = Vec::new();
+                c.historic_value = Vec::new();
                 report.clv = Some(c);
             }
             Err(e) => skip(&mut skipped, "customer value (CLV)", e),

@@ -383,6 +383,12 @@ mod tests {
                 p_alive: None,
                 expected_purchases: None,
                 clv: None,
+                historic_clv: None,
+                total_clv: None,
+                p_no_purchase_90d: None,
+                risk_90d: None,
+                days_between_orders: None,
+                next_order: None,
                 churn_score: None,
             })
             .collect();

@@ -120,7 +120,8 @@ fn transactions_alone_run_everything_but_the_labelled_model() {
     let header = csv.lines().next().unwrap();
     assert_eq!(
         header,
-        "customer_id,recency,frequency,monetary,r,f,m,segment,cluster,p_alive,expected_purchases,clv,churn_score"
+        "customer_id,recency,frequency,monetary,r,f,m,segment,cluster,p_alive,expected_purchases,clv,\
+         historic_clv,total_clv,p_no_purchase_90d,risk_90d,days_between_orders,next_order,churn_score"
     );
     assert_eq!(csv.lines().count(), alone.customers() + 1);
     // The same table feeds datamart filters.
@@ -224,6 +225,100 @@ fn reports_round_trip_and_refuse_newer_versions() {
 /// A whole report on a fixed input, reviewed like code: any change to a number shows up in
 /// the diff. (Values are the engine's; the statistics themselves are validated against
 /// published results and reference libraries in clv.rs, churn.rs, cluster.rs and slice.rs.)
+/// The profile predictions of one customer, from hand-computed inputs: three purchases of
+/// 10, 20 and 30 on days 0, 10 and 30 of 2024 (weeks as the unit), observed to 2024-03-31.
+#[test]
+fn the_profile_predictions_follow_the_fitted_model() {
+    use prisme_core::clv::{RiskBand, TimeUnit};
+    use prisme_core::ingest::date::parse_iso_days;
+
+    let mut csv = String::from("customer_id,date,amount\n");
+    csv.push_str("A,2024-01-01,10\nA,2024-01-11,20\nA,2024-01-31,30\n");
+    // A crowd around A so that the model fits: steady buyers and one-time buyers.
+    for i in 0..300 {
+        let n = 1 + i % 6;
+        for j in 0..n {
+            let day = 1 + (i * 7 + j * 13) % 80;
+            let date = prisme_core::ingest::date::format_days(
+                parse_iso_days("2024-01-01").unwrap() + day as i32 - 1,
+            );
+            csv.push_str(&format!("C{i},{date},{}\n", 5 + (i * j) % 40));
+        }
+    }
+    let (tx, _) = load_transactions(
+        "t.csv",
+        csv.as_bytes(),
+        &ReadOptions::default(),
+        BadRows::Stop,
+        &mut |_| {},
+    )
+    .unwrap();
+    let end = parse_iso_days("2024-03-31").unwrap();
+    let mut params = AnalysisParams::default();
+    params.clv.time_unit = TimeUnit::Weeks;
+    params.clv.observation_end = Some(end);
+    let out = analyze(
+        &Inputs {
+            transactions: Some(TransactionsInput {
+                file: "t.csv",
+                tx: &tx,
+            }),
+            ..Inputs::default()
+        },
+        &params,
+    )
+    .unwrap();
+    let clv = out.report.clv.as_ref().expect("the model fits");
+    let bg = &clv.bgnbd;
+    let a = out
+        .scores
+        .rows
+        .iter()
+        .find(|r| r.customer_id == "A")
+        .unwrap();
+    let first = parse_iso_days("2024-01-01").unwrap();
+    // x = 2 repeat days, t_x = 30 days, T = end - first, in weeks.
+    let (x, t_x, big_t) = (2, 30.0 / 7.0, f64::from(end - first) / 7.0);
+    assert_eq!(a.historic_clv, Some(60.0));
+    assert!((a.days_between_orders.unwrap() - 15.0).abs() < 1e-9);
+    let p = bg.p_no_purchase(90.0 / 7.0, x, t_x, big_t);
+    assert!((a.p_no_purchase_90d.unwrap() - p).abs() < 1e-12);
+    assert_eq!(a.risk_90d, Some(RiskBand::of(p)));
+    let wait_days = bg.median_wait_if_alive(x, big_t) * 7.0;
+    assert_eq!(a.next_order, Some(end + wait_days.round() as i32));
+    assert!(a.next_order.unwrap() > end);
+    let total = a.total_clv.unwrap();
+    assert!((total - (60.0 + a.clv.unwrap())).abs() < 1e-9);
+    // scores.csv writes the date as yyyy-mm-dd, and the report's rows carry it the same way.
+    let line = out.scores.to_csv();
+    let line = line.lines().find(|l| l.starts_with("A,")).unwrap();
+    let date = prisme_core::ingest::date::format_days(a.next_order.unwrap());
+    assert!(line.contains(&format!(",{date}")), "{line}");
+    let json = serde_json::to_value(a).unwrap();
+    assert_eq!(json["next_order"], serde_json::json!(date));
+    let back: prisme_core::analysis::ScoreRow = serde_json::from_value(json).unwrap();
+    assert_eq!(&back, a);
+    // One-time buyers have no mean gap.
+    assert!(
+        out.scores
+            .rows
+            .iter()
+            .filter(|r| r.frequency == Some(1))
+            .all(|r| r.days_between_orders.is_none())
+    );
+}
+
+#[test]
+fn risk_bands_are_thirds() {
+    use prisme_core::clv::RiskBand;
+    assert_eq!(RiskBand::of(0.0), RiskBand::Low);
+    assert_eq!(RiskBand::of(0.333), RiskBand::Low);
+    assert_eq!(RiskBand::of(0.34), RiskBand::Medium);
+    assert_eq!(RiskBand::of(0.66), RiskBand::Medium);
+    assert_eq!(RiskBand::of(0.67), RiskBand::High);
+    assert_eq!(RiskBand::of(1.0), RiskBand::High);
+}
+
 #[test]
 fn whole_report_snapshot() {
     let tx = synthetic(3_000);

@@ -11,6 +11,7 @@ use prisme_core::segment::Segment;
 use crate::engine::Request;
 use crate::export;
 use crate::i18n::Lang;
+use crate::protocol::FromWorker;
 use crate::store::use_app;
 
 /// Rows per page.
@@ -23,12 +24,13 @@ pub fn cell_text(lang: Lang, column: &str, v: &Value) -> String {
         Value::Text(t) if column == "segment" => {
             Segment::from_key(t).map_or_else(|| t.clone(), |s| lang.segment(s).to_string())
         }
+        Value::Text(t) if column == "risk_90d" => lang.risk_band(t),
         Value::Text(t) if t.len() == 10 && t.as_bytes().get(4) == Some(&b'-') => lang.date(t),
         Value::Text(t) => t.clone(),
         Value::Number(x) => match column {
-            "clv" | "monetary" | "revenue" => lang.money(*x),
-            "p_alive" | "churn_score" => lang.pct(*x),
-            "recency" => lang.days(*x),
+            "clv" | "historic_clv" | "total_clv" | "monetary" | "revenue" => lang.money(*x),
+            "p_alive" | "churn_score" | "p_no_purchase_90d" => lang.pct(*x),
+            "recency" | "days_between_orders" => lang.days(*x),
             "expected_purchases" => lang.dec(*x, 2),
             _ if x.fract() == 0.0 => lang.int_signed(*x as i64),
             _ => lang.dec(*x, 2),
@@ -94,12 +96,9 @@ pub fn CustomerTable(
             if latest.get_value() != job {
                 return;
             }
-            match answer.and_then(|msg| {
-                js_sys::Reflect::get(&msg, &"page".into())
-                    .map_err(|_| "no page".to_string())
-                    .and_then(|p| {
-                        serde_wasm_bindgen::from_value::<TablePage>(p).map_err(|e| e.to_string())
-                    })
+            match answer.and_then(|msg| match crate::engine::decode(&msg)? {
+                FromWorker::Rows { page, .. } => Ok(page),
+                other => Err(format!("unexpected {} message", other.kind())),
             }) {
                 Ok(p) => {
                     error.set(None);
@@ -125,9 +124,7 @@ pub fn CustomerTable(
             },
             move |answer| {
                 if let Ok(msg) = answer
-                    && let Some(text) = js_sys::Reflect::get(&msg, &"text".into())
-                        .ok()
-                        .and_then(|t| t.as_string())
+                    && let Ok(FromWorker::Csv { text, .. }) = crate::engine::decode(&msg)
                 {
                     export::download_text(&format!("{id}.csv"), &text, "text/csv;charset=utf-8");
                 }

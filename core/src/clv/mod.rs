@@ -209,6 +209,40 @@ impl ClvParams {
     }
 }
 
+/// The window of the "risk of no purchase" prediction, in days.
+pub const QUIET_DAYS: f64 = 90.0;
+
+/// The risk of no purchase in the next [`QUIET_DAYS`] days, in three bands: below 1/3 low,
+/// below 2/3 medium, high from 2/3 (thirds of the probability scale, as marketing platforms'
+/// profiles show it: a label an adviser acts on, the probability beside it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RiskBand {
+    Low,
+    Medium,
+    High,
+}
+
+impl RiskBand {
+    pub fn of(p_no_purchase: f64) -> RiskBand {
+        if p_no_purchase < 1.0 / 3.0 {
+            RiskBand::Low
+        } else if p_no_purchase < 2.0 / 3.0 {
+            RiskBand::Medium
+        } else {
+            RiskBand::High
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            RiskBand::Low => "low",
+            RiskBand::Medium => "medium",
+            RiskBand::High => "high",
+        }
+    }
+}
+
 /// Sums over the modelled customers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClvTotals {
@@ -245,6 +279,22 @@ pub struct ClvResult {
     /// Discounted value over the horizon (see [`gamma_gamma`] for the discretisation).
     pub clv: Vec<Option<f64>>,
     pub at_risk: Vec<Option<bool>>,
+    /// P(no purchase in the next [`QUIET_DAYS`] days | history) ([`BgNbd::p_no_purchase`]).
+    /// This and the next three are per customer, like `p_alive`, and left out of the JSON
+    /// when empty (the report keeps per-customer values in its scores, not here).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub p_no_purchase: Vec<Option<f64>>,
+    /// The expected day of the next purchase of a customer still active: the observation
+    /// end plus the median wait ([`BgNbd::median_wait_if_alive`]), in days since 1970-01-01.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub next_purchase_day: Vec<Option<i32>>,
+    /// The mean number of days between purchase days (first to last over the repeat
+    /// purchases); `None` for one-time buyers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub days_between_purchases: Vec<Option<f64>>,
+    /// Total spend up to the observation end (the historic value; `clv` is the predicted one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub historic_value: Vec<Option<f64>>,
     pub totals: ClvTotals,
     /// Present when `calibration_end` was given.
     pub holdout: Option<HoldoutComparison>,
@@ -285,6 +335,12 @@ pub fn analyze(tx: &Transactions, params: &ClvParams) -> Result<ClvResult, ClvEr
     let mut expected_spend = vec![None; k];
     let mut clv = vec![None; k];
     let mut at_risk = vec![None; k];
+    let mut p_no_purchase = vec![None; k];
+    let mut next_purchase_day = vec![None; k];
+    let mut days_between_purchases = vec![None; k];
+    let mut historic_value = vec![None; k];
+    let spent = hist.spend_until(observation_end);
+    let quiet = QUIET_DAYS / unit.days();
     let mut totals = ClvTotals {
         customers: full.len(),
         at_risk: 0,
@@ -304,6 +360,13 @@ pub fn analyze(tx: &Transactions, params: &ClvParams) -> Result<ClvResult, ClvEr
         p_alive[c] = Some(pa);
         at_risk[c] = Some(risky);
         expected_purchases[c] = Some(expected);
+        p_no_purchase[c] = Some(bg.p_no_purchase(quiet, x, tx_, t));
+        let wait = bg.median_wait_if_alive(x, t) * unit.days();
+        next_purchase_day[c] = wait
+            .is_finite()
+            .then(|| observation_end + wait.round().min(f64::from(i32::MAX / 2)) as i32);
+        days_between_purchases[c] = (x > 0).then(|| tx_ * unit.days() / f64::from(x));
+        historic_value[c] = Some(spent[c]);
         totals.mean_p_alive += pa;
         totals.at_risk += usize::from(risky);
         totals.expected_purchases += expected;
@@ -340,6 +403,10 @@ pub fn analyze(tx: &Transactions, params: &ClvParams) -> Result<ClvResult, ClvEr
         expected_spend,
         clv,
         at_risk,
+        p_no_purchase,
+        next_purchase_day,
+        days_between_purchases,
+        historic_value,
         totals,
         holdout,
     })

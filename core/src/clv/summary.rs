@@ -94,6 +94,18 @@ impl Histories {
         })
     }
 
+    /// Each customer's total spend over purchase days `<= end`, by dictionary key (0 for a
+    /// customer with no purchase by then).
+    pub(crate) fn spend_until(&self, end: i32) -> Vec<f64> {
+        let mut total = vec![0.0; self.customers];
+        for &(k, d, a) in &self.days {
+            if d <= end {
+                total[k as usize] += a;
+            }
+        }
+        total
+    }
+
     /// Summary over purchase days `<= end`, and for each summarised customer the number of
     /// purchase days in `(end, holdout_end]`.
     pub(crate) fn summarise(
