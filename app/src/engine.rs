@@ -76,6 +76,11 @@ pub enum Request {
         query: TableQuery,
         french: bool,
     },
+    /// One customer's card.
+    Card {
+        job: u32,
+        id: String,
+    },
     /// Checks a key and returns its fingerprint.
     KeyCheck {
         job: u32,
@@ -98,6 +103,7 @@ impl Request {
             Request::Demo { job }
             | Request::Query { job, .. }
             | Request::Export { job, .. }
+            | Request::Card { job, .. }
             | Request::KeyCheck { job, .. }
             | Request::KeyDerive { job, .. } => *job,
         }
@@ -423,6 +429,11 @@ impl Engine {
                 if !self.encode(&msg, "query", &query) {
                     return;
                 }
+            }
+            Request::Card { job, id } => {
+                set(&msg, "type", &JsValue::from_str("card"));
+                set(&msg, "job", &JsValue::from_f64(f64::from(job)));
+                set(&msg, "id", &JsValue::from_str(&id));
             }
             Request::KeyCheck { job, hex } => {
                 set(&msg, "type", &JsValue::from_str("key-check"));

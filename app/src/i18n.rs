@@ -917,6 +917,7 @@ pub struct NavTexts {
     pub value: &'static str,
     pub attrition: &'static str,
     pub cohorts: &'static str,
+    pub customer: &'static str,
 }
 
 /// The shell and the dashboard.
@@ -1062,6 +1063,7 @@ pub static WB_FR: WbTexts = WbTexts {
         value: "Valeur client",
         attrition: "Attrition",
         cohorts: "Cohortes",
+        customer: "Client",
     },
     nav_label: "Pages",
     skip: "Aller au contenu",
@@ -1113,6 +1115,7 @@ pub static WB_EN: WbTexts = WbTexts {
         value: "Customer value",
         attrition: "Attrition",
         cohorts: "Cohorts",
+        customer: "Customer",
     },
     nav_label: "Pages",
     skip: "Skip to content",
@@ -1988,3 +1991,64 @@ mod workbench_tests {
         assert_eq!(Lang::En.period("2024"), "2024");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The customer card.
+
+pub struct CustTexts {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub search: &'static str,
+    pub search_hint: &'static str,
+    pub no_match: &'static str,
+    pub not_found: &'static str,
+    pub scores: &'static str,
+    pub scores_intro: &'static str,
+    pub action: &'static str,
+    pub high_risk: &'static str,
+    pub attributes: &'static str,
+    /// "top 5 %": the share of customers above.
+    pub top: &'static str,
+    pub if_active: &'static str,
+}
+
+impl Lang {
+    pub fn cust(self) -> &'static CustTexts {
+        match self {
+            Lang::Fr => &CUST_FR,
+            Lang::En => &CUST_EN,
+        }
+    }
+}
+
+pub static CUST_FR: CustTexts = CustTexts {
+    title: "Fiche client",
+    intro: "Un client et tout ce que l'analyse en dit : segment, valeur, risque, prochaine commande. Cherchez par identifiant ou par n'importe quelle valeur (agence, région, segment…).",
+    search: "Chercher un client",
+    search_hint: "identifiant, agence, région, segment…",
+    no_match: "Aucun client ne correspond.",
+    not_found: "Ce client n'est pas dans la dernière analyse.",
+    scores: "Scores et prédictions",
+    scores_intro: "Chaque score est placé parmi les clients : « top 5 % » veut dire que 5 % des clients ont une valeur plus élevée. Les prédictions viennent du modèle BG/NBD ajusté sur tous les clients.",
+    action: "Action conseillée",
+    high_risk: "Risque élevé de ne plus acheter dans les 90 jours : à contacter en priorité.",
+    attributes: "Données du client",
+    top: "top",
+    if_active: "s'il est toujours actif",
+};
+
+pub static CUST_EN: CustTexts = CustTexts {
+    title: "Customer card",
+    intro: "One customer and everything the analysis says about them: segment, value, risk, next order. Search by id or by any value (agency, region, segment…).",
+    search: "Find a customer",
+    search_hint: "id, agency, region, segment…",
+    no_match: "No customer matches.",
+    not_found: "This customer is not in the last analysis.",
+    scores: "Scores and predictions",
+    scores_intro: "Each score is placed among the customers: \u{201c}top 5%\u{201d} means 5% of customers have a higher value. The predictions come from the BG/NBD model fitted on every customer.",
+    action: "Suggested action",
+    high_risk: "High risk of no purchase in the next 90 days: contact first.",
+    attributes: "Customer data",
+    top: "top",
+    if_active: "if still active",
+};

@@ -26,7 +26,7 @@
 
 use prisme_core::analysis::Step;
 use prisme_core::anonymize::PiiAction;
-use prisme_core::explore::TablePage;
+use prisme_core::explore::{Card, TablePage};
 use prisme_core::ingest::{Locale, Stage};
 use prisme_core::sources::{BaseView, Corrections, SourceView};
 use prisme_core::summary::RfmSummary;
@@ -162,6 +162,8 @@ pub enum FromWorker {
     Rows { job: u32, page: TablePage },
     /// A selection of the customer table as CSV.
     Csv { job: u32, text: String },
+    /// One customer's card (`{type: "card", job, id}`); `None` when no customer has that id.
+    Card { job: u32, card: Option<Card> },
     Error {
         job: u32,
         message: String,
@@ -185,6 +187,7 @@ impl FromWorker {
             FromWorker::Key { .. } => "key",
             FromWorker::Rows { .. } => "rows",
             FromWorker::Csv { .. } => "csv",
+            FromWorker::Card { .. } => "card",
             FromWorker::Error { .. } => "error",
         }
     }
@@ -202,6 +205,7 @@ impl FromWorker {
             | FromWorker::Key { job, .. }
             | FromWorker::Rows { job, .. }
             | FromWorker::Csv { job, .. }
+            | FromWorker::Card { job, .. }
             | FromWorker::Error { job, .. } => Some(*job),
         }
     }

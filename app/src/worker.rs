@@ -90,6 +90,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         "workbench" => return workbench(scope, job, data),
         "demo" => return demo(scope, job),
         "query" | "export" => return table_request(scope, job, &kind, data),
+        "card" => return card_request(scope, job, data),
         "key-check" | "key-derive" => return key_request(scope, job, &kind, data),
         _ => {}
     }
@@ -538,6 +539,19 @@ fn table_request(scope: &DedicatedWorkerGlobalScope, job: u32, kind: &str, data:
     });
     match answer {
         Ok(msg) => post(scope, &msg),
+        Err(e) => post_error(scope, job, "", e),
+    }
+}
+
+/// One customer's card, from the last analysis' customer table.
+fn card_request(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
+    let id = field(data, "id").as_string().unwrap_or_default();
+    let answer = STATE.with_borrow(|s| match &s.table {
+        Some(table) => explore::card(table, &id).map_err(|e| e.to_string()),
+        None => Err("no analysis yet: analyze the data first".to_string()),
+    });
+    match answer {
+        Ok(card) => post(scope, &FromWorker::Card { job, card }),
         Err(e) => post_error(scope, job, "", e),
     }
 }

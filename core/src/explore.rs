@@ -285,6 +285,66 @@ pub fn query(batch: &RecordBatch, q: &TableQuery) -> Result<TablePage, DatamartE
     })
 }
 
+/// One customer's row of the table, for the customer card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Card {
+    pub columns: Vec<ColumnInfo>,
+    pub values: Vec<Value>,
+    /// Per column, where the customer stands: the share of the customers with a value in that
+    /// column whose value is strictly greater ("top 5 %" is 0.05). `None` for text columns
+    /// and blanks.
+    pub above: Vec<Option<f64>>,
+}
+
+/// The row whose first column (the customer id) is `id`, with its standing in each numeric
+/// column; `None` when no row has that id.
+pub fn card(batch: &RecordBatch, id: &str) -> Result<Option<Card>, DatamartError> {
+    if batch.num_columns() == 0 {
+        return Ok(None);
+    }
+    let ids = text_values(batch.column(0));
+    let Some(row) = ids.iter().position(|x| x.as_deref() == Some(id)) else {
+        return Ok(None);
+    };
+    let schema = batch.schema();
+    let mut card = Card {
+        columns: Vec::new(),
+        values: Vec::new(),
+        above: Vec::new(),
+    };
+    for (field, array) in schema.fields().iter().zip(batch.columns()) {
+        let kind = kind_of(array.data_type());
+        let (value, above) = match kind {
+            ValueKind::Integer | ValueKind::Number => {
+                let v = numbers(array).unwrap_or_else(|| vec![None; batch.num_rows()]);
+                match v[row] {
+                    Some(x) => {
+                        let (mut with, mut greater) = (0usize, 0usize);
+                        for y in v.iter().flatten() {
+                            with += 1;
+                            greater += usize::from(*y > x);
+                        }
+                        (Value::Number(x), Some(greater as f64 / with as f64))
+                    }
+                    None => (Value::Null, None),
+                }
+            }
+            _ => {
+                let one = array.slice(row, 1);
+                let t = text_values(&one).pop().flatten();
+                (t.map_or(Value::Null, Value::Text), None)
+            }
+        };
+        card.columns.push(ColumnInfo {
+            name: field.name().clone(),
+            kind,
+        });
+        card.values.push(value);
+        card.above.push(above);
+    }
+    Ok(Some(card))
+}
+
 /// Every row of the selection, in sort order, as CSV (the target-list writer's format).
 pub fn to_csv(
     batch: &RecordBatch,
@@ -334,6 +394,24 @@ mod tests {
         let ints: Vec<Value> = serde_json::from_str("[7,-2]").unwrap();
         assert_eq!(ints, vec![Value::Number(7.0), Value::Number(-2.0)]);
         assert!(serde_json::from_str::<Value>("[1]").is_err());
+    }
+
+    #[test]
+    fn a_card_is_the_row_and_its_standing() {
+        let t = table();
+        let c = card(&t, "a").unwrap().unwrap();
+        let names: Vec<&str> = c.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["customer_id", "region", "clv"]);
+        assert_eq!(c.values[0], Value::Text("a".into()));
+        assert_eq!(c.values[1], Value::Text("Nord".into()));
+        // clv: a 10, b blank, c 30, d 10: one of the three with a value is above a's 10
+        // (the tie with d is not), none above c.
+        assert_eq!(c.above[2], Some(1.0 / 3.0));
+        assert_eq!(c.above[0], None);
+        assert_eq!(card(&t, "c").unwrap().unwrap().above[2], Some(0.0));
+        let b = card(&t, "b").unwrap().unwrap();
+        assert_eq!((b.values[2].clone(), b.above[2]), (Value::Null, None));
+        assert!(card(&t, "nobody").unwrap().is_none());
     }
 
     fn table() -> RecordBatch {

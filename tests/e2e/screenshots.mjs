@@ -25,6 +25,13 @@ for (const [lang, code] of [["fr-FR", "fr"], ["en-US", "en"]]) {
       await page.screenshot({ path: join(out, `${p}-${code}-${width}.png`), fullPage: full });
       console.log(`${p}-${code}-${width}.png`);
     }
+    // The customer card: the first customer of the at-risk list.
+    await page.click("[data-nav=attrition]");
+    await page.click("[data-table=at-risk] tbody tr td[data-col=customer_id] a");
+    await page.waitForSelector("[data-section=customer-card]");
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(out, `customer-${code}-${width}.png`), fullPage: process.env.FULL === "1" });
+    console.log(`customer-${code}-${width}.png`);
     await ctx.close();
   }
 }

@@ -13,7 +13,7 @@ import { dataDir, env, launch, outDir, startServer, watchErrors } from "./browse
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const PAGES = ["dashboard", "segments", "value", "attrition", "cohorts", "data"];
+const PAGES = ["dashboard", "segments", "value", "attrition", "cohorts", "data", "customer"];
 
 let browser;
 let server;
@@ -229,6 +229,48 @@ describe("the workbench", () => {
       atRisk,
       { timeout: 20_000 },
     );
+
+    // The customer card, opened from the at-risk list, against the CLI's scores.csv.
+    const idCell = "[data-table=at-risk] tbody tr td[data-col=customer_id]";
+    await page.waitForSelector(`${idCell} a`);
+    const picked = await page.$eval(idCell, (td) => td.dataset.raw);
+    await page.click(`${idCell} a`);
+    const cardSel = `[data-page=customer] [data-section=customer-card][data-customer="${picked}"]`;
+    await page.waitForSelector(cardSel);
+    assert.equal(new URL(page.url()).searchParams.get("id"), picked);
+    const checkCard = async (id) => {
+      const row = scores.slice(1).map((l) => l.split(",")).find((r) => r[0] === id);
+      assert.ok(row, `${id} in scores.csv`);
+      // scores.csv rounds: money to 2 decimals, probabilities to 6, days between orders to 1.
+      const places = { clv: 2, historic_clv: 2, total_clv: 2, monetary: 2, days_between_orders: 1 };
+      for (const name of ["clv", "historic_clv", "total_clv", "monetary", "p_alive", "p_no_purchase_90d", "expected_purchases", "days_between_orders", "churn_score", "recency", "frequency"]) {
+        const want = row[head.indexOf(name)];
+        const got = await page.getAttribute(`[data-fact=${name}]`, "data-value");
+        if (want === "") {
+          assert.equal(got, "", name);
+        } else {
+          const tol = 0.5 * 10 ** -(places[name] ?? 6) + 1e-9;
+          assert.ok(Math.abs(Number(got) - Number(want)) <= tol, `${id} ${name}: ${got} vs ${want}`);
+        }
+      }
+      for (const name of ["risk_90d", "next_order"]) {
+        assert.equal(await page.getAttribute(`[data-fact=${name}]`, "data-value"), row[head.indexOf(name)], name);
+      }
+      const segment = row[head.indexOf("segment")];
+      assert.equal(await page.getAttribute("[data-fact=clv]", "data-value") !== null, true);
+      return segment;
+    };
+    await checkCard(picked);
+    // Each score is placed among the customers.
+    assert.match(await page.textContent("[data-standing=clv]"), /^top \d+(,\d)?\u00a0%$/);
+    // Search as you type: part of another customer's id, then its card.
+    const other = scores[scores.length - 1].split(",")[0];
+    await page.fill("[data-testid=customer-search]", other.slice(1));
+    await page.waitForSelector(`[data-testid=customer-matches] [data-customer="${other}"]`);
+    await page.click(`[data-testid=customer-matches] [data-customer="${other}"]`);
+    await page.waitForSelector(`[data-section=customer-card][data-customer="${other}"]`);
+    await checkCard(other);
+    await page.click("[data-nav=attrition]");
 
     // Cohorts: every retention cell shown.
     await page.click("[data-nav=cohorts]");

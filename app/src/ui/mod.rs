@@ -8,6 +8,7 @@
 pub mod analyze;
 pub mod attrition;
 pub mod cohorts;
+pub mod customer;
 pub mod dashboard;
 pub mod data;
 mod heatmap;
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/value") view=|| Page::Value.view() />
                     <Route path=path!("/attrition") view=|| Page::Attrition.view() />
                     <Route path=path!("/cohorts") view=|| Page::Cohorts.view() />
+                    <Route path=path!("/customer") view=|| Page::Customer.view() />
                 </Routes>
             </Shell>
         </Router>

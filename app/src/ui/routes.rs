@@ -13,17 +13,19 @@ pub enum Page {
     Value,
     Attrition,
     Cohorts,
+    Customer,
 }
 
 impl Page {
     /// Navigation order.
-    pub const NAV: [Page; 7] = [
+    pub const NAV: [Page; 8] = [
         Page::Data,
         Page::Dashboard,
         Page::Segments,
         Page::Value,
         Page::Attrition,
         Page::Cohorts,
+        Page::Customer,
         Page::Quick,
     ];
 
@@ -36,6 +38,7 @@ impl Page {
             Page::Value => "/value",
             Page::Attrition => "/attrition",
             Page::Cohorts => "/cohorts",
+            Page::Customer => "/customer",
         }
     }
 
@@ -49,6 +52,7 @@ impl Page {
             Page::Value => "value",
             Page::Attrition => "attrition",
             Page::Cohorts => "cohorts",
+            Page::Customer => "customer",
         }
     }
 
@@ -62,6 +66,7 @@ impl Page {
             Page::Value => n.value,
             Page::Attrition => n.attrition,
             Page::Cohorts => n.cohorts,
+            Page::Customer => n.customer,
         }
     }
 
@@ -80,6 +85,7 @@ impl Page {
             Page::Value => view! { <shell::PageFrame page=self><value::ValuePage /></shell::PageFrame> }.into_any(),
             Page::Attrition => view! { <shell::PageFrame page=self><attrition::AttritionPage /></shell::PageFrame> }.into_any(),
             Page::Cohorts => view! { <shell::PageFrame page=self><cohorts::CohortsPage /></shell::PageFrame> }.into_any(),
+            Page::Customer => view! { <shell::PageFrame page=self><customer::CustomerPage /></shell::PageFrame> }.into_any(),
         }
     }
 }

@@ -197,7 +197,11 @@ pub fn CustomerTable(
                                     .zip(&names)
                                     .map(|(v, n)| {
                                         let num = matches!(v, Value::Number(_));
-                                        view! { <td class:num=num data-col=n.clone() data-raw=raw(v)>{cell_text(l, n, v)}</td> }
+                                        if n == "customer_id" {
+                                            let href = crate::ui::customer::card_href(&raw(v));
+                                            return view! { <td data-col=n.clone() data-raw=raw(v)><a href=href>{cell_text(l, n, v)}</a></td> }.into_any();
+                                        }
+                                        view! { <td class:num=num data-col=n.clone() data-raw=raw(v)>{cell_text(l, n, v)}</td> }.into_any()
                                     })
                                     .collect_view()}
                             </tr>
