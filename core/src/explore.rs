@@ -6,6 +6,7 @@
 //! (ids, segment keys, agency, region…); sorting puts blanks last in either direction and
 //! keeps table order among ties, so pages never shuffle.
 
+use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
 use arrow_schema::DataType;
 use serde::{Deserialize, Serialize};
@@ -163,6 +164,19 @@ fn column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a ArrayRef, Datama
         })
 }
 
+/// Whether `hay` contains `needle_lower` (already lowercase), ignoring case. An ASCII needle
+/// (ids, most searches) is matched byte by byte without lowercasing the cell; any other goes
+/// through `to_lowercase`. The two agree except for the few non-ASCII letters whose lowercase
+/// is ASCII (the Kelvin sign), which an ASCII needle does not match.
+fn contains_folded(hay: &str, needle_lower: &str) -> bool {
+    if needle_lower.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle_lower.as_bytes());
+        n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    } else {
+        hay.to_lowercase().contains(needle_lower)
+    }
+}
+
 /// Row numbers that pass the filter and the search, in sort order.
 pub fn select_rows(batch: &RecordBatch, q: &TableQuery) -> Result<Vec<u32>, DatamartError> {
     let n = batch.num_rows();
@@ -180,8 +194,18 @@ pub fn select_rows(batch: &RecordBatch, q: &TableQuery) -> Result<Vec<u32>, Data
             if kind_of(field.data_type()) != ValueKind::Text {
                 continue;
             }
+            // Plain string columns are read in place: a keystroke in a search box scans every
+            // row, and a copy of each cell (let alone a lowercased one) doubles its cost.
+            if let Some(strings) = array.as_string_opt::<i32>() {
+                for (i, v) in strings.iter().enumerate() {
+                    if !found[i] && keep[i] && v.is_some_and(|v| contains_folded(v, &needle)) {
+                        found[i] = true;
+                    }
+                }
+                continue;
+            }
             for (i, v) in text_values(array).into_iter().enumerate() {
-                if !found[i] && keep[i] && v.is_some_and(|v| v.to_lowercase().contains(&needle)) {
+                if !found[i] && keep[i] && v.is_some_and(|v| contains_folded(&v, &needle)) {
                     found[i] = true;
                 }
             }
@@ -194,7 +218,13 @@ pub fn select_rows(batch: &RecordBatch, q: &TableQuery) -> Result<Vec<u32>, Data
         let desc = sort.descending;
         match kind_of(array.data_type()) {
             ValueKind::Text => {
-                let t = text_values(array);
+                let t: Vec<Option<std::borrow::Cow<'_, str>>> = match array.as_string_opt::<i32>() {
+                    Some(strings) => strings.iter().map(|v| v.map(Into::into)).collect(),
+                    None => text_values(array)
+                        .into_iter()
+                        .map(|v| v.map(Into::into))
+                        .collect(),
+                };
                 rows.sort_by(|&a, &b| match (&t[a as usize], &t[b as usize]) {
                     (Some(x), Some(y)) => {
                         if desc {
@@ -394,6 +424,17 @@ mod tests {
         let ints: Vec<Value> = serde_json::from_str("[7,-2]").unwrap();
         assert_eq!(ints, vec![Value::Number(7.0), Value::Number(-2.0)]);
         assert!(serde_json::from_str::<Value>("[1]").is_err());
+    }
+
+    #[test]
+    fn search_ignores_case_without_lowercasing_cells() {
+        assert!(contains_folded("Nord-Est", "nord-e"));
+        assert!(contains_folded("CL000123", "l0001"));
+        assert!(!contains_folded("Sud", "nord"));
+        assert!(contains_folded("Île-de-France", "île"));
+        assert!(contains_folded("ÎLE", "île"));
+        assert!(contains_folded("x", ""));
+        assert!(!contains_folded("ab", "abc"));
     }
 
     #[test]
