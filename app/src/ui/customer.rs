@@ -15,7 +15,7 @@ use crate::engine::Request;
 use crate::i18n::Lang;
 use crate::protocol::FromWorker;
 use crate::store::use_app;
-use crate::ui::table::cell_text;
+use crate::ui::table::{cell_text, raw};
 use crate::ui::widgets::Section;
 
 /// Search results shown at once.
@@ -59,14 +59,6 @@ fn text(v: &Value) -> Option<&str> {
     match v {
         Value::Text(t) => Some(t),
         _ => None,
-    }
-}
-
-fn raw(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::Number(x) => format!("{x}"),
-        Value::Text(t) => t.clone(),
     }
 }
 

@@ -38,7 +38,8 @@ pub fn cell_text(lang: Lang, column: &str, v: &Value) -> String {
     }
 }
 
-fn raw(v: &Value) -> String {
+/// A cell as plain text (`data-raw`, links): blank, the number as Rust writes it, or the text.
+pub fn raw(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::Number(x) => format!("{x}"),
