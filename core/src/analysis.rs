@@ -256,17 +256,24 @@ pub struct ScoreRow {
     pub expected_purchases: Option<f64>,
     /// Predicted value over the horizon (discounted).
     pub clv: Option<f64>,
+    // The predictions below came after format 1 was published: a report written before them
+    // reads with the fields blank.
     /// Total spend up to the observation end.
+    #[serde(default)]
     pub historic_clv: Option<f64>,
     /// Historic plus predicted.
+    #[serde(default)]
     pub total_clv: Option<f64>,
     /// Risk of no purchase in the next 90 days ([`crate::clv::QUIET_DAYS`]), and its band.
+    #[serde(default)]
     pub p_no_purchase_90d: Option<f64>,
+    #[serde(default)]
     pub risk_90d: Option<RiskBand>,
     /// Mean days between purchase days (repeat buyers).
+    #[serde(default)]
     pub days_between_orders: Option<f64>,
     /// Expected date of the next order if the customer is still active, `yyyy-mm-dd`.
-    #[serde(with = "iso_day")]
+    #[serde(default, with = "iso_day")]
     pub next_order: Option<i32>,
     pub churn_score: Option<f64>,
 }

@@ -207,6 +207,25 @@ fn reports_round_trip_and_refuse_newer_versions() {
         "the report changed on a save/load round trip"
     );
     assert!(back == out.report);
+    // A report written before the profile predictions existed (same format version) still reads.
+    let mut older: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for row in older["customers"].as_array_mut().unwrap() {
+        for key in [
+            "historic_clv",
+            "total_clv",
+            "p_no_purchase_90d",
+            "risk_90d",
+            "days_between_orders",
+            "next_order",
+        ] {
+            row.as_object_mut().unwrap().remove(key).unwrap();
+        }
+    }
+    let older =
+        Report::from_json(&older.to_string()).expect("a report from before the predictions");
+    let first = &older.customers.as_ref().unwrap()[0];
+    assert_eq!(first.total_clv, None);
+    assert_eq!(first.next_order, None);
     let newer = json.replacen(
         &format!("\"version\": {REPORT_VERSION}"),
         &format!("\"version\": {}", REPORT_VERSION + 1),
