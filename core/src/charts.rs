@@ -13,6 +13,7 @@
 //!   seeded shuffle (the clustering's seed), in customer order, values to six significant
 //!   digits.
 
+use crate::math::Portable;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::ScoreRow;
@@ -124,7 +125,7 @@ pub fn nice_ceil(x: f64) -> f64 {
     if !(x > 0.0) || !x.is_finite() {
         return 1.0;
     }
-    let p = 10f64.powf(x.log10().floor());
+    let p = 10f64.det_powf(x.det_log10().floor());
     for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
         if m * p >= x * (1.0 - 1e-12) {
             return m * p;
@@ -271,7 +272,7 @@ fn round6(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }
-    let scale = 10f64.powi(5 - x.abs().log10().floor() as i32);
+    let scale = 10f64.powi(5 - x.abs().det_log10().floor() as i32);
     (x * scale).round() / scale
 }
 

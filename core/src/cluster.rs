@@ -29,6 +29,7 @@
 //! - cluster numbers: 0.. by descending size, ties by centroid (lexicographic), so the same
 //!   partition always gets the same numbers whatever the seed found it.
 
+use crate::math::Portable;
 use serde::{Deserialize, Serialize};
 
 use crate::rfm::Rfm;
@@ -307,7 +308,7 @@ pub fn cluster(features: &Features, params: &ClusterParams) -> Result<Clustering
                     value: v,
                 });
             }
-            points[row * d + f] = if log { v.ln_1p() } else { v };
+            points[row * d + f] = if log { v.det_ln_1p() } else { v };
         }
         let (mean, var) = mean_var(points.iter().skip(f).step_by(d).copied(), n);
         let scale = if params.standardize && var > 0.0 {
@@ -515,7 +516,7 @@ fn summarize(
                             // centroid mapped back to original units.
                             let sc = &scaling[f];
                             let z = fit.centroids[old * d + f] * sc.scale + sc.mean;
-                            if sc.log { z.exp_m1() } else { z }
+                            if sc.log { z.det_exp_m1() } else { z }
                         }
                     })
                     .collect(),
@@ -584,7 +585,7 @@ fn seed_plusplus<const D: usize>(
     let d = if D == 0 { d } else { D };
     let n = points.len() / d;
     let row = |i: usize| &points[i * d..(i + 1) * d];
-    let trials = 2 + (k as f64).ln() as usize;
+    let trials = 2 + (k as f64).det_ln() as usize;
     let mut centroids = Vec::with_capacity(k * d);
     let first = rng.below(n as u64) as usize;
     centroids.extend_from_slice(row(first));

@@ -15,6 +15,7 @@
 //! "Try the demo" button agree.
 
 use crate::ingest::date::{civil_from_days, days_from_civil};
+use crate::math::Portable;
 use crate::synth::SplitMix64;
 
 /// What the demo looks like.
@@ -82,7 +83,7 @@ const CONTACT_OUTCOMES: [&str; 3] = ["Résolu", "En cours", "Sans suite"];
 fn gamma(rng: &mut SplitMix64, shape: f64) -> f64 {
     if shape < 1.0 {
         let u = 1.0 - rng.next_f64();
-        return gamma(rng, shape + 1.0) * u.powf(1.0 / shape);
+        return gamma(rng, shape + 1.0) * u.det_powf(1.0 / shape);
     }
     let d = shape - 1.0 / 3.0;
     let c = 1.0 / (9.0 * d).sqrt();
@@ -93,7 +94,7 @@ fn gamma(rng: &mut SplitMix64, shape: f64) -> f64 {
             continue;
         }
         let u = 1.0 - rng.next_f64();
-        if u.ln() < 0.5 * x * x + d - d * v + d * v.ln() {
+        if u.det_ln() < 0.5 * x * x + d - d * v + d * v.det_ln() {
             return d * v;
         }
     }
@@ -152,7 +153,7 @@ pub fn demo_files(params: &DemoParams) -> Vec<DemoFile> {
         let agency = pick_weighted(&mut rng, &AGENCY_WEIGHTS);
         let (agency_name, region) = AGENCIES[agency];
         let channel = pick_weighted(&mut rng, &channel_weights);
-        let birth_year = 1945 + (rng.next_f64() * 60.0).powf(1.05).min(60.0) as i32;
+        let birth_year = 1945 + (rng.next_f64() * 60.0).det_powf(1.05).min(60.0) as i32;
         // Acquisition: a base of customers before the window, then steady arrivals with a
         // push each December.
         let joined = if rng.next_f64() < 0.35 {
@@ -182,7 +183,7 @@ pub fn demo_files(params: &DemoParams) -> Vec<DemoFile> {
             2 => 0.2,
             _ => 0.15,
         };
-        let gap = |rng: &mut SplitMix64| (-(1.0 - rng.next_f64()).ln() / lambda).ceil() as i32;
+        let gap = |rng: &mut SplitMix64| (-(1.0 - rng.next_f64()).det_ln() / lambda).ceil() as i32;
         let mut last = None;
         let mut orders = 0u32;
         // Customers from before the window may have left already.

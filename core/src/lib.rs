@@ -45,6 +45,7 @@ pub mod explore;
 pub mod indicators;
 pub mod ingest;
 pub mod key;
+pub mod math;
 pub mod period;
 pub mod pii;
 pub mod profile;

@@ -3,6 +3,7 @@
 //! The same parameters always give the same bytes, on every platform: a SplitMix64 generator
 //! (hand-written: five lines, and a crate would not promise a stable stream across versions).
 
+use crate::math::Portable;
 use std::io::{self, Write};
 
 use crate::ingest::date::{days_from_civil, format_days};
@@ -38,7 +39,7 @@ impl SplitMix64 {
     pub fn normal(&mut self) -> f64 {
         let u1 = 1.0 - self.next_f64();
         let u2 = self.next_f64();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        (-2.0 * u1.det_ln()).sqrt() * (std::f64::consts::TAU * u2).det_cos()
     }
 }
 
@@ -92,7 +93,7 @@ pub fn write_transactions_csv(params: &SynthParams, out: &mut dyn Write) -> io::
     let mut level = Vec::with_capacity(n);
     for _ in 0..n {
         let f = rng.below(params.days as u64) as i32;
-        let life = (-(1.0 - rng.next_f64()).ln() * params.days as f64 * 0.6) as i32;
+        let life = (-(1.0 - rng.next_f64()).det_ln() * params.days as f64 * 0.6) as i32;
         first.push(f);
         span.push(life.min(params.days - f).max(1));
         level.push(3.0 + 0.6 * rng.normal());
@@ -113,7 +114,7 @@ pub fn write_transactions_csv(params: &SynthParams, out: &mut dyn Write) -> io::
             ((u * u) * n as f64) as usize % n
         };
         let day = params.start + first[c] + rng.below(span[c] as u64) as i32;
-        let amount = (level[c] + 0.5 * rng.normal()).exp().clamp(1.0, 5000.0);
+        let amount = (level[c] + 0.5 * rng.normal()).det_exp().clamp(1.0, 5000.0);
         let cents = (amount * 100.0).round() as u64;
         write!(
             w,

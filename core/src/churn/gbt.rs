@@ -9,6 +9,7 @@
 //! Trees grow best-first up to `max_leaves` leaves and `max_depth` levels; leaf values are
 //! Newton steps `-G / (H + l2)` shrunk by the learning rate.
 
+use crate::math::Portable;
 use serde::{Deserialize, Serialize};
 
 use super::ChurnError;
@@ -89,9 +90,9 @@ pub struct GbtModel {
 
 fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
+        1.0 / (1.0 + (-z).det_exp())
     } else {
-        let e = z.exp();
+        let e = z.det_exp();
         e / (1.0 + e)
     }
 }
@@ -280,7 +281,7 @@ impl GbtModel {
         drop(columns);
         let pos = y.iter().filter(|&&v| v).count() as f64;
         let rate = (pos / n as f64).clamp(1e-6, 1.0 - 1e-6);
-        let base = (rate / (1.0 - rate)).ln();
+        let base = (rate / (1.0 - rate)).det_ln();
         let mut raw = vec![base; n];
         let mut g = vec![0.0; n];
         let mut h = vec![0.0; n];

@@ -9,6 +9,7 @@
 //! Penalty convention (scikit-learn's with `C = 1 / l2`): minimise
 //! `sum_i logloss_i + l2 / 2 * ||w||^2`, the intercept not penalised.
 
+use crate::math::Portable;
 use serde::{Deserialize, Serialize};
 
 use super::ChurnError;
@@ -46,9 +47,9 @@ pub struct LogisticModel {
 
 fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
+        1.0 / (1.0 + (-z).det_exp())
     } else {
-        let e = z.exp();
+        let e = z.det_exp();
         e / (1.0 + e)
     }
 }
@@ -56,9 +57,9 @@ fn sigmoid(z: f64) -> f64 {
 /// `log(1 + exp(z))` without overflow.
 fn softplus(z: f64) -> f64 {
     if z > 0.0 {
-        z + (-z).exp().ln_1p()
+        z + (-z).det_exp().det_ln_1p()
     } else {
-        z.exp().ln_1p()
+        z.det_exp().det_ln_1p()
     }
 }
 

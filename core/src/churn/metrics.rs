@@ -4,6 +4,7 @@
 //! statistic), counted tie-group by tie-group so that it equals the trapezoidal ROC area
 //! scikit-learn reports, without floating sums over thousands of terms.
 
+use crate::math::Portable;
 use serde::{Deserialize, Serialize};
 
 /// Area under the ROC curve; `None` unless both classes are present.
@@ -48,7 +49,7 @@ pub fn log_loss(proba: &[f64], label: &[bool]) -> f64 {
         .zip(label)
         .map(|(&p, &y)| {
             let p = p.clamp(1e-15, 1.0 - 1e-15);
-            if y { -p.ln() } else { -(1.0 - p).ln() }
+            if y { -p.det_ln() } else { -(1.0 - p).det_ln() }
         })
         .sum();
     s / n as f64

@@ -33,6 +33,7 @@
 //! E[X(T, T+t)] = P(alive) · (1 − ((α+T)/(α+T+pt))^(r+x)) / p, the limits of the paper's
 //! equations, checked against mpmath at extreme a and b in `tests/reference/hyp2f1_mpmath.py`).
 
+use crate::math::Portable;
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
@@ -150,7 +151,12 @@ impl BgNbdParams {
                 gradient_tolerance: self.tolerance,
             },
         );
-        let [r, alpha, a, b] = [m.x[0].exp(), m.x[1].exp(), m.x[2].exp(), m.x[3].exp()];
+        let [r, alpha, a, b] = [
+            m.x[0].det_exp(),
+            m.x[1].det_exp(),
+            m.x[2].det_exp(),
+            m.x[3].det_exp(),
+        ];
         // The tabulated sums stay exact where lnΓ differences of huge a and b do not.
         let full = -m.value * total;
         if !full.is_finite() || ![r, alpha, a, b].iter().all(|v| v.is_finite()) {
@@ -176,11 +182,11 @@ impl BgNbdParams {
             (-m.value * total, m)
         };
         let n = frequency.len();
-        let (ll0, m0) = limit(Limit::NoDropout, &[r.ln(), alpha.ln()]);
+        let (ll0, m0) = limit(Limit::NoDropout, &[r.det_ln(), alpha.det_ln()]);
         if ll0.is_finite() && full - ll0 < IDENTIFICATION_TOLERANCE {
             return Ok(BgNbd {
-                r: m0.x[0].exp(),
-                alpha: m0.x[1].exp(),
+                r: m0.x[0].det_exp(),
+                alpha: m0.x[1].det_exp(),
                 a: 0.0,
                 b: 0.0,
                 log_likelihood: ll0,
@@ -201,13 +207,13 @@ impl BgNbdParams {
         let p0 = (a / (a + b)).clamp(1e-6, 1.0 - 1e-6);
         let (ll1, m1) = limit(
             Limit::SameDropout,
-            &[r.ln(), alpha.ln(), (p0 / (1.0 - p0)).ln()],
+            &[r.det_ln(), alpha.det_ln(), (p0 / (1.0 - p0)).det_ln()],
         );
         if ll1.is_finite() && full - ll1 < IDENTIFICATION_TOLERANCE {
             let p = logistic(m1.x[2]);
             return Ok(BgNbd {
-                r: m1.x[0].exp(),
-                alpha: m1.x[1].exp(),
+                r: m1.x[0].det_exp(),
+                alpha: m1.x[1].det_exp(),
                 a: 0.0,
                 b: 0.0,
                 log_likelihood: ll1,
@@ -255,9 +261,9 @@ enum Limit {
 
 fn logistic(z: f64) -> f64 {
     if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
+        1.0 / (1.0 + (-z).det_exp())
     } else {
-        let e = z.exp();
+        let e = z.det_exp();
         e / (1.0 + e)
     }
 }
@@ -265,9 +271,9 @@ fn logistic(z: f64) -> f64 {
 /// `ln(1 + e^z)` without overflow.
 fn softplus(z: f64) -> f64 {
     if z > 0.0 {
-        z + (-z).exp().ln_1p()
+        z + (-z).det_exp().det_ln_1p()
     } else {
-        z.exp().ln_1p()
+        z.det_exp().det_ln_1p()
     }
 }
 
@@ -285,11 +291,11 @@ pub fn log_likelihood(
     let mut sum = 0.0;
     for ((&x, &tx), &tt) in frequency.iter().zip(recency).zip(t) {
         let xf = f64::from(x);
-        let a1 = ln_gamma(r + xf) - ln_gamma(r) + r * alpha.ln();
+        let a1 = ln_gamma(r + xf) - ln_gamma(r) + r * alpha.det_ln();
         let a2 = ln_gamma(a + b) + ln_gamma(b + xf) - ln_gamma(b) - ln_gamma(a + b + xf);
-        let a3 = -(r + xf) * (alpha + tt).ln();
+        let a3 = -(r + xf) * (alpha + tt).det_ln();
         let l = if x > 0 {
-            let a4 = a.ln() - (b + xf - 1.0).ln() - (r + xf) * (alpha + tx).ln();
+            let a4 = a.det_ln() - (b + xf - 1.0).det_ln() - (r + xf) * (alpha + tx).det_ln();
             log_add_exp(a3, a4)
         } else {
             a3
@@ -301,7 +307,7 @@ pub fn log_likelihood(
 
 fn log_add_exp(u: f64, v: f64) -> f64 {
     let m = u.max(v);
-    m + ((u - m).exp() + (v - m).exp()).ln()
+    m + ((u - m).det_exp() + (v - m).det_exp()).det_ln()
 }
 
 /// Identical rows merged, with weights.
@@ -410,27 +416,32 @@ impl Work {
         d[0] = 0.0;
         for k in 1..s.len() {
             let v = theta + (k - 1) as f64;
-            s[k] = s[k - 1] + v.ln();
+            s[k] = s[k - 1] + v.det_ln();
             d[k] = d[k - 1] + 1.0 / v;
         }
     }
 
     /// Log-likelihood and its gradient with respect to (ln r, ln α, ln a, ln b).
     fn eval(&mut self, c: &Compressed, p: &[f64]) -> (f64, [f64; 4]) {
-        let (r, alpha, a, b) = (p[0].exp(), p[1].exp(), p[2].exp(), p[3].exp());
+        let (r, alpha, a, b) = (
+            p[0].det_exp(),
+            p[1].det_exp(),
+            p[2].det_exp(),
+            p[3].det_exp(),
+        );
         Self::tabulate(&mut self.sr, &mut self.dr, r);
         Self::tabulate(&mut self.sb, &mut self.db, b);
         Self::tabulate(&mut self.sab, &mut self.dab, a + b);
-        let ln_alpha = alpha.ln();
-        let ln_a = a.ln();
+        let ln_alpha = alpha.det_ln();
+        let ln_a = a.det_ln();
         for (x, l) in self.lbx.iter_mut().enumerate().skip(1) {
-            *l = (b + x as f64 - 1.0).ln();
+            *l = (b + x as f64 - 1.0).det_ln();
         }
         let logs = |values: &[f64], ln: &mut Vec<f64>, shifted: &mut Vec<f64>| {
             ln.clear();
             shifted.clear();
             for &v in values {
-                ln.push((alpha + v).ln());
+                ln.push((alpha + v).det_ln());
                 shifted.push(alpha + v);
             }
         };
@@ -461,11 +472,11 @@ impl Work {
                 let a4 = ln_a - self.lbx[x] - rx * ltx;
                 // w3 = e^a3 / (e^a3 + e^a4), computed without overflow.
                 let (m, e) = if a3 >= a4 {
-                    (a3, (a4 - a3).exp())
+                    (a3, (a4 - a3).det_exp())
                 } else {
-                    (a4, (a3 - a4).exp())
+                    (a4, (a3 - a4).det_exp())
                 };
-                l = m + e.ln_1p();
+                l = m + e.det_ln_1p();
                 let (w3, w4) = if a3 >= a4 {
                     (1.0 / (1.0 + e), e / (1.0 + e))
                 } else {
@@ -493,24 +504,24 @@ impl Work {
     /// paper's equation (6) with B(a, b+x)/B(a, b) → (1−p)^x and a/(b+x−1) → p/(1−p) (both
     /// → 1 and 0 without dropout).
     fn eval_limit(&mut self, c: &Compressed, kind: Limit, p: &[f64]) -> (f64, Vec<f64>) {
-        let (r, alpha) = (p[0].exp(), p[1].exp());
+        let (r, alpha) = (p[0].det_exp(), p[1].det_exp());
         // ln p, ln(1 − p) and p of the common dropout probability.
         let (ln_p, ln_q, prob) = match kind {
             Limit::NoDropout => (f64::NEG_INFINITY, 0.0, 0.0),
             Limit::SameDropout => (-softplus(-p[2]), -softplus(p[2]), logistic(p[2])),
         };
         Self::tabulate(&mut self.sr, &mut self.dr, r);
-        let ln_alpha = alpha.ln();
+        let ln_alpha = alpha.det_ln();
         self.lt.clear();
         self.alpha_t.clear();
         for &v in &c.t_values {
-            self.lt.push((alpha + v).ln());
+            self.lt.push((alpha + v).det_ln());
             self.alpha_t.push(alpha + v);
         }
         self.ltx.clear();
         self.alpha_tx.clear();
         for &v in &c.tx_values {
-            self.ltx.push((alpha + v).ln());
+            self.ltx.push((alpha + v).det_ln());
             self.alpha_tx.push(alpha + v);
         }
         let mut ll = 0.0;
@@ -532,11 +543,11 @@ impl Work {
                 let (ltx, atx) = (self.ltx[txi], self.alpha_tx[txi]);
                 let a4 = ln_p - ln_q - rx * ltx;
                 let (m, e) = if a3 >= a4 {
-                    (a3, (a4 - a3).exp())
+                    (a3, (a4 - a3).det_exp())
                 } else {
-                    (a4, (a3 - a4).exp())
+                    (a4, (a3 - a4).det_exp())
                 };
-                l += m + e.ln_1p();
+                l += m + e.det_ln_1p();
                 let (w3, w4) = if a3 >= a4 {
                     (1.0 / (1.0 + e), e / (1.0 + e))
                 } else {
@@ -572,17 +583,18 @@ impl BgNbd {
         let xf = f64::from(x);
         // ln of the odds of having dropped out at the last purchase: a/(b+x−1), or its limits.
         let dropout_odds = match &self.dropout {
-            Dropout::Identified => (self.a / (self.b + xf - 1.0)).ln(),
-            Dropout::SameForEveryone { p, .. } => (p / (1.0 - p)).ln(),
+            Dropout::Identified => (self.a / (self.b + xf - 1.0)).det_ln(),
+            Dropout::SameForEveryone { p, .. } => (p / (1.0 - p)).det_ln(),
             Dropout::NotIdentified { .. } => return 1.0,
         };
-        let log_odds = (self.r + xf) * ((self.alpha + t) / (self.alpha + t_x)).ln() + dropout_odds;
+        let log_odds =
+            (self.r + xf) * ((self.alpha + t) / (self.alpha + t_x)).det_ln() + dropout_odds;
         // 1 / (1 + e^log_odds), stable for large log_odds.
         if log_odds > 0.0 {
-            let e = (-log_odds).exp();
+            let e = (-log_odds).det_exp();
             e / (1.0 + e)
         } else {
-            1.0 / (1.0 + log_odds.exp())
+            1.0 / (1.0 + log_odds.det_exp())
         }
     }
 
@@ -595,7 +607,7 @@ impl BgNbd {
             return 0.0;
         }
         let alive = self.p_alive(x, t_x, big_t);
-        let quiet = ((self.r + f64::from(x)) * -(t / (self.alpha + big_t)).ln_1p()).exp();
+        let quiet = ((self.r + f64::from(x)) * -(t / (self.alpha + big_t)).det_ln_1p()).det_exp();
         (1.0 - alive) + alive * quiet
     }
 
@@ -603,7 +615,7 @@ impl BgNbd {
     /// P(no purchase in (T, T+t] | alive) = 1/2, that is (α+T)(2^(1/(r+x)) − 1). The
     /// customer card's "expected next order" adds it to the snapshot.
     pub fn median_wait_if_alive(&self, x: u32, big_t: f64) -> f64 {
-        (self.alpha + big_t) * (std::f64::consts::LN_2 / (self.r + f64::from(x))).exp_m1()
+        (self.alpha + big_t) * (std::f64::consts::LN_2 / (self.r + f64::from(x))).det_exp_m1()
     }
 
     /// Whether P(alive) is below `threshold`.
@@ -629,8 +641,8 @@ impl BgNbd {
             // Alive now, a customer of rate λ buys (1 − e^(−λpt))/p times in expectation
             // before dropping out; averaged over the posterior Gamma(r+x, α+T).
             Dropout::SameForEveryone { p, .. } if *p > 0.0 => {
-                let stay = -(rx * (p * t / (self.alpha + big_t)).ln_1p());
-                return Ok(self.p_alive(x, t_x, big_t) * -stay.exp_m1() / p);
+                let stay = -(rx * (p * t / (self.alpha + big_t)).det_ln_1p());
+                return Ok(self.p_alive(x, t_x, big_t) * -stay.det_exp_m1() / p);
             }
             // Gamma(r+x, α+T) posterior rates, no dropout (p = 0 is that limit too).
             Dropout::NotIdentified { .. } | Dropout::SameForEveryone { .. } => {
@@ -653,10 +665,10 @@ impl BgNbd {
         // one and the paper's own form converges fast instead.
         let euler = || {
             hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + xf - 1.0, z)
-                .map(|f| (1.0 - z).powf(a - 1.0) * f)
+                .map(|f| (1.0 - z).det_powf(a - 1.0) * f)
         };
         let paper =
-            || hyp2f1(r + xf, b + xf, a + b + xf - 1.0, z).map(|f| (1.0 - z).powf(r + xf) * f);
+            || hyp2f1(r + xf, b + xf, a + b + xf - 1.0, z).map(|f| (1.0 - z).det_powf(r + xf) * f);
         // Each series needs about (its large parameter) · z / (1 - z) terms before they
         // shrink: a - 1 for Euler's, r + x for the paper's. Take the shorter one.
         if a - 1.0 <= r + xf {
@@ -671,7 +683,8 @@ impl BgNbd {
         let (r, alpha, b) = (self.r, self.alpha, self.b);
         let xf = f64::from(x);
         let denominator = if x > 0 {
-            1.0 + a / (b + xf - 1.0) * ((r + xf) * ((alpha + big_t) / (alpha + t_x)).ln()).exp()
+            1.0 + a / (b + xf - 1.0)
+                * ((r + xf) * ((alpha + big_t) / (alpha + t_x)).det_ln()).det_exp()
         } else {
             1.0
         };
@@ -772,7 +785,7 @@ impl BgNbd {
         match &self.dropout {
             Dropout::Identified => {}
             Dropout::SameForEveryone { p, .. } if *p > 0.0 => {
-                return Ok(-(-(r * (p * t / alpha).ln_1p())).exp_m1() / p);
+                return Ok(-(-(r * (p * t / alpha).det_ln_1p())).det_exp_m1() / p);
             }
             Dropout::NotIdentified { .. } | Dropout::SameForEveryone { .. } => {
                 return Ok(r * t / alpha);
@@ -781,7 +794,7 @@ impl BgNbd {
         let z = t / (alpha + t);
         let at_a = |a: f64| -> Result<f64, ClvError> {
             let f = hyp2f1(r, b, a + b - 1.0, z)?;
-            Ok((a + b - 1.0) / (a - 1.0) * (1.0 - (alpha / (alpha + t)).powf(r) * f))
+            Ok((a + b - 1.0) / (a - 1.0) * (1.0 - (alpha / (alpha + t)).det_powf(r) * f))
         };
         around_one(self.a, at_a)
     }
@@ -875,9 +888,19 @@ mod tests {
         // The limits of the full likelihood: a → 0 (no dropout), and a, b → ∞ at a/(a+b) = p
         // (evaluated where the tabulated sums are still exact).
         let (r, alpha) = (0.3f64, 4.0f64);
-        let no = w.eval_limit(&c, Limit::NoDropout, &[r.ln(), alpha.ln()]).0;
+        let no = w
+            .eval_limit(&c, Limit::NoDropout, &[r.det_ln(), alpha.det_ln()])
+            .0;
         let near = w
-            .eval(&c, &[r.ln(), alpha.ln(), (1e-12f64).ln(), (2.0f64).ln()])
+            .eval(
+                &c,
+                &[
+                    r.det_ln(),
+                    alpha.det_ln(),
+                    (1e-12f64).det_ln(),
+                    (2.0f64).det_ln(),
+                ],
+            )
             .0;
         assert!((no - near).abs() < 1e-9, "{no} vs {near}");
         let p = 0.2f64;
@@ -885,14 +908,19 @@ mod tests {
             .eval_limit(
                 &c,
                 Limit::SameDropout,
-                &[r.ln(), alpha.ln(), (p / (1.0 - p)).ln()],
+                &[r.det_ln(), alpha.det_ln(), (p / (1.0 - p)).det_ln()],
             )
             .0;
         let k = 1e9f64;
         let near = w
             .eval(
                 &c,
-                &[r.ln(), alpha.ln(), (p * k).ln(), ((1.0 - p) * k).ln()],
+                &[
+                    r.det_ln(),
+                    alpha.det_ln(),
+                    (p * k).det_ln(),
+                    ((1.0 - p) * k).det_ln(),
+                ],
             )
             .0;
         assert!((same - near).abs() < 1e-6, "{same} vs {near}");
@@ -908,10 +936,10 @@ mod tests {
         let p = [(-1.2f64), 1.5, -0.2, 0.9];
         let (ll, g) = w.eval(&c, &p);
         let direct = log_likelihood(
-            p[0].exp(),
-            p[1].exp(),
-            p[2].exp(),
-            p[3].exp(),
+            p[0].det_exp(),
+            p[1].det_exp(),
+            p[2].det_exp(),
+            p[3].det_exp(),
             &freq,
             &rec,
             &t,

@@ -12,6 +12,7 @@
 //! lifetimes' `customer_lifetime_value` with the step equal to the summary's unit instead of
 //! months; purchases are discounted at the end of the step they fall in.
 
+use crate::math::Portable;
 use serde::{Deserialize, Serialize};
 
 use super::ClvError;
@@ -125,13 +126,13 @@ impl GammaGammaParams {
                 }
                 -ll / n
             },
-            &[p0.ln(), q0.ln(), v0.ln()],
+            &[p0.det_ln(), q0.det_ln(), v0.det_ln()],
             Options {
                 max_iterations: self.max_iterations,
                 gradient_tolerance: self.tolerance,
             },
         );
-        let (p, q, v) = (m.x[0].exp(), m.x[1].exp(), m.x[2].exp());
+        let (p, q, v) = (m.x[0].det_exp(), m.x[1].det_exp(), m.x[2].det_exp());
         let (log_likelihood, _) = data.eval(&m.x);
         if !log_likelihood.is_finite() || ![p, q, v].iter().all(|t| t.is_finite()) {
             return Err(ClvError::NoFit("Gamma-Gamma".into()));
@@ -174,7 +175,7 @@ impl Data {
             ln_xz: x
                 .iter()
                 .zip(z)
-                .map(|(&f, &m)| (f64::from(f) * m).ln())
+                .map(|(&f, &m)| (f64::from(f) * m).det_ln())
                 .collect(),
             group,
             distinct: distinct.into_iter().map(f64::from).collect(),
@@ -184,7 +185,7 @@ impl Data {
     /// Log-likelihood and gradient in (ln p, ln q, ln v). Per customer:
     /// lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln v + (px−1) ln z̄ + px ln x − (px+q) ln(x z̄ + v).
     fn eval(&self, lp: &[f64]) -> (f64, [f64; 3]) {
-        let (p, q, v) = (lp[0].exp(), lp[1].exp(), lp[2].exp());
+        let (p, q, v) = (lp[0].det_exp(), lp[1].det_exp(), lp[2].det_exp());
         let per: Vec<(f64, f64, f64)> = self
             .distinct
             .iter()
@@ -197,16 +198,16 @@ impl Data {
                 )
             })
             .collect();
-        let (lgq, dgq, lnv) = (ln_gamma(q), digamma(q), v.ln());
+        let (lgq, dgq, lnv) = (ln_gamma(q), digamma(q), v.det_ln());
         let (mut ll, mut gp, mut gq, mut gv) = (0.0, 0.0, 0.0, 0.0);
         for i in 0..self.x.len() {
             let (x, z) = (self.x[i], self.z[i]);
             let (lg, dpx, dsum) = per[self.group[i]];
             let px = p * x;
             let xzv = x * z + v;
-            let l_xzv = xzv.ln();
+            let l_xzv = xzv.det_ln();
             // ln z̄ + ln x = ln(x z̄).
-            ll += lg - lgq + q * lnv + (px - 1.0) * z.ln() + px * x.ln() - (px + q) * l_xzv;
+            ll += lg - lgq + q * lnv + (px - 1.0) * z.det_ln() + px * x.det_ln() - (px + q) * l_xzv;
             gp += x * (dpx + self.ln_xz[i] - l_xzv);
             gq += dsum - dgq + lnv - l_xzv;
             gv += q / v - (px + q) / xzv;

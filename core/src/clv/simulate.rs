@@ -2,6 +2,8 @@
 //! parameters is the only way to check a fit beyond one published dataset. SplitMix64 keeps it
 //! dependency-free and identical on every platform.
 
+use crate::math::Portable;
+
 /// SplitMix64 (Steele, Lea & Flood 2014), the generator of [`crate::synth`], with the
 /// distributions the simulators draw from.
 #[derive(Debug, Clone)]
@@ -23,18 +25,18 @@ impl Rng {
 
     pub fn normal(&mut self) -> f64 {
         let (u, v) = (self.uniform(), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+        (-2.0 * u.det_ln()).sqrt() * (2.0 * std::f64::consts::PI * v).det_cos()
     }
 
     pub fn exponential(&mut self, rate: f64) -> f64 {
-        -self.uniform().ln() / rate
+        -self.uniform().det_ln() / rate
     }
 
     /// Gamma(shape, rate) by Marsaglia & Tsang (2000), boosted for shape < 1.
     pub fn gamma(&mut self, shape: f64, rate: f64) -> f64 {
         if shape < 1.0 {
             let u = self.uniform();
-            return self.gamma(shape + 1.0, rate) * u.powf(1.0 / shape);
+            return self.gamma(shape + 1.0, rate) * u.det_powf(1.0 / shape);
         }
         let d = shape - 1.0 / 3.0;
         let c = 1.0 / (9.0 * d).sqrt();
@@ -45,7 +47,7 @@ impl Rng {
                 continue;
             }
             let u = self.uniform();
-            if u.ln() < 0.5 * x * x + d - d * v + d * v.ln() {
+            if u.det_ln() < 0.5 * x * x + d - d * v + d * v.det_ln() {
                 return d * v / rate;
             }
         }

@@ -1,6 +1,7 @@
 //! Guesses a delimited file's dialect (separator, header) and each column's kind from a
 //! sample of its first records.
 
+use crate::math::Portable;
 use serde::{Deserialize, Serialize};
 
 use super::column::{ColumnKind, is_blank, parse_bool};
@@ -81,7 +82,7 @@ pub fn sniff_delimiter(buf: &[u8]) -> Delimiter {
         let consistency = n as f64 / counts.len() as f64;
         // More fields break ties; runs of whitespace split free text too, so they must win
         // clearly.
-        let mut score = consistency + (modal as f64).ln() * 0.01;
+        let mut score = consistency + (modal as f64).det_ln() * 0.01;
         if d == Delimiter::Whitespace {
             score *= 0.9;
         }
