@@ -15,7 +15,7 @@ use prisme_core::analysis::{
 use prisme_core::anonymize::{AnonymizeOptions, anonymize};
 use prisme_core::clv::{Dropout, TimeUnit};
 use prisme_core::consolidate::{Source, TableKind, consolidate, table_kind};
-use prisme_core::datamart::{CsvStyle, Datamart, join_columns, target_list_csv};
+use prisme_core::datamart::{CsvStyle, Datamart, join_columns};
 use prisme_core::indicators::Slice;
 use prisme_core::ingest::Table;
 use prisme_core::ingest::date::checked_days;
@@ -54,6 +54,18 @@ pub struct AnalyzeArgs {
     pub target_style: CsvStyle,
     /// Anonymize every input with this key, as the app does when reading files.
     pub secret: Option<Secret>,
+}
+
+/// A datamart file (`{"name", "filter"}`, docs/formats.md).
+pub fn read_datamart(path: &Path) -> Result<Datamart> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{}: not a datamart (expected {{\"name\": …, \"filter\": {{\"op\": …}}}})",
+            path.display()
+        )
+    })
 }
 
 /// Reads a file into a table, anonymized when there is a key (ids pseudonymized, personal
@@ -308,14 +320,7 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
     }
     let mut selected = None;
     if let Some(path) = &a.datamart {
-        let text =
-            fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let mart: Datamart = serde_json::from_str(&text).with_context(|| {
-            format!(
-                "{}: not a datamart (expected {{\"name\": …, \"filter\": {{\"op\": …}}}})",
-                path.display()
-            )
-        })?;
+        let mart = read_datamart(path)?;
         let scores = analysis.scores.to_record_batch();
         let as_of = a
             .snapshot
@@ -342,17 +347,8 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
             Some(base) => join_columns(&scores, "customer_id", &base, "customer_id", "_base")?,
             None => scores,
         };
-        mart.filter.validate(&batch)?;
-        let mask = mart.filter.evaluate(&batch)?;
-        let count = mask.iter().filter(|&&m| m).count();
+        let (count, csv) = mart.target_list(&batch, &a.target_columns, a.target_style)?;
         if let Some(out) = &a.target_list {
-            let csv = target_list_csv(
-                &batch,
-                &mask,
-                "customer_id",
-                &a.target_columns,
-                a.target_style,
-            )?;
             fs::write(out, csv).with_context(|| format!("cannot write {}", out.display()))?;
         }
         selected = Some((mart.name, count));

@@ -186,9 +186,31 @@ enum Command {
         /// Open contracts are counted at this day when there are no purchases (default: today).
         #[arg(long)]
         today: Option<String>,
+        /// A saved datamart (JSON, as the app's Datamarts page downloads it) applied to the
+        /// customer table the app queries: the scores joined with the consolidated base.
+        #[arg(long)]
+        datamart: Option<PathBuf>,
+        /// Write the datamart's customers here: byte for byte the app's "Export target list".
+        #[arg(long, requires = "datamart")]
+        target_list: Option<PathBuf>,
+        /// Columns of the target list after customer_id.
+        #[arg(long, value_delimiter = ',', default_value = "segment,p_alive,clv")]
+        target_columns: Vec<String>,
+        /// `fr`: `;`, decimal comma and a BOM (French Excel); `plain`: `,` and decimal point.
+        #[arg(long, value_enum, default_value_t = CsvStyleArg::Plain)]
+        target_style: CsvStyleArg,
         #[command(flatten)]
         key: keys::KeyArgs,
     },
+}
+
+impl CsvStyleArg {
+    fn style(self) -> prisme_core::datamart::CsvStyle {
+        match self {
+            CsvStyleArg::Plain => prisme_core::datamart::CsvStyle::PLAIN,
+            CsvStyleArg::Fr => prisme_core::datamart::CsvStyle::FRENCH_EXCEL,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -236,8 +258,16 @@ fn run(cli: Cli) -> Result<()> {
             scores,
             json,
             today,
+            datamart,
+            target_list,
+            target_columns,
+            target_style,
             key,
         } => workbench::workbench_command(workbench::WorkbenchArgs {
+            datamart,
+            target_list,
+            target_columns,
+            target_style: target_style.style(),
             secret: keys::anonymization_key(&key)?,
             files,
             settings,
@@ -305,10 +335,7 @@ fn run(cli: Cli) -> Result<()> {
             today: today_days(),
             target_list,
             target_columns,
-            target_style: match target_style {
-                CsvStyleArg::Plain => prisme_core::datamart::CsvStyle::PLAIN,
-                CsvStyleArg::Fr => prisme_core::datamart::CsvStyle::FRENCH_EXCEL,
-            },
+            target_style: target_style.style(),
             secret: keys::anonymization_key(&key)?,
         }),
         Command::Key { command } => keys::key_command(command),

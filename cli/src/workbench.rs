@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use prisme_core::anonymize::AnonymizeOptions;
+use prisme_core::datamart::CsvStyle;
 use prisme_core::ingest::ReadOptions;
 use prisme_core::key::Secret;
 use prisme_core::sources::{Corrections, prepare_source};
@@ -26,6 +27,10 @@ pub struct WorkbenchArgs {
     pub json: bool,
     /// Days since 1970-01-01: decides open contracts when there are no purchases.
     pub today: i32,
+    pub datamart: Option<PathBuf>,
+    pub target_list: Option<PathBuf>,
+    pub target_columns: Vec<String>,
+    pub target_style: CsvStyle,
 }
 
 fn file_name(path: &Path) -> String {
@@ -85,8 +90,20 @@ pub fn workbench_command(a: WorkbenchArgs) -> Result<()> {
         fs::write(path, wb.analysis.scores.to_csv())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    let mut selected = None;
+    if let Some(path) = &a.datamart {
+        let mart = crate::analyze::read_datamart(path)?;
+        let (count, csv) = mart.target_list(&wb.table, &a.target_columns, a.target_style)?;
+        if let Some(out) = &a.target_list {
+            fs::write(out, csv).with_context(|| format!("cannot write {}", out.display()))?;
+        }
+        selected = Some((mart.name, count));
+    }
     let stdout = io::stdout();
     let mut w = stdout.lock();
+    if let Some((name, count)) = &selected {
+        eprintln!("datamart {name:?}: {count} customers");
+    }
     if a.json {
         writeln!(w, "{}", report.to_json())?;
     } else {

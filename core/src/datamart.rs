@@ -167,6 +167,23 @@ pub struct Datamart {
     pub filter: Filter,
 }
 
+impl Datamart {
+    /// The datamart's customers in table order as a target list (`customer_id` then
+    /// `columns`), with their count: what `prisme analyze --datamart --target-list` writes and
+    /// the app's "Export target list" downloads.
+    pub fn target_list(
+        &self,
+        batch: &RecordBatch,
+        columns: &[String],
+        style: CsvStyle,
+    ) -> Result<(usize, String), DatamartError> {
+        self.filter.validate(batch)?;
+        let mask = self.filter.evaluate(batch)?;
+        let csv = target_list_csv(batch, &mask, "customer_id", columns, style)?;
+        Ok((mask.iter().filter(|&&m| m).count(), csv))
+    }
+}
+
 /// Datamarts saved by name (saving under an existing name replaces it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Datamarts {
@@ -221,15 +238,21 @@ fn numbers(batch: &RecordBatch, name: &str) -> Result<Vec<Option<f64>>, Datamart
             kind: col.data_type().to_string(),
         });
     }
-    let cast =
-        arrow_cast::cast(col, &DataType::Float64).map_err(|e| DatamartError::NotNumeric {
-            column: name.to_string(),
-            kind: e.to_string(),
-        })?;
+    let not_numeric = |e: arrow_schema::ArrowError| DatamartError::NotNumeric {
+        column: name.to_string(),
+        kind: e.to_string(),
+    };
+    // arrow casts dates to integers but not to floats: a date compares as its day number.
+    let col = if col.data_type() == &DataType::Date32 {
+        &arrow_cast::cast(col, &DataType::Int32).map_err(not_numeric)?
+    } else {
+        col
+    };
+    let cast = arrow_cast::cast(col, &DataType::Float64).map_err(not_numeric)?;
     Ok(cast.as_primitive::<Float64Type>().iter().collect())
 }
 
-fn texts(batch: &RecordBatch, name: &str) -> Result<Vec<Option<String>>, DatamartError> {
+pub(crate) fn texts(batch: &RecordBatch, name: &str) -> Result<Vec<Option<String>>, DatamartError> {
     let col = column(batch, name)?;
     let fmt = ArrayFormatter::try_new(col.as_ref(), &FormatOptions::default()).map_err(|e| {
         DatamartError::Format {
@@ -568,6 +591,12 @@ mod tests {
                 ]}"#
             ),
             [true, false, false, true, false]
+        );
+        // A date compares as its day number ("last contact more than N days ago"): blanks
+        // match nothing.
+        assert_eq!(
+            eval(r#"{"op":"compare","column":"next_expiry","cmp":"lt","value":1060}"#),
+            [true, false, false, false, true]
         );
         assert_eq!(eval(r#"{"op":"any","of":[]}"#), [false; 5]);
         assert_eq!(eval(r#"{"op":"all","of":[]}"#), [true; 5]);
