@@ -11,6 +11,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use std::collections::HashMap;
 
+use prisme_core::datamart::{Datamart, Filter};
 use prisme_core::explore::TableQuery;
 use prisme_core::workbench::WorkbenchSettings;
 
@@ -81,6 +82,22 @@ pub enum Request {
         job: u32,
         id: String,
     },
+    /// The customer table's columns, for the filter builder.
+    Facets {
+        job: u32,
+    },
+    /// What each filter selects.
+    Selections {
+        job: u32,
+        filters: Vec<Filter>,
+    },
+    /// A datamart's target list as CSV.
+    TargetList {
+        job: u32,
+        datamart: Datamart,
+        columns: Vec<String>,
+        french: bool,
+    },
     /// Checks a key and returns its fingerprint.
     KeyCheck {
         job: u32,
@@ -104,6 +121,9 @@ impl Request {
             | Request::Query { job, .. }
             | Request::Export { job, .. }
             | Request::Card { job, .. }
+            | Request::Facets { job }
+            | Request::Selections { job, .. }
+            | Request::TargetList { job, .. }
             | Request::KeyCheck { job, .. }
             | Request::KeyDerive { job, .. } => *job,
         }
@@ -434,6 +454,36 @@ impl Engine {
                 set(&msg, "type", &JsValue::from_str("card"));
                 set(&msg, "job", &JsValue::from_f64(f64::from(job)));
                 set(&msg, "id", &JsValue::from_str(&id));
+            }
+            Request::Facets { job } => {
+                set(&msg, "type", &JsValue::from_str("facets"));
+                set(&msg, "job", &JsValue::from_f64(f64::from(job)));
+            }
+            Request::Selections { job, filters } => {
+                set(&msg, "type", &JsValue::from_str("selections"));
+                set(&msg, "job", &JsValue::from_f64(f64::from(job)));
+                if !self.encode(&msg, "filters", &filters) {
+                    return;
+                }
+            }
+            Request::TargetList {
+                job,
+                datamart,
+                columns,
+                french,
+            } => {
+                set(&msg, "type", &JsValue::from_str("target-list"));
+                set(&msg, "job", &JsValue::from_f64(f64::from(job)));
+                if !self.encode(&msg, "datamart", &datamart)
+                    || !self.encode(&msg, "columns", &columns)
+                {
+                    return;
+                }
+                set(
+                    &msg,
+                    "style",
+                    &JsValue::from_str(if french { "fr" } else { "plain" }),
+                );
             }
             Request::KeyCheck { job, hex } => {
                 set(&msg, "type", &JsValue::from_str("key-check"));

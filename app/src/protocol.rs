@@ -23,10 +23,16 @@
 //! files: [{name, bytes}]}` (a `Uint8Array` each, transferred); `{type: "query", job, query}`
 //! answers a page of the customer table ([`FromWorker::Rows`]); `{type: "export", job, query,
 //! style: "fr" | "plain"}` answers the whole selection as CSV ([`FromWorker::Csv`]).
+//!
+//! Datamarts: `{type: "facets", job}` answers the table's columns ([`FromWorker::Facets`]);
+//! `{type: "selections", job, filters}` counts and sums each filter's customers
+//! ([`FromWorker::Selections`]); `{type: "target-list", job, datamart, columns, style}`
+//! answers the datamart's target list ([`FromWorker::Csv`]), byte for byte what `prisme
+//! workbench --datamart --target-list` writes.
 
 use prisme_core::analysis::Step;
 use prisme_core::anonymize::PiiAction;
-use prisme_core::explore::{Card, TablePage};
+use prisme_core::explore::{Card, ColumnFacet, Selection, TablePage};
 use prisme_core::ingest::{Locale, Stage};
 use prisme_core::sources::{BaseView, Corrections, SourceView};
 use prisme_core::summary::RfmSummary;
@@ -88,6 +94,13 @@ pub struct FileError {
     pub message: String,
     pub line: Option<u64>,
     pub column: Option<usize>,
+}
+
+/// One filter's selection, or why it cannot apply to this table (an unknown column…).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionOutcome {
+    pub selection: Option<Selection>,
+    pub error: Option<String>,
 }
 
 /// A message from the worker.
@@ -164,6 +177,14 @@ pub enum FromWorker {
     Csv { job: u32, text: String },
     /// One customer's card (`{type: "card", job, id}`); `None` when no customer has that id.
     Card { job: u32, card: Option<Card> },
+    /// The customer table's columns for the filter builder (`{type: "facets", job}`).
+    Facets { job: u32, columns: Vec<ColumnFacet> },
+    /// What each filter selects (`{type: "selections", job, filters}`, `filters` a JSON list
+    /// of datamart filters), in order.
+    Selections {
+        job: u32,
+        items: Vec<SelectionOutcome>,
+    },
     Error {
         job: u32,
         message: String,
@@ -188,6 +209,8 @@ impl FromWorker {
             FromWorker::Rows { .. } => "rows",
             FromWorker::Csv { .. } => "csv",
             FromWorker::Card { .. } => "card",
+            FromWorker::Facets { .. } => "facets",
+            FromWorker::Selections { .. } => "selections",
             FromWorker::Error { .. } => "error",
         }
     }
@@ -206,6 +229,8 @@ impl FromWorker {
             | FromWorker::Rows { job, .. }
             | FromWorker::Csv { job, .. }
             | FromWorker::Card { job, .. }
+            | FromWorker::Facets { job, .. }
+            | FromWorker::Selections { job, .. }
             | FromWorker::Error { job, .. } => Some(*job),
         }
     }

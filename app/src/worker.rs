@@ -18,14 +18,15 @@ use prisme_core::sources::{Corrections, consolidate_sources, prepare_source};
 use std::cell::RefCell;
 
 use arrow_array::RecordBatch;
-use prisme_core::datamart::CsvStyle;
+use prisme_core::datamart::{CsvStyle, Datamart, Filter};
 use prisme_core::demo::{DemoParams, demo_files};
 use prisme_core::explore::{self, TableQuery};
 use prisme_core::sources::PreparedSource;
 use prisme_core::workbench::{WorkbenchSettings, analyze_sources};
 
 use crate::protocol::{
-    AnalysisTimings, FileError, FileOutcome, FromWorker, JobStep, PrepareSettings, WorkerTimings,
+    AnalysisTimings, FileError, FileOutcome, FromWorker, JobStep, PrepareSettings,
+    SelectionOutcome, WorkerTimings,
 };
 
 /// Installs the message handler and announces readiness.
@@ -91,6 +92,9 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         "demo" => return demo(scope, job),
         "query" | "export" => return table_request(scope, job, &kind, data),
         "card" => return card_request(scope, job, data),
+        "facets" | "selections" | "target-list" => {
+            return datamart_request(scope, job, &kind, data);
+        }
         "key-check" | "key-derive" => return key_request(scope, job, &kind, data),
         _ => {}
     }
@@ -552,6 +556,53 @@ fn card_request(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
     });
     match answer {
         Ok(card) => post(scope, &FromWorker::Card { job, card }),
+        Err(e) => post_error(scope, job, "", e),
+    }
+}
+
+/// The Datamarts page's questions on the last analysis' customer table.
+fn datamart_request(scope: &DedicatedWorkerGlobalScope, job: u32, kind: &str, data: &JsValue) {
+    let answer = STATE.with_borrow(|s| {
+        let Some(table) = &s.table else {
+            return Err("no analysis yet: analyze the data first".to_string());
+        };
+        match kind {
+            "facets" => Ok(FromWorker::Facets {
+                job,
+                columns: explore::facets(table),
+            }),
+            "selections" => {
+                let filters: Vec<Filter> = json_field(data, "filters")?;
+                let items = filters
+                    .iter()
+                    .map(|f| match explore::selection(table, f) {
+                        Ok(s) => SelectionOutcome {
+                            selection: Some(s),
+                            error: None,
+                        },
+                        Err(e) => SelectionOutcome {
+                            selection: None,
+                            error: Some(e.to_string()),
+                        },
+                    })
+                    .collect();
+                Ok(FromWorker::Selections { job, items })
+            }
+            _ => {
+                let mart: Datamart = json_field(data, "datamart")?;
+                let columns: Vec<String> = json_field(data, "columns")?;
+                let style = match field(data, "style").as_string().as_deref() {
+                    Some("fr") => CsvStyle::FRENCH_EXCEL,
+                    _ => CsvStyle::PLAIN,
+                };
+                mart.target_list(table, &columns, style)
+                    .map(|(_, text)| FromWorker::Csv { job, text })
+                    .map_err(|e| e.to_string())
+            }
+        }
+    });
+    match answer {
+        Ok(msg) => post(scope, &msg),
         Err(e) => post_error(scope, job, "", e),
     }
 }

@@ -13,7 +13,7 @@ import { dataDir, env, launch, outDir, startServer, watchErrors } from "./browse
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const PAGES = ["dashboard", "segments", "value", "attrition", "cohorts", "data", "customer"];
+const PAGES = ["dashboard", "segments", "value", "attrition", "cohorts", "data", "customer", "datamarts"];
 
 let browser;
 let server;
@@ -376,6 +376,112 @@ describe("the workbench", () => {
       });
       assert.deepEqual(violations, [], `${p}: axe`);
     }
+    assert.deepEqual(errors, []);
+  });
+
+  test("datamarts: built from conditions, counted live, saved, kept; the target list is the CLI's, byte for byte", async () => {
+    const { page, errors } = await open("/data");
+    const paths = ["clients.csv", "achats.csv", "contrats.csv", "contacts.csv"].map((f) => join(demoDir, f));
+    await drop(page, ".dropzone", paths);
+    await page.waitForSelector("[data-testid=base-customers]", { timeout: 60_000 });
+    await page.uncheck("[data-testid=anonymize]");
+    await page.waitForFunction(() => !document.querySelector("[data-testid=data-busy]"));
+    await page.click("[data-action=analyze]");
+    await waitDashboard(page);
+    await page.click("[data-nav=datamarts]");
+    await page.waitForSelector("[data-page=datamarts] [data-testid=no-marts]");
+
+    // Two conditions: segment in three segments, P(alive) < 0.5.
+    const wanted = ["at-risk", "cant-lose-them", "hibernating"];
+    await page.fill("[data-testid=mart-name]", "À relancer");
+    await page.click("[data-action=add-condition]");
+    const cond = (i) => `[data-testid=conditions] li:nth-child(${i})`;
+    await page.waitForSelector(`${cond(1)} input[data-value=at-risk]`);
+    for (const s of wanted) await page.check(`${cond(1)} input[data-value=${s}]`);
+    await page.click("[data-action=add-condition]");
+    await page.selectOption(`${cond(2)} select[data-field=column]`, "p_alive");
+    await page.selectOption(`${cond(2)} select[data-field=op]`, "lt");
+    await page.fill(`${cond(2)} input[data-field=value]`, "0.5");
+    // The live count, against scores.csv read by hand.
+    const head = scores[0].split(",");
+    const [seg, pa] = [head.indexOf("segment"), head.indexOf("p_alive")];
+    const byHand = scores.slice(1).map((l) => l.split(",")).filter((r) => wanted.includes(r[seg]) && r[pa] !== "" && Number(r[pa]) < 0.5).length;
+    assert.ok(byHand > 100, `a selection worth testing (${byHand})`);
+    await page.waitForFunction(
+      (n) => document.querySelector("[data-kpi=mart-customers]")?.dataset.value === String(n),
+      byHand,
+      { timeout: 20_000 },
+    );
+    assert.equal(await page.textContent("[data-kpi=mart-customers] .kpi-big"), integer("fr-FR", byHand));
+    await page.waitForFunction(
+      (n) => document.querySelector("[data-testid=mart-preview-count]")?.dataset.matched === String(n),
+      byHand,
+    );
+    // A date condition: last contact more than 90 days before the snapshot.
+    await page.click("[data-action=add-condition]");
+    await page.selectOption(`${cond(3)} select[data-field=column]`, "last_contact");
+    await page.selectOption(`${cond(3)} select[data-field=op]`, "before");
+    await page.fill(`${cond(3)} input[data-field=days]`, "90");
+    await page.waitForFunction(
+      (n) => Number(document.querySelector("[data-kpi=mart-customers]")?.dataset.value) < n,
+      byHand,
+    );
+    const count = Number(await page.getAttribute("[data-kpi=mart-customers]", "data-value"));
+    assert.ok(count > 0);
+    await page.click("[data-action=save-mart]");
+    await page.waitForSelector("[data-table=marts] tr[data-mart='À relancer']");
+    assert.equal(new URL(page.url()).searchParams.get("m"), "À relancer");
+    assert.equal(await page.getAttribute("[data-mart='À relancer'] [data-count]", "data-count"), String(count));
+
+    // The target list (French Excel, two more columns) and the datamart's JSON.
+    await page.check("[data-target-col=total_clv]");
+    await page.check("[data-target-col=agence]");
+    let [dl] = await Promise.all([page.waitForEvent("download"), page.click("[data-action=export-target]")]);
+    const fromApp = readFileSync(await dl.path());
+    [dl] = await Promise.all([page.waitForEvent("download"), page.click("[data-action=export-mart]")]);
+    const martPath = join(demoDir, "mart.json");
+    writeFileSync(martPath, readFileSync(await dl.path()));
+    const cliList = join(demoDir, "targets.csv");
+    execFileSync(env("PRISME_BIN"), [
+      "workbench", ...paths, "--no-anonymize", "--datamart", martPath, "--target-list", cliList,
+      "--target-columns", "segment,p_alive,clv,total_clv,agence", "--target-style", "fr",
+    ], { stdio: ["ignore", "ignore", "pipe"] });
+    const fromCli = readFileSync(cliList);
+    assert.equal(fromApp.toString("utf8").split("\r\n").length - 2, count);
+    if (!fromApp.equals(fromCli)) {
+      const [a, c] = [fromApp, fromCli].map((b) => b.toString("utf8").split("\r\n"));
+      const i = a.findIndex((l, j) => l !== c[j]);
+      writeFileSync(join(outDir(), "targets-app.csv"), fromApp);
+      writeFileSync(join(outDir(), "targets-cli.csv"), fromCli);
+      assert.fail(`the app's target list differs from the CLI's at line ${i + 1}: ${a[i]} vs ${c[i]} (${a.length} vs ${c.length} lines)`);
+    }
+
+    // A datamart written for the CLI, imported: listed with its count.
+    const cliMart = join(demoDir, "top.json");
+    writeFileSync(cliMart, JSON.stringify({ name: "Top 10 % CLV", description: "", filter: { op: "all", of: [
+      { op: "top", column: "clv", share: 0.1 },
+      { op: "not", filter: { op: "in", column: "agence", values: ["Lyon Part-Dieu"] } },
+    ] } }));
+    await page.setInputFiles("[data-testid=import-mart]", cliMart);
+    await page.waitForSelector("[data-table=marts] tr[data-mart='Top 10 % CLV'] [data-count]:not([data-count=''])");
+    assert.equal(new URL(page.url()).searchParams.get("m"), "Top 10 % CLV");
+    assert.equal(await page.locator(`${cond(1)} input[data-field=share]`).inputValue(), "10");
+    // Duplicate, then delete the copy and undo: nothing lost.
+    await page.click("[data-mart='Top 10 % CLV'] [data-action=duplicate-mart]");
+    await page.waitForSelector("[data-mart='Top 10 % CLV (copie)']");
+    await page.click("[data-mart='Top 10 % CLV (copie)'] [data-action=delete-mart]");
+    await page.waitForSelector("[data-mart='Top 10 % CLV (copie)']", { state: "detached" });
+    await page.click("[data-action=undo-delete]");
+    await page.waitForSelector("[data-mart='Top 10 % CLV (copie)']");
+    // Kept: a reload shows the three, and the first's conditions as saved.
+    await page.goto(`${url}/datamarts?m=${encodeURIComponent("À relancer")}`);
+    await page.waitForSelector("[data-table=marts] tbody tr:nth-child(3)");
+    assert.equal(await page.locator("[data-testid=conditions] li").count(), 3);
+    assert.equal(await page.inputValue("[data-testid=mart-name]"), "À relancer");
+    assert.equal(await page.locator(`${cond(3)} input[data-field=days]`).inputValue(), "90");
+    assert.equal(await page.locator("[data-testid=mart-dirty]").count(), 0);
+    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem("prisme.datamarts")));
+    assert.deepEqual(kept.find((m) => m.name === "À relancer"), JSON.parse(readFileSync(martPath, "utf8")));
     assert.deepEqual(errors, []);
   });
 

@@ -11,6 +11,7 @@ pub mod cohorts;
 pub mod customer;
 pub mod dashboard;
 pub mod data;
+pub mod datamarts;
 mod heatmap;
 pub mod key;
 pub mod quick;
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/attrition") view=|| Page::Attrition.view() />
                     <Route path=path!("/cohorts") view=|| Page::Cohorts.view() />
                     <Route path=path!("/customer") view=|| Page::Customer.view() />
+                    <Route path=path!("/datamarts") view=|| Page::Datamarts.view() />
                 </Routes>
             </Shell>
         </Router>

@@ -14,11 +14,12 @@ pub enum Page {
     Attrition,
     Cohorts,
     Customer,
+    Datamarts,
 }
 
 impl Page {
     /// Navigation order.
-    pub const NAV: [Page; 8] = [
+    pub const NAV: [Page; 9] = [
         Page::Data,
         Page::Dashboard,
         Page::Segments,
@@ -26,6 +27,7 @@ impl Page {
         Page::Attrition,
         Page::Cohorts,
         Page::Customer,
+        Page::Datamarts,
         Page::Quick,
     ];
 
@@ -39,6 +41,7 @@ impl Page {
             Page::Attrition => "/attrition",
             Page::Cohorts => "/cohorts",
             Page::Customer => "/customer",
+            Page::Datamarts => "/datamarts",
         }
     }
 
@@ -53,6 +56,7 @@ impl Page {
             Page::Attrition => "attrition",
             Page::Cohorts => "cohorts",
             Page::Customer => "customer",
+            Page::Datamarts => "datamarts",
         }
     }
 
@@ -67,6 +71,7 @@ impl Page {
             Page::Attrition => n.attrition,
             Page::Cohorts => n.cohorts,
             Page::Customer => n.customer,
+            Page::Datamarts => n.datamarts,
         }
     }
 
@@ -86,6 +91,7 @@ impl Page {
             Page::Attrition => view! { <shell::PageFrame page=self><attrition::AttritionPage /></shell::PageFrame> }.into_any(),
             Page::Cohorts => view! { <shell::PageFrame page=self><cohorts::CohortsPage /></shell::PageFrame> }.into_any(),
             Page::Customer => view! { <shell::PageFrame page=self><customer::CustomerPage /></shell::PageFrame> }.into_any(),
+            Page::Datamarts => view! { <shell::PageFrame page=self><datamarts::DatamartsPage /></shell::PageFrame> }.into_any(),
         }
     }
 }
