@@ -2013,6 +2013,18 @@ pub struct CustTexts {
     /// "top 5 %": the share of customers above.
     pub top: &'static str,
     pub if_active: &'static str,
+    pub purchases: &'static str,
+    pub contracts: &'static str,
+    pub contacts: &'static str,
+    pub other_rows: &'static str,
+    pub purchase_forms: (&'static str, &'static str),
+    pub row_forms: (&'static str, &'static str),
+    pub spend_per_month: &'static str,
+    pub ending_soon: &'static str,
+    pub ended: &'static str,
+    pub more_rows: &'static str,
+    pub status: &'static str,
+    pub last_months: &'static str,
 }
 
 impl Lang {
@@ -2038,6 +2050,18 @@ pub static CUST_FR: CustTexts = CustTexts {
     attributes: "Données du client",
     top: "top",
     if_active: "s'il est toujours actif",
+    purchases: "Historique d'achats",
+    contracts: "Contrats",
+    contacts: "Contacts",
+    other_rows: "Autres données",
+    purchase_forms: ("achat", "achats"),
+    row_forms: ("ligne", "lignes"),
+    spend_per_month: "Dépenses par mois",
+    ending_soon: "échéance sous 90 jours",
+    ended: "terminé",
+    more_rows: "lignes plus anciennes non affichées",
+    status: "État",
+    last_months: "36 derniers mois, jusqu'à la date de référence",
 };
 
 pub static CUST_EN: CustTexts = CustTexts {
@@ -2054,6 +2078,18 @@ pub static CUST_EN: CustTexts = CustTexts {
     attributes: "Customer data",
     top: "top",
     if_active: "if still active",
+    purchases: "Purchase history",
+    contracts: "Contracts",
+    contacts: "Contacts",
+    other_rows: "Other data",
+    purchase_forms: ("purchase", "purchases"),
+    row_forms: ("row", "rows"),
+    spend_per_month: "Spend per month",
+    ending_soon: "ends within 90 days",
+    ended: "ended",
+    more_rows: "older rows not shown",
+    status: "Status",
+    last_months: "last 36 months, up to the snapshot",
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -32,7 +32,8 @@
 
 use prisme_core::analysis::Step;
 use prisme_core::anonymize::PiiAction;
-use prisme_core::explore::{Card, ColumnFacet, Selection, TablePage};
+use prisme_core::consolidate::TableKind;
+use prisme_core::explore::{Card, ColumnFacet, CustomerRows, Selection, TablePage};
 use prisme_core::ingest::{Locale, Stage};
 use prisme_core::sources::{BaseView, Corrections, SourceView};
 use prisme_core::summary::RfmSummary;
@@ -94,6 +95,18 @@ pub struct FileError {
     pub message: String,
     pub line: Option<u64>,
     pub column: Option<usize>,
+}
+
+/// A customer's rows in one of the files, for the card; the columns the card draws from by
+/// their role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardSource {
+    pub file: String,
+    pub kind: TableKind,
+    pub rows: CustomerRows,
+    pub date: Option<String>,
+    pub amount: Option<String>,
+    pub contract_end: Option<String>,
 }
 
 /// One filter's selection, or why it cannot apply to this table (an unknown column…).
@@ -176,7 +189,13 @@ pub enum FromWorker {
     /// A selection of the customer table as CSV.
     Csv { job: u32, text: String },
     /// One customer's card (`{type: "card", job, id}`); `None` when no customer has that id.
-    Card { job: u32, card: Option<Card> },
+    Card {
+        job: u32,
+        card: Option<Card>,
+        /// The customer's rows in the other files: purchases, contracts, contacts.
+        #[serde(default)]
+        sources: Vec<CardSource>,
+    },
     /// The customer table's columns for the filter builder (`{type: "facets", job}`).
     Facets { job: u32, columns: Vec<ColumnFacet> },
     /// What each filter selects (`{type: "selections", job, filters}`, `filters` a JSON list

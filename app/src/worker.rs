@@ -18,14 +18,16 @@ use prisme_core::sources::{Corrections, consolidate_sources, prepare_source};
 use std::cell::RefCell;
 
 use arrow_array::RecordBatch;
+use prisme_core::consolidate::TableKind;
 use prisme_core::datamart::{CsvStyle, Datamart, Filter};
 use prisme_core::demo::{DemoParams, demo_files};
 use prisme_core::explore::{self, TableQuery};
+use prisme_core::ingest::roles::Role;
 use prisme_core::sources::PreparedSource;
 use prisme_core::workbench::{WorkbenchSettings, analyze_sources};
 
 use crate::protocol::{
-    AnalysisTimings, FileError, FileOutcome, FromWorker, JobStep, PrepareSettings,
+    AnalysisTimings, CardSource, FileError, FileOutcome, FromWorker, JobStep, PrepareSettings,
     SelectionOutcome, WorkerTimings,
 };
 
@@ -547,15 +549,44 @@ fn table_request(scope: &DedicatedWorkerGlobalScope, job: u32, kind: &str, data:
     }
 }
 
-/// One customer's card, from the last analysis' customer table.
+/// One customer's card, from the last analysis' customer table, with their rows in the
+/// other files (purchases, contracts, contacts).
 fn card_request(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
     let id = field(data, "id").as_string().unwrap_or_default();
-    let answer = STATE.with_borrow(|s| match &s.table {
-        Some(table) => explore::card(table, &id).map_err(|e| e.to_string()),
-        None => Err("no analysis yet: analyze the data first".to_string()),
+    let answer = STATE.with_borrow(|s| {
+        let card = match &s.table {
+            Some(table) => explore::card(table, &id).map_err(|e| e.to_string())?,
+            None => return Err("no analysis yet: analyze the data first".to_string()),
+        };
+        let mut sources = Vec::new();
+        if card.is_some() {
+            for src in &s.prepared {
+                if matches!(src.view.kind, TableKind::Customers | TableKind::Unknown) {
+                    continue;
+                }
+                let name = |role: Role| src.table.column(role).map(|c| c.plan.name.clone());
+                let Some(id_column) = name(Role::CustomerId) else {
+                    continue;
+                };
+                let Ok(batch) = prisme_core::churn::dataset::table_batch(&src.table) else {
+                    continue;
+                };
+                let rows =
+                    explore::customer_rows(&batch, &id_column, &id).map_err(|e| e.to_string())?;
+                sources.push(CardSource {
+                    file: src.view.file.clone(),
+                    kind: src.view.kind,
+                    rows,
+                    date: name(Role::Date),
+                    amount: name(Role::Amount),
+                    contract_end: name(Role::ContractEnd),
+                });
+            }
+        }
+        Ok(FromWorker::Card { job, card, sources })
     });
     match answer {
-        Ok(card) => post(scope, &FromWorker::Card { job, card }),
+        Ok(msg) => post(scope, &msg),
         Err(e) => post_error(scope, job, "", e),
     }
 }

@@ -279,33 +279,7 @@ pub fn query(batch: &RecordBatch, q: &TableQuery) -> Result<TablePage, DatamartE
     let rows = select_rows(batch, q)?;
     let limit = q.limit.clamp(1, MAX_PAGE);
     let page: Vec<u32> = rows.iter().skip(q.offset).take(limit).copied().collect();
-    let take = UInt32Array::from(page.clone());
-    let mut columns = Vec::new();
-    let mut cells: Vec<Vec<Value>> = vec![Vec::new(); page.len()];
-    for name in names(batch, q) {
-        let array = column(batch, &name)?;
-        let taken = arrow_select::take::take(array.as_ref(), &take, None).map_err(|e| {
-            DatamartError::Format {
-                column: name.clone(),
-                reason: e.to_string(),
-            }
-        })?;
-        let kind = kind_of(array.data_type());
-        match kind {
-            ValueKind::Integer | ValueKind::Number => {
-                let v = numbers(&taken).unwrap_or_else(|| vec![None; page.len()]);
-                for (row, x) in cells.iter_mut().zip(v) {
-                    row.push(x.map_or(Value::Null, Value::Number));
-                }
-            }
-            _ => {
-                for (row, x) in cells.iter_mut().zip(text_values(&taken)) {
-                    row.push(x.map_or(Value::Null, Value::Text));
-                }
-            }
-        }
-        columns.push(ColumnInfo { name, kind });
-    }
+    let (columns, cells) = query_rows(batch, &names(batch, q), &page)?;
     Ok(TablePage {
         total: batch.num_rows(),
         matched: rows.len(),
@@ -489,6 +463,121 @@ pub fn card(batch: &RecordBatch, id: &str) -> Result<Option<Card>, DatamartError
     Ok(Some(card))
 }
 
+/// Rows of one customer a card shows from a source file.
+pub const CARD_ROWS: usize = 500;
+
+/// One customer's rows in a table other than the customer table (purchases, contracts,
+/// contacts), newest first by the table's first date column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerRows {
+    pub columns: Vec<ColumnInfo>,
+    /// At most [`CARD_ROWS`].
+    pub rows: Vec<Vec<Value>>,
+    /// The customer's rows in the table.
+    pub total: usize,
+}
+
+/// The rows of `batch` whose `id_column` is `id`, without that column.
+pub fn customer_rows(
+    batch: &RecordBatch,
+    id_column: &str,
+    id: &str,
+) -> Result<CustomerRows, DatamartError> {
+    let ids = column(batch, id_column)?;
+    let mut rows: Vec<u32> = match ids.as_string_opt::<i32>() {
+        Some(strings) => strings
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| *v == Some(id))
+            .map(|(i, _)| i as u32)
+            .collect(),
+        None => text_values(ids)
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.as_deref() == Some(id))
+            .map(|(i, _)| i as u32)
+            .collect(),
+    };
+    let total = rows.len();
+    let date = batch
+        .schema()
+        .fields()
+        .iter()
+        .position(|f| kind_of(f.data_type()) == ValueKind::Date);
+    if let Some(d) = date
+        && let Some(days) = numbers(
+            &arrow_cast::cast(batch.column(d), &DataType::Int32).map_err(|e| {
+                DatamartError::Format {
+                    column: String::new(),
+                    reason: e.to_string(),
+                }
+            })?,
+        )
+    {
+        // Newest first, blanks last; ties keep file order.
+        rows.sort_by(|&a, &b| match (days[a as usize], days[b as usize]) {
+            (Some(x), Some(y)) => y.total_cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+    }
+    rows.truncate(CARD_ROWS);
+    // The id is the card's own: not repeated on every row.
+    let names: Vec<String> = batch
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .filter(|n| n != id_column)
+        .collect();
+    let page = query_rows(batch, &names, &rows)?;
+    Ok(CustomerRows {
+        columns: page.0,
+        rows: page.1,
+        total,
+    })
+}
+
+/// The cells of `rows` in `names`' columns.
+fn query_rows(
+    batch: &RecordBatch,
+    names: &[String],
+    rows: &[u32],
+) -> Result<(Vec<ColumnInfo>, Vec<Vec<Value>>), DatamartError> {
+    let take = UInt32Array::from(rows.to_vec());
+    let mut columns = Vec::new();
+    let mut cells: Vec<Vec<Value>> = vec![Vec::new(); rows.len()];
+    for name in names {
+        let array = column(batch, name)?;
+        let taken = arrow_select::take::take(array.as_ref(), &take, None).map_err(|e| {
+            DatamartError::Format {
+                column: name.clone(),
+                reason: e.to_string(),
+            }
+        })?;
+        let kind = kind_of(array.data_type());
+        match kind {
+            ValueKind::Integer | ValueKind::Number => {
+                let v = numbers(&taken).unwrap_or_else(|| vec![None; rows.len()]);
+                for (row, x) in cells.iter_mut().zip(v) {
+                    row.push(x.map_or(Value::Null, Value::Number));
+                }
+            }
+            _ => {
+                for (row, x) in cells.iter_mut().zip(text_values(&taken)) {
+                    row.push(x.map_or(Value::Null, Value::Text));
+                }
+            }
+        }
+        columns.push(ColumnInfo {
+            name: name.clone(),
+            kind,
+        });
+    }
+    Ok((columns, cells))
+}
+
 /// Every row of the selection, in sort order, as CSV (the target-list writer's format).
 pub fn to_csv(
     batch: &RecordBatch,
@@ -606,6 +695,43 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn a_customers_rows_newest_first() {
+        let batch = RecordBatch::try_new(
+            Arc::new(Schema::new(vec![
+                Field::new("id", DataType::Utf8, false),
+                Field::new("day", DataType::Date32, true),
+                Field::new("amount", DataType::Float64, true),
+            ])),
+            vec![
+                Arc::new(StringArray::from(vec!["a", "b", "a", "a"])),
+                Arc::new(arrow_array::Date32Array::from(vec![
+                    Some(10),
+                    Some(30),
+                    None,
+                    Some(20),
+                ])),
+                Arc::new(Float64Array::from(vec![1.0, 2.0, 3.0, 4.0])),
+            ],
+        )
+        .unwrap();
+        let r = customer_rows(&batch, "id", "a").unwrap();
+        assert_eq!(r.total, 3);
+        let names: Vec<&str> = r.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["day", "amount"]);
+        let amounts: Vec<&Value> = r.rows.iter().map(|row| &row[1]).collect();
+        assert_eq!(
+            amounts,
+            [
+                &Value::Number(4.0),
+                &Value::Number(1.0),
+                &Value::Number(3.0)
+            ]
+        );
+        assert_eq!(r.rows[0][0], Value::Text("1970-01-21".into()));
+        assert_eq!(customer_rows(&batch, "id", "z").unwrap().total, 0);
     }
 
     fn table() -> RecordBatch {

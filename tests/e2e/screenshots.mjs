@@ -1,7 +1,8 @@
 // Screenshots of every page, in French and English, at 1280×720 (a laptop) and 768 px wide (a
 // tablet), on the demo data: `node tests/e2e/screenshots.mjs [OUT_DIR]` with PRISME_DIST set
 // (default dist/). Not a test: the images are looked at, then committed to docs/screenshots/.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch } from "./browser.mjs";
 import { serve } from "./server.mjs";
@@ -10,6 +11,13 @@ const out = process.argv[2] ?? "docs/screenshots";
 mkdirSync(out, { recursive: true });
 const { server, url } = await serve(process.env.PRISME_DIST ?? "dist");
 const browser = await launch();
+// A datamart as a user would import it, so that its page shows conditions and a selection.
+const martFile = join(mkdtempSync(join(tmpdir(), "prisme-shots-")), "a-relancer.json");
+writeFileSync(martFile, JSON.stringify({ name: "À relancer", description: "", filter: { op: "all", of: [
+  { op: "in", column: "segment", values: ["at-risk", "cant-lose-them", "hibernating"] },
+  { op: "compare", column: "p_alive", cmp: "lt", value: 0.5 },
+  { op: "not", filter: { op: "in", column: "agence", values: ["Lyon Part-Dieu"] } },
+] } }));
 const pages = ["data", "dashboard", "segments", "value", "attrition", "cohorts", "quick"];
 for (const [lang, code] of [["fr-FR", "fr"], ["en-US", "en"]]) {
   for (const [width, height] of [[1280, 720], [768, 1024]]) {
@@ -32,6 +40,12 @@ for (const [lang, code] of [["fr-FR", "fr"], ["en-US", "en"]]) {
     await page.waitForTimeout(400);
     await page.screenshot({ path: join(out, `customer-${code}-${width}.png`), fullPage: process.env.FULL === "1" });
     console.log(`customer-${code}-${width}.png`);
+    await page.click("[data-nav=datamarts]");
+    await page.setInputFiles("[data-testid=import-mart]", martFile);
+    await page.waitForSelector("[data-kpi=mart-customers]");
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(out, `datamarts-${code}-${width}.png`), fullPage: process.env.FULL === "1" });
+    console.log(`datamarts-${code}-${width}.png`);
     await ctx.close();
   }
 }

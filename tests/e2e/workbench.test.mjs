@@ -261,6 +261,24 @@ describe("the workbench", () => {
       return segment;
     };
     await checkCard(picked);
+    // The customer's purchases and contracts on the card, against the files read by hand.
+    const dayOf = (fr) => {
+      const [d, m, y] = fr.split("/").map(Number);
+      return Date.UTC(y, m - 1, d) / 86_400_000;
+    };
+    const bought = frenchCsv("achats.csv").filter((r) => r.id_client === picked);
+    await page.waitForSelector("[data-section=customer-purchases]");
+    assert.equal(await page.getAttribute("[data-section=customer-purchases]", "data-total"), String(bought.length));
+    const latest = bought.map((r) => dayOf(r.date_achat)).reduce((a, b) => Math.max(a, b));
+    const firstShown = await page.getAttribute("[data-section=customer-purchases] tbody tr td[data-col=date_achat]", "data-raw");
+    assert.equal(Date.parse(firstShown) / 86_400_000, latest, "newest purchase first");
+    const held = frenchCsv("contrats.csv").filter((r) => r.id_client === picked);
+    if (held.length > 0) {
+      const snap = Date.parse(reference.rfm.snapshot) / 86_400_000;
+      const soon = held.filter((r) => r.date_fin && dayOf(r.date_fin) >= snap && dayOf(r.date_fin) <= snap + 90).length;
+      assert.equal(await page.getAttribute("[data-section=customer-contracts]", "data-total"), String(held.length));
+      assert.equal(await page.locator("[data-section=customer-contracts] tr[data-soon]").count(), soon);
+    }
     // Each score is placed among the customers.
     assert.match(await page.textContent("[data-standing=clv]"), /^top \d+(,\d)?\u00a0%$/);
     // Search as you type: part of another customer's id, then its card.

@@ -8,12 +8,15 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::query_signal;
+use prisme_core::consolidate::TableKind;
 use prisme_core::explore::{Card, SortBy, TableQuery, Value};
+use prisme_core::ingest::date::{civil_from_days, parse_iso_days};
 use prisme_core::segment::Segment;
 
+use crate::charts::{BarChart, NumFmt, Series};
 use crate::engine::Request;
 use crate::i18n::Lang;
-use crate::protocol::FromWorker;
+use crate::protocol::{CardSource, FromWorker};
 use crate::store::use_app;
 use crate::ui::table::{cell_text, raw};
 use crate::ui::widgets::Section;
@@ -70,7 +73,7 @@ pub fn CustomerPage() -> impl IntoView {
     let (id_q, set_id) = query_signal::<String>("id");
     let search = RwSignal::new(String::new());
     let matches = RwSignal::new(None::<Vec<(String, Option<String>)>>);
-    let card = RwSignal::new(None::<Result<Option<Card>, String>>);
+    let card = RwSignal::new(None::<Result<Option<(Card, Vec<CardSource>)>, String>>);
     let latest_search = StoredValue::new(0u32);
     let latest_card = StoredValue::new(0u32);
 
@@ -136,7 +139,7 @@ pub fn CustomerPage() -> impl IntoView {
                 return;
             }
             card.set(Some(match answer.and_then(|m| crate::engine::decode(&m)) {
-                Ok(FromWorker::Card { card, .. }) => Ok(card),
+                Ok(FromWorker::Card { card, sources, .. }) => Ok(card.map(|c| (c, sources))),
                 Ok(other) => Err(format!("unexpected {} message", other.kind())),
                 Err(e) => Err(e),
             }));
@@ -195,7 +198,23 @@ pub fn CustomerPage() -> impl IntoView {
                 view! { <p class="muted" data-testid="not-found">{l.cust().not_found}</p> }
                     .into_any(),
             ),
-            Ok(Some(c)) => Some(card_body(l, &c)),
+            Ok(Some((c, sources))) => {
+                let snapshot = app.report.with(|r| {
+                    r.as_ref()
+                        .and_then(|r| r.rfm.as_ref())
+                        .and_then(|rfm| parse_iso_days(&rfm.snapshot))
+                });
+                Some(
+                    view! {
+                        {card_body(l, &c)}
+                        {sources
+                            .iter()
+                            .map(|src| source_view(l, src, snapshot))
+                            .collect_view()}
+                    }
+                    .into_any(),
+                )
+            }
         }
     };
 
@@ -300,6 +319,178 @@ fn card_body(l: Lang, c: &Card) -> AnyView {
             <table class="small-table customer-attributes">
                 <tbody>{attributes}</tbody>
             </table>
+        </section>
+    }
+    .into_any()
+}
+
+/// Rows of a source table shown on the card (the rest is counted).
+const SHOWN_ROWS: usize = 20;
+
+/// Months of purchases the card's chart covers at most.
+const CHART_MONTHS: usize = 36;
+
+/// Days ahead within which a contract's end is "soon".
+const SOON_DAYS: i32 = 90;
+
+/// A month index (`year * 12 + month - 1`) of a day.
+fn month_of(days: i32) -> i32 {
+    let (y, m, _) = civil_from_days(days);
+    y * 12 + m as i32 - 1
+}
+
+/// The customer's rows in one of the other files: purchases (a chart of spend per month and
+/// the latest purchases), contracts (the ones ending soon marked), contacts.
+fn source_view(l: Lang, src: &CardSource, snapshot: Option<i32>) -> AnyView {
+    let t = l.cust();
+    let (title, kind) = match src.kind {
+        TableKind::Transactions => (t.purchases, "purchases"),
+        TableKind::Contracts => (t.contracts, "contracts"),
+        TableKind::Interactions => (t.contacts, "contacts"),
+        _ => (t.other_rows, "other"),
+    };
+    let at = |name: &Option<String>| {
+        name.as_ref()
+            .and_then(|n| src.rows.columns.iter().position(|c| &c.name == n))
+    };
+    let day = |v: &Value| match v {
+        Value::Text(t) => parse_iso_days(t),
+        _ => None,
+    };
+    let date_col = at(&src.date);
+    let amount_col = at(&src.amount);
+    let end_col = at(&src.contract_end);
+    let total = src.rows.total;
+    let summary = if kind == "purchases" {
+        let spent: f64 = amount_col.map_or(0.0, |i| {
+            src.rows
+                .rows
+                .iter()
+                .filter_map(|r| match r[i] {
+                    Value::Number(x) => Some(x),
+                    _ => None,
+                })
+                .sum()
+        });
+        // The sum of the rows sent: all of them unless the customer has very many.
+        if src.rows.rows.len() == total {
+            format!(
+                "{} · {}",
+                l.count(total as u64, t.purchase_forms),
+                l.money(spent)
+            )
+        } else {
+            l.count(total as u64, t.purchase_forms)
+        }
+    } else {
+        l.count(total as u64, t.row_forms)
+    };
+    // Spend per month, from the first purchase (or 36 months back) to the snapshot.
+    let chart = (kind == "purchases")
+        .then(|| {
+            let (d, a) = (date_col?, amount_col?);
+            let points: Vec<(i32, f64)> = src
+                .rows
+                .rows
+                .iter()
+                .filter_map(|r| {
+                    let x = match r[a] {
+                        Value::Number(x) => x,
+                        _ => return None,
+                    };
+                    Some((month_of(day(&r[d])?), x))
+                })
+                .collect();
+            let last = snapshot
+                .map(month_of)
+                .or_else(|| points.iter().map(|p| p.0).max())?;
+            let first = points
+                .iter()
+                .map(|p| p.0)
+                .min()?
+                .max(last - CHART_MONTHS as i32 + 1);
+            let n = (last - first + 1).max(1) as usize;
+            let mut values = vec![0.0; n];
+            for (m, x) in &points {
+                if (first..=last).contains(m) {
+                    values[(m - first) as usize] += x;
+                }
+            }
+            let labels: Vec<String> = (first..=last)
+                .map(|m| l.period(&format!("{}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)))
+                .collect();
+            let lang = Signal::derive(move || l);
+            Some(view! {
+                <BarChart
+                    id="customer-purchases".to_string()
+                    title=Signal::derive(move || l.cust().spend_per_month.to_string())
+                    note=Signal::derive(move || l.cust().last_months.to_string())
+                    labels=labels
+                    series=vec![Series::new(l.cust().spend_per_month, values, 0)]
+                    fmt=NumFmt::Money
+                    lang=lang
+                    width=720.0
+                    height=200.0
+                />
+            })
+        })
+        .flatten();
+    let head = src
+        .rows
+        .columns
+        .iter()
+        .map(|c| view! { <th scope="col">{l.column_title(&c.name)}</th> })
+        .collect_view();
+    let names: Vec<String> = src.rows.columns.iter().map(|c| c.name.clone()).collect();
+    let body = src
+        .rows
+        .rows
+        .iter()
+        .take(SHOWN_ROWS)
+        .map(|r| {
+            let end = end_col.and_then(|i| day(&r[i]));
+            let soon = matches!((end, snapshot), (Some(e), Some(s)) if e >= s && e <= s + SOON_DAYS);
+            let ended = matches!((end, snapshot), (Some(e), Some(s)) if e < s);
+            let cells = r
+                .iter()
+                .zip(&names)
+                .map(|(v, n)| {
+                    let num = matches!(v, Value::Number(_));
+                    view! { <td class:num=num data-col=n.clone() data-raw=raw(v)>{cell_text(l, n, v)}</td> }
+                })
+                .collect_view();
+            view! {
+                <tr class:soon=soon class:ended=ended data-soon=soon.then_some("true")>
+                    {cells}
+                    {(end_col.is_some()).then(|| view! {
+                        <td>
+                            {soon.then(|| view! { <span class="badge warn">{l.cust().ending_soon}</span> })}
+                            {ended.then(|| view! { <span class="muted small">{l.cust().ended}</span> })}
+                        </td>
+                    })}
+                </tr>
+            }
+        })
+        .collect_view();
+    let more = (total > SHOWN_ROWS)
+        .then(|| format!("{} {}", l.int((total - SHOWN_ROWS) as u64), t.more_rows));
+    view! {
+        <section class="card section" data-section=format!("customer-{kind}") data-total=total.to_string()>
+            <h2>{title}</h2>
+            <p class="intro">{format!("{} · {}", src.file, summary)}</p>
+            {chart}
+            <div class="scroll-x" tabindex="0" role="region" aria-label=title>
+                <table class="data customer-rows">
+                    <thead>
+                        <tr>
+                            {head}
+                            {end_col.is_some().then(|| view! { <th scope="col"><span class="visually-hidden">{t.status}</span></th> })}
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+            {more.map(|m| view! { <p class="muted">{m}</p> })}
         </section>
     }
     .into_any()

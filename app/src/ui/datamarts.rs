@@ -626,7 +626,6 @@ pub fn DatamartsPage() -> impl IntoView {
                     <tr>
                         <th scope="col">{tx.name}</th>
                         <th scope="col" class="num">{tx.customers}</th>
-                        <th scope="col"><span class="sr-only">{tx.duplicate}</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -652,17 +651,17 @@ pub fn DatamartsPage() -> impl IntoView {
                                         </button>
                                         {(!m.description.is_empty())
                                             .then(|| view! { <span class="muted small">{m.description.clone()}</span> })}
+                                        <span class="mart-actions">
+                                            <button type="button" class="button ghost small" data-action="duplicate-mart" on:click=move |_| duplicate(dup_name.clone())>
+                                                {tx.duplicate}
+                                            </button>
+                                            <button type="button" class="button ghost small" data-action="delete-mart" on:click=move |_| delete(del_name.clone())>
+                                                {tx.delete}
+                                            </button>
+                                        </span>
                                     </td>
                                     <td class="num" data-count=count.map(|n| n.to_string()).unwrap_or_default()>
                                         {count.map_or_else(|| "–".to_string(), |n| l.int(n as u64))}
-                                    </td>
-                                    <td class="row-actions">
-                                        <button type="button" class="button ghost small" data-action="duplicate-mart" on:click=move |_| duplicate(dup_name.clone())>
-                                            {tx.duplicate}
-                                        </button>
-                                        <button type="button" class="button ghost small" data-action="delete-mart" on:click=move |_| delete(del_name.clone())>
-                                            {tx.delete}
-                                        </button>
                                     </td>
                                 </tr>
                             }

@@ -32,10 +32,18 @@ pub fn cell_text(lang: Lang, column: &str, v: &Value) -> String {
             "p_alive" | "churn_score" | "p_no_purchase_90d" => lang.pct(*x),
             "recency" | "days_between_orders" => lang.days(*x),
             "expected_purchases" => lang.dec(*x, 2),
+            // A year is not a quantity: 1985, not 1,985.
+            c if x.fract() == 0.0 && is_year_column(c) => format!("{x}"),
             _ if x.fract() == 0.0 => lang.int_signed(*x as i64),
             _ => lang.dec(*x, 2),
         },
     }
+}
+
+/// A column of years (`année_naissance`, `birth_year`…), by its name.
+fn is_year_column(name: &str) -> bool {
+    let n = name.to_lowercase();
+    ["année", "annee", "year", "jahr", "año"].iter().any(|y| n.contains(y))
 }
 
 /// A cell as plain text (`data-raw`, links): blank, the number as Rust writes it, or the text.
