@@ -5,18 +5,12 @@
 //! segments and migration, clusters, CLV with a holdout check, churn from a holdout window,
 //! cohorts, indicators sliced by channel) and for a labelled customer table alone (churn).
 //!
-//! Tolerance: numbers agree to a relative 1e-6 (absolute 1e-12 near zero), and the optimisers'
-//! step counts (`iterations`) are not compared. The two builds share the code but not the maths
-//! library (glibc's `exp` and `ln` natively, the Rust port of musl's in wasm32), whose last bits
-//! differ; a maximum-likelihood fit stops where the log-likelihood's own rounding hides any
-//! further gain, so its estimates carry such differences to about 1e-7 (measured: 1.2e-7 on the
-//! BG/NBD fit and the CLV values that follow from it, in 10 steps in wasm32 and 14 natively;
-//! everything else agreed to 1e-12). That is five orders of magnitude below the estimates'
-//! statistical uncertainty. The indicators' changes between periods (`change`) subtract two
-//! close values and lose digits there: relative 1e-4 for them. The scatter sample is rounded
-//! to 6 significant digits in the report, so the last digit kept may flip: relative 1e-5
-//! there. The snapshot keeps 12
-//! significant digits. Texts, integers, nulls, list lengths and keys must be equal.
+//! Tolerance: none beyond the snapshot's rounding. The two builds run the same code with the
+//! same maths library (`prisme_core::math`: libm's `exp`, `ln`, `pow`… on every target, where
+//! glibc's and musl's last bits used to differ and moved the BG/NBD fit by 1e-7), so they
+//! compute the same bits; the snapshot keeps 12 significant digits, hence a relative 1e-11.
+//! The optimisers' step counts (`iterations`) are compared too. Texts, integers, nulls, list
+//! lengths and keys must be equal.
 //!
 //! After a deliberate change, rewrite the snapshot natively and review its diff:
 //! `PRISME_UPDATE_SNAPSHOTS=1 cargo test -p prisme-core --test analysis_parity`.
@@ -40,13 +34,8 @@ use serde_json::{Value, json};
 
 const SNAPSHOT: &str = include_str!("snapshots/analysis_parity.json");
 
-/// Relative tolerance between the builds (see the module doc).
-const RELATIVE: f64 = 1e-6;
-/// For differences between periods.
-const RELATIVE_CHANGE: f64 = 1e-4;
-/// For the scatter sample, which the report rounds to 6 significant digits: a 1e-7 difference
-/// can flip the last digit kept, one unit of which is at most 1e-5 of the value.
-const RELATIVE_SAMPLE: f64 = 1e-5;
+/// The snapshot's rounding (12 significant digits); the builds themselves agree to the bit.
+const RELATIVE: f64 = 1e-11;
 const ABSOLUTE: f64 = 1e-12;
 
 fn report_value(report: &prisme_core::analysis::Report) -> Value {
@@ -126,14 +115,7 @@ fn compare(path: &str, got: &Value, want: &Value, diffs: &mut Vec<String>) {
     match (got, want) {
         (Value::Number(a), Value::Number(b)) if a.is_f64() || b.is_f64() => {
             let (x, y) = (a.as_f64().unwrap(), b.as_f64().unwrap());
-            let relative = if path.contains(".change.") {
-                RELATIVE_CHANGE
-            } else if path.contains(".scatter.points") {
-                RELATIVE_SAMPLE
-            } else {
-                RELATIVE
-            };
-            if (x - y).abs() > (relative * x.abs().max(y.abs())).max(ABSOLUTE) {
+            if (x - y).abs() > (RELATIVE * x.abs().max(y.abs())).max(ABSOLUTE) {
                 diffs.push(format!("{path}: {x} vs {y}"));
             }
         }
@@ -153,10 +135,7 @@ fn compare(path: &str, got: &Value, want: &Value, diffs: &mut Vec<String>) {
                 return;
             }
             for (k, x) in a {
-                // Step counts follow the last bits (see the module doc).
-                if k != "iterations" {
-                    compare(&format!("{path}.{k}"), x, &b[k], diffs);
-                }
+                compare(&format!("{path}.{k}"), x, &b[k], diffs);
             }
         }
         _ => {
