@@ -306,18 +306,20 @@ describe("bench.html", () => {
     for (const k of ["init_ms", "fetch_ms", "ingest_ms", "analysis_ms", "total_ms"]) {
       assert.ok(answer.timings[k] >= 0, k);
     }
-    // Exact where the computation is exact; floating-point results within 1e-6 relative (the
-    // browser's libm and the native one may differ in the last bits).
+    // Exact: the engine computes the same bits in the browser and natively (one maths library
+    // on every target, `prisme_core::math`).
     assert.deepEqual(r.rfm.cells, native.rfm.cells);
     assert.deepEqual(
       r.rfm.segments.map((s) => [s.segment, s.customers]),
       native.rfm.segments.map((s) => [s.segment, s.customers]),
     );
     assert.equal(r.clusters.k, native.clusters.k);
-    const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+    const close = (a, b, what) => assert.equal(a, b, what);
     for (const p of ["r", "alpha", "a", "b", "log_likelihood"]) close(r.clv.bgnbd[p], native.clv.bgnbd[p], p);
     close(r.churn.result.logistic.evaluation.auc, native.churn.result.logistic.evaluation.auc, "auc");
     assert.deepEqual(r.skipped, native.skipped);
+    // And the whole report, every field.
+    assert.deepEqual(r, native);
   });
 
   test("benchRun answers on the 1M-row file", async () => {
