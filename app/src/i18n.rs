@@ -795,6 +795,7 @@ impl Lang {
             "risk_90d" => ("Risque à 90 j", "90-day risk"),
             "days_between_orders" => ("Jours entre commandes", "Days between orders"),
             "next_order" => ("Prochaine commande", "Next order"),
+            "previous_segment" => ("Segment 90 jours plus tôt", "Segment 90 days earlier"),
             "churn_score" => ("Risque d'attrition", "Churn risk"),
             "first_purchase" => ("Premier achat", "First purchase"),
             "last_purchase" => ("Dernier achat", "Last purchase"),
@@ -2025,6 +2026,9 @@ pub struct CustTexts {
     pub more_rows: &'static str,
     pub status: &'static str,
     pub last_months: &'static str,
+    /// "was {segment} on {date}".
+    pub was: &'static str,
+    pub was_new: &'static str,
 }
 
 impl Lang {
@@ -2062,6 +2066,8 @@ pub static CUST_FR: CustTexts = CustTexts {
     more_rows: "lignes plus anciennes non affichées",
     status: "État",
     last_months: "36 derniers mois, jusqu'à la date de référence",
+    was: "au",
+    was_new: "pas encore client au",
 };
 
 pub static CUST_EN: CustTexts = CustTexts {
@@ -2090,6 +2096,8 @@ pub static CUST_EN: CustTexts = CustTexts {
     more_rows: "older rows not shown",
     status: "Status",
     last_months: "last 36 months, up to the snapshot",
+    was: "on",
+    was_new: "not yet a customer on",
 };
 
 // ---------------------------------------------------------------------------------------------

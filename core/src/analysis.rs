@@ -275,6 +275,10 @@ pub struct ScoreRow {
     /// Expected date of the next order if the customer is still active, `yyyy-mm-dd`.
     #[serde(default, with = "iso_day")]
     pub next_order: Option<i32>,
+    /// The segment at the migration's first snapshot (90 days earlier by default); blank for
+    /// customers who had not bought yet.
+    #[serde(default)]
+    pub previous_segment: Option<Segment>,
     pub churn_score: Option<f64>,
 }
 
@@ -330,6 +334,7 @@ impl Scores {
             "risk_90d",
             "days_between_orders",
             "next_order",
+            "previous_segment",
         ];
         if self.has_churn {
             c.push("churn_score");
@@ -359,6 +364,7 @@ impl Scores {
             Field::new("risk_90d", DataType::Utf8, true),
             Field::new("days_between_orders", DataType::Float64, true),
             Field::new("next_order", DataType::Date32, true),
+            Field::new("previous_segment", DataType::Utf8, true),
         ];
         let f64s = |get: &dyn Fn(&ScoreRow) -> Option<f64>| -> ArrayRef {
             Arc::new(r.iter().map(get).collect::<Float64Array>())
@@ -395,6 +401,11 @@ impl Scores {
             ),
             f64s(&|x| x.days_between_orders),
             Arc::new(r.iter().map(|x| x.next_order).collect::<Date32Array>()),
+            Arc::new(
+                r.iter()
+                    .map(|x| x.previous_segment.map(Segment::key))
+                    .collect::<StringArray>(),
+            ),
         ];
         if self.has_churn {
             fields.push(Field::new("churn_score", DataType::Float64, true));
@@ -438,6 +449,8 @@ impl Scores {
                 x.risk_90d.map_or(String::new(), |b| b.key().to_string()),
                 num(x.days_between_orders, 1),
                 x.next_order.map_or(String::new(), format_days),
+                x.previous_segment
+                    .map_or(String::new(), |s| s.key().to_string()),
             ];
             if self.has_churn {
                 cells.push(num(x.churn_score, 6));
@@ -492,6 +505,7 @@ fn empty_row(id: String) -> ScoreRow {
         risk_90d: None,
         days_between_orders: None,
         next_order: None,
+        previous_segment: None,
         churn_score: None,
     }
 }
@@ -547,13 +561,14 @@ pub fn analyze_with_progress(
                 snapshot = Some(out.snapshot);
                 let seg = segment::segments(&out);
                 let from = params.migration_from.unwrap_or(out.snapshot - 90);
-                let migration = match segment::migration(tx, &params.rfm, from, out.snapshot) {
-                    Ok(m) => Some(m),
-                    Err(e) => {
-                        skip(&mut skipped, "segment migration", e);
-                        None
-                    }
-                };
+                let (migration, previous) =
+                    match segment::migration_with_previous(tx, &params.rfm, from, out.snapshot) {
+                        Ok((m, p)) => (Some(m), p),
+                        Err(e) => {
+                            skip(&mut skipped, "segment migration", e);
+                            (None, hashbrown::HashMap::new())
+                        }
+                    };
                 #[allow(clippy::needless_range_loop)] // eight parallel vectors
                 for i in 0..out.customers() {
                     index.insert(out.customer_id[i].clone(), rows.len());
@@ -565,6 +580,7 @@ pub fn analyze_with_progress(
                         f: Some(out.f[i]),
                         m: Some(out.m[i]),
                         segment: Some(seg[i]),
+                        previous_segment: previous.get(&out.customer_id[i]).copied(),
                         ..empty_row(out.customer_id[i].clone())
                     });
                 }

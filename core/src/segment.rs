@@ -275,6 +275,17 @@ pub fn migration(
     from: i32,
     to: i32,
 ) -> Result<Migration, MigrationError> {
+    migration_with_previous(tx, params, from, to).map(|(m, _)| m)
+}
+
+/// [`migration`], with each customer's segment at the first snapshot (by id; customers who
+/// had not bought yet are absent).
+pub fn migration_with_previous(
+    tx: &Transactions,
+    params: &RfmParams,
+    from: i32,
+    to: i32,
+) -> Result<(Migration, hashbrown::HashMap<String, Segment>), MigrationError> {
     if from >= to {
         return Err(MigrationError::Order {
             from: crate::ingest::date::format_days(from),
@@ -316,7 +327,11 @@ pub fn migration(
             None => new[s as usize] += 1,
         }
     }
-    Ok(Migration {
+    let previous = index
+        .into_iter()
+        .map(|(id, s)| (id.to_string(), s))
+        .collect();
+    let migration = Migration {
         from_snapshot: from,
         to_snapshot: to,
         segments: Segment::ALL.to_vec(),
@@ -327,7 +342,8 @@ pub fn migration(
         } else {
             0.0
         },
-    })
+    };
+    Ok((migration, previous))
 }
 
 #[cfg(test)]

@@ -121,9 +121,24 @@ fn transactions_alone_run_everything_but_the_labelled_model() {
     assert_eq!(
         header,
         "customer_id,recency,frequency,monetary,r,f,m,segment,cluster,p_alive,expected_purchases,clv,\
-         historic_clv,total_clv,p_no_purchase_90d,risk_90d,days_between_orders,next_order,churn_score"
+         historic_clv,total_clv,p_no_purchase_90d,risk_90d,days_between_orders,next_order,\
+         previous_segment,churn_score"
     );
     assert_eq!(csv.lines().count(), alone.customers() + 1);
+    // Each customer's previous segment adds up to the report's migration matrix.
+    let migration = out.report.rfm.as_ref().unwrap().migration.as_ref().unwrap();
+    let mut matrix = vec![vec![0u64; 11]; 11];
+    let mut new = vec![0u64; 11];
+    for row in &out.scores.rows {
+        let now = row.segment.unwrap() as usize;
+        match row.previous_segment {
+            Some(before) => matrix[before as usize][now] += 1,
+            None => new[now] += 1,
+        }
+    }
+    assert_eq!(matrix, migration.matrix);
+    assert_eq!(new, migration.new);
+    assert!(out.scores.rows.iter().any(|r| r.previous_segment.is_some()));
     // The same table feeds datamart filters.
     let batch = out.scores.to_record_batch();
     assert_eq!(batch.num_rows(), alone.customers());
@@ -217,6 +232,7 @@ fn reports_round_trip_and_refuse_newer_versions() {
             "risk_90d",
             "days_between_orders",
             "next_order",
+            "previous_segment",
         ] {
             row.as_object_mut().unwrap().remove(key).unwrap();
         }

@@ -254,6 +254,8 @@ describe("the workbench", () => {
       for (const name of ["risk_90d", "next_order"]) {
         assert.equal(await page.getAttribute(`[data-fact=${name}]`, "data-value"), row[head.indexOf(name)], name);
       }
+      // The segment 90 days earlier (the migration's first snapshot), as scores.csv has it.
+      assert.equal(await page.getAttribute("[data-testid=customer-previous]", "data-value"), row[head.indexOf("previous_segment")]);
       const segment = row[head.indexOf("segment")];
       assert.equal(await page.getAttribute("[data-fact=clv]", "data-value") !== null, true);
       return segment;

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::query_signal;
 use prisme_core::consolidate::TableKind;
 use prisme_core::explore::{Card, SortBy, TableQuery, Value};
-use prisme_core::ingest::date::{civil_from_days, parse_iso_days};
+use prisme_core::ingest::date::{civil_from_days, format_days, parse_iso_days};
 use prisme_core::segment::Segment;
 
 use crate::charts::{BarChart, NumFmt, Series};
@@ -199,6 +199,12 @@ pub fn CustomerPage() -> impl IntoView {
                     .into_any(),
             ),
             Ok(Some((c, sources))) => {
+                let migration_from = app.report.with(|r| {
+                    r.as_ref()
+                        .and_then(|r| r.rfm.as_ref())
+                        .and_then(|rfm| rfm.migration.as_ref())
+                        .map(|m| m.from_snapshot)
+                });
                 let snapshot = app.report.with(|r| {
                     r.as_ref()
                         .and_then(|r| r.rfm.as_ref())
@@ -206,7 +212,7 @@ pub fn CustomerPage() -> impl IntoView {
                 });
                 Some(
                     view! {
-                        {card_body(l, &c)}
+                        {card_body(l, &c, migration_from)}
                         {sources
                             .iter()
                             .map(|src| source_view(l, src, snapshot))
@@ -238,7 +244,7 @@ pub fn CustomerPage() -> impl IntoView {
     }
 }
 
-fn card_body(l: Lang, c: &Card) -> AnyView {
+fn card_body(l: Lang, c: &Card, migration_from: Option<i32>) -> AnyView {
     let t = l.cust();
     let at = |name: &str| c.columns.iter().position(|x| x.name == name);
     let value = |name: &str| at(name).map(|i| &c.values[i]);
@@ -246,6 +252,22 @@ fn card_body(l: Lang, c: &Card) -> AnyView {
     let heading = id.clone();
     let segment = value("segment").and_then(text).and_then(Segment::from_key);
     let high_risk = value("risk_90d").and_then(text) == Some("high");
+    // Where the customer stood at the migration's first snapshot.
+    let previous = match (migration_from, value("previous_segment")) {
+        (Some(from), Some(v)) if segment.is_some() => {
+            let date = l.date(&format_days(from));
+            let (key, text) = match text(v).and_then(Segment::from_key) {
+                Some(p) => (p.key(), format!("{} {} {date}", l.segment(p), t.was)),
+                None => ("", format!("{} {date}", t.was_new)),
+            };
+            Some(view! {
+                <span class="muted customer-previous" data-testid="customer-previous" data-value=key>
+                    {format!(" · {}", text)}
+                </span>
+            })
+        }
+        _ => None,
+    };
     let action = segment.map(|s| l.seg().action(s));
     let facts = SCORES
         .iter()
@@ -278,7 +300,10 @@ fn card_body(l: Lang, c: &Card) -> AnyView {
         .iter()
         .zip(&c.values)
         .skip(1)
-        .filter(|(col, _)| col.name != "segment" && !SCORES.contains(&col.name.as_str()))
+        .filter(|(col, _)| {
+            !matches!(col.name.as_str(), "segment" | "previous_segment")
+                && !SCORES.contains(&col.name.as_str())
+        })
         .map(|(col, v)| {
             let name = col.name.clone();
             view! {
@@ -296,6 +321,7 @@ fn card_body(l: Lang, c: &Card) -> AnyView {
                 <strong data-testid="customer-segment">
                     {segment.map(|s| l.segment(s).to_string()).unwrap_or_else(|| "–".into())}
                 </strong>
+                {previous}
             </p>
             {action
                 .map(|a| {

@@ -1066,7 +1066,7 @@ fn ConditionRow(
                     f.values
                         .into_iter()
                         .map(|v| {
-                            let label = if column == "segment" {
+                            let label = if column == "segment" || column == "previous_segment" {
                                 Segment::from_key(&v).map_or_else(|| v.clone(), |s| l.segment(s).to_string())
                             } else {
                                 v.clone()

@@ -21,7 +21,7 @@ pub const PAGE: usize = 25;
 pub fn cell_text(lang: Lang, column: &str, v: &Value) -> String {
     match v {
         Value::Null => "–".to_string(),
-        Value::Text(t) if column == "segment" => {
+        Value::Text(t) if column == "segment" || column == "previous_segment" => {
             Segment::from_key(t).map_or_else(|| t.clone(), |s| lang.segment(s).to_string())
         }
         Value::Text(t) if column == "risk_90d" => lang.risk_band(t),
@@ -43,7 +43,9 @@ pub fn cell_text(lang: Lang, column: &str, v: &Value) -> String {
 /// A column of years (`année_naissance`, `birth_year`…), by its name.
 fn is_year_column(name: &str) -> bool {
     let n = name.to_lowercase();
-    ["année", "annee", "year", "jahr", "año"].iter().any(|y| n.contains(y))
+    ["année", "annee", "year", "jahr", "año"]
+        .iter()
+        .any(|y| n.contains(y))
 }
 
 /// A cell as plain text (`data-raw`, links): blank, the number as Rust writes it, or the text.
