@@ -505,7 +505,7 @@ fn source_view(l: Lang, src: &CardSource, snapshot: Option<i32>) -> AnyView {
             <h2>{title}</h2>
             <p class="intro">{format!("{} · {}", src.file, summary)}</p>
             {chart}
-            <div class="scroll-x" tabindex="0" role="region" aria-label=title>
+            <div class="scroll-x" tabindex="0" role="region" aria-label=title hidden=total == 0>
                 <table class="data customer-rows">
                     <thead>
                         <tr>
