@@ -390,6 +390,7 @@ mod tests {
                 risk_90d: None,
                 days_between_orders: None,
                 next_order: None,
+                previous_segment: None,
                 churn_score: None,
             })
             .collect();
