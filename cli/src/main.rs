@@ -146,15 +146,8 @@ enum Command {
         /// customer lists), joined on the customer id; repeatable.
         #[arg(long = "source", value_name = "FILE", requires = "datamart")]
         sources: Vec<PathBuf>,
-        /// Write the datamart's customers here (CSV for the operational CRM).
-        #[arg(long, requires = "datamart")]
-        target_list: Option<PathBuf>,
-        /// Columns of the target list after customer_id.
-        #[arg(long, value_delimiter = ',', default_value = "segment,p_alive,clv")]
-        target_columns: Vec<String>,
-        /// `fr`: `;`, decimal comma and a BOM (French Excel); `plain`: `,` and decimal point.
-        #[arg(long, value_enum, default_value_t = CsvStyleArg::Plain)]
-        target_style: CsvStyleArg,
+        #[command(flatten)]
+        target: TargetArgs,
         #[command(flatten)]
         key: keys::KeyArgs,
     },
@@ -190,18 +183,26 @@ enum Command {
         /// customer table the app queries: the scores joined with the consolidated base.
         #[arg(long)]
         datamart: Option<PathBuf>,
-        /// Write the datamart's customers here: byte for byte the app's "Export target list".
-        #[arg(long, requires = "datamart")]
-        target_list: Option<PathBuf>,
-        /// Columns of the target list after customer_id.
-        #[arg(long, value_delimiter = ',', default_value = "segment,p_alive,clv")]
-        target_columns: Vec<String>,
-        /// `fr`: `;`, decimal comma and a BOM (French Excel); `plain`: `,` and decimal point.
-        #[arg(long, value_enum, default_value_t = CsvStyleArg::Plain)]
-        target_style: CsvStyleArg,
+        #[command(flatten)]
+        target: TargetArgs,
         #[command(flatten)]
         key: keys::KeyArgs,
     },
+}
+
+/// Where and how a datamart's target list is written (`analyze` and `workbench`).
+#[derive(clap::Args)]
+struct TargetArgs {
+    /// Write the datamart's customers here (CSV for the operational CRM): byte for byte the
+    /// app's "Export target list" for the same datamart.
+    #[arg(long, requires = "datamart")]
+    target_list: Option<PathBuf>,
+    /// Columns of the target list after customer_id.
+    #[arg(long, value_delimiter = ',', default_value = "segment,p_alive,clv")]
+    target_columns: Vec<String>,
+    /// `fr`: `;`, decimal comma and a BOM (French Excel); `plain`: `,` and decimal point.
+    #[arg(long, value_enum, default_value_t = CsvStyleArg::Plain)]
+    target_style: CsvStyleArg,
 }
 
 impl CsvStyleArg {
@@ -259,15 +260,13 @@ fn run(cli: Cli) -> Result<()> {
             json,
             today,
             datamart,
-            target_list,
-            target_columns,
-            target_style,
+            target,
             key,
         } => workbench::workbench_command(workbench::WorkbenchArgs {
             datamart,
-            target_list,
-            target_columns,
-            target_style: target_style.style(),
+            target_list: target.target_list,
+            target_columns: target.target_columns,
+            target_style: target.target_style.style(),
             secret: keys::anonymization_key(&key)?,
             files,
             settings,
@@ -302,9 +301,7 @@ fn run(cli: Cli) -> Result<()> {
             json,
             datamart,
             sources,
-            target_list,
-            target_columns,
-            target_style,
+            target,
             key,
         } => analyze::analyze_command(analyze::AnalyzeArgs {
             transactions,
@@ -333,9 +330,9 @@ fn run(cli: Cli) -> Result<()> {
             datamart,
             sources,
             today: today_days(),
-            target_list,
-            target_columns,
-            target_style: target_style.style(),
+            target_list: target.target_list,
+            target_columns: target.target_columns,
+            target_style: target.target_style.style(),
             secret: keys::anonymization_key(&key)?,
         }),
         Command::Key { command } => keys::key_command(command),

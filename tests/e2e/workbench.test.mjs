@@ -72,6 +72,21 @@ async function drop(page, selector, paths) {
   await page.dispatchEvent(selector, "drop", { dataTransfer: dt });
 }
 
+/**
+ * Drops the demo's four files on the Data page, switches anonymization off (the CLI reads the
+ * files as they are, so ids are the same) and analyses them; returns the files' paths.
+ */
+async function analyzeDemoFiles(page) {
+  const paths = ["clients.csv", "achats.csv", "contrats.csv", "contacts.csv"].map((f) => join(demoDir, f));
+  await drop(page, ".dropzone", paths);
+  await page.waitForSelector("[data-testid=base-customers]", { timeout: 60_000 });
+  await page.uncheck("[data-testid=anonymize]");
+  await page.waitForFunction(() => !document.querySelector("[data-testid=data-busy]"));
+  await page.click("[data-action=analyze]");
+  await waitDashboard(page);
+  return paths;
+}
+
 async function waitDashboard(page) {
   await page.waitForSelector("[data-page=dashboard] [data-kpi=revenue]", { timeout: 120_000 });
 }
@@ -132,14 +147,7 @@ describe("the workbench", () => {
 
   test("files dropped on the Data page give the CLI's numbers on every page, in French and English", async () => {
     const { page, errors } = await open("/data");
-    const paths = ["clients.csv", "achats.csv", "contrats.csv", "contacts.csv"].map((f) => join(demoDir, f));
-    await drop(page, ".dropzone", paths);
-    await page.waitForSelector("[data-testid=base-customers]", { timeout: 60_000 });
-    // The CLI reads the files as they are: switch anonymization off so ids are the same.
-    await page.uncheck("[data-testid=anonymize]");
-    await page.waitForFunction(() => !document.querySelector("[data-testid=data-busy]"));
-    await page.click("[data-action=analyze]");
-    await waitDashboard(page);
+    const paths = await analyzeDemoFiles(page);
 
     // Dashboard: the last period's tiles, values and French formatting.
     const period = last(reference.indicators.total);
@@ -399,13 +407,7 @@ describe("the workbench", () => {
 
   test("datamarts: built from conditions, counted live, saved, kept; the target list is the CLI's, byte for byte", async () => {
     const { page, errors } = await open("/data");
-    const paths = ["clients.csv", "achats.csv", "contrats.csv", "contacts.csv"].map((f) => join(demoDir, f));
-    await drop(page, ".dropzone", paths);
-    await page.waitForSelector("[data-testid=base-customers]", { timeout: 60_000 });
-    await page.uncheck("[data-testid=anonymize]");
-    await page.waitForFunction(() => !document.querySelector("[data-testid=data-busy]"));
-    await page.click("[data-action=analyze]");
-    await waitDashboard(page);
+    const paths = await analyzeDemoFiles(page);
     await page.click("[data-nav=datamarts]");
     await page.waitForSelector("[data-page=datamarts] [data-testid=no-marts]");
 
@@ -609,6 +611,9 @@ describe("the workbench", () => {
   });
 
   test("cancel stops a 1M-row analysis within a second; the main thread never blocks over 50 ms", async () => {
+    // Alone in the browser: pages of one site share a renderer's main thread, and the earlier
+    // tests' pages (each with a worker holding a customer table) would be measured too.
+    for (const c of browser.contexts()) await c.close();
     const { page, errors } = await open("/data");
     await page.setInputFiles("#data-input", env("PRISME_BENCH_CSV"));
     await page.waitForSelector("[data-testid=base-customers]", { timeout: 120_000 });
