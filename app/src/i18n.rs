@@ -2311,3 +2311,94 @@ pub static MART_EN: MartTexts = MartTexts {
     imported: "Datamart imported:",
     storage_error: "The browser refuses to save (storage full or disabled); nothing saved before is lost. Download the JSON to keep this datamart.",
 };
+
+/// The workspace panel (Data page): what the browser keeps.
+pub struct WsTexts {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub name: &'static str,
+    pub default_name: &'static str,
+    pub demo_name: &'static str,
+    pub new: &'static str,
+    pub others: &'static str,
+    pub open: &'static str,
+    pub delete: &'static str,
+    /// "{}" is the workspace's name.
+    pub confirm_delete: &'static str,
+    pub clear: &'static str,
+    pub confirm_clear: &'static str,
+    pub cleared: &'static str,
+    /// "{used}", "{quota}".
+    pub usage: &'static str,
+    pub persistent: &'static str,
+    pub not_persistent: &'static str,
+    /// "{}" lists the files not kept.
+    pub quota: &'static str,
+    pub unavailable: &'static str,
+    pub failed: &'static str,
+    pub files: (&'static str, &'static str),
+    pub updated: &'static str,
+    pub restoring: &'static str,
+    pub current: &'static str,
+}
+
+impl Lang {
+    pub fn ws(self) -> &'static WsTexts {
+        match self {
+            Lang::Fr => &WS_FR,
+            Lang::En => &WS_EN,
+        }
+    }
+}
+
+pub static WS_FR: WsTexts = WsTexts {
+    title: "Espace de travail",
+    intro: "Les fichiers déposés, vos corrections, les réglages et la dernière analyse sont gardés dans ce navigateur, jamais envoyés : ils reviennent à la prochaine visite.",
+    name: "Nom de l'espace",
+    default_name: "Espace de travail",
+    demo_name: "Démo",
+    new: "Nouvel espace",
+    others: "Autres espaces de travail",
+    open: "Ouvrir",
+    delete: "Supprimer",
+    confirm_delete: "Supprimer l'espace « {} », ses fichiers et ses rapports ? Cette action est définitive.",
+    clear: "Tout effacer",
+    confirm_clear: "Effacer tout ce que Prisme garde dans ce navigateur : espaces de travail, fichiers, rapports, datamarts, réglages et la clé d'anonymisation ? Exportez la clé d'abord si vous voulez retrouver les mêmes pseudonymes.",
+    cleared: "Tout est effacé : ce navigateur ne garde plus rien de Prisme.",
+    usage: "Gardé dans ce navigateur : {used} (place disponible : {quota}).",
+    persistent: "Stockage persistant : le navigateur ne l'effacera pas de lui-même.",
+    not_persistent: "Stockage non persistant : le navigateur peut l'effacer s'il manque de place.",
+    quota: "Le navigateur n'a plus de place : {} n'est pas gardé (utilisable jusqu'à la fermeture de l'onglet). Ce qui était gardé l'est toujours. Supprimez un espace de travail ou des rapports pour faire de la place.",
+    unavailable: "Ce navigateur ne permet pas de garder les fichiers (stockage désactivé ou navigation privée) : ils seront perdus à la fermeture de l'onglet.",
+    failed: "L'espace de travail n'a pas pu être gardé ; ce qui l'était avant est intact :",
+    files: ("fichier", "fichiers"),
+    updated: "modifié le",
+    restoring: "Réouverture de l'espace de travail…",
+    current: "ouvert",
+};
+
+pub static WS_EN: WsTexts = WsTexts {
+    title: "Workspace",
+    intro: "Dropped files, your corrections, the settings and the last analysis are kept in this browser, never sent anywhere: they come back on your next visit.",
+    name: "Workspace name",
+    default_name: "Workspace",
+    demo_name: "Demo",
+    new: "New workspace",
+    others: "Other workspaces",
+    open: "Open",
+    delete: "Delete",
+    confirm_delete: "Delete the workspace “{}”, its files and its reports? This cannot be undone.",
+    clear: "Clear everything",
+    confirm_clear: "Erase everything Prisme keeps in this browser: workspaces, files, reports, datamarts, settings and the anonymization key? Export the key first if you want the same pseudonyms again.",
+    cleared: "Everything is erased: this browser keeps nothing of Prisme any more.",
+    usage: "Kept in this browser: {used} (space available: {quota}).",
+    persistent: "Persistent storage: the browser will not erase it on its own.",
+    not_persistent: "Storage not persistent: the browser may erase it when space runs low.",
+    quota: "The browser is out of space: {} is not kept (usable until the tab is closed). What was kept still is. Delete a workspace or reports to make room.",
+    unavailable: "This browser cannot keep files (storage disabled or private browsing): they will be lost when the tab is closed.",
+    failed: "The workspace could not be kept; what was kept before is intact:",
+    files: ("file", "files"),
+    updated: "changed",
+    restoring: "Reopening the workspace…",
+    current: "open",
+};

@@ -11,6 +11,7 @@ pub mod charts;
 pub mod engine;
 pub mod export;
 pub mod i18n;
+pub mod persist;
 pub mod protocol;
 pub mod store;
 pub mod ui;

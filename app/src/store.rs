@@ -67,6 +67,8 @@ pub struct AppState {
     pub run: RwSignal<Option<RunInfo>>,
     /// Where to go when the running job ends (set by the demo and "Analyze").
     pub goto: RwSignal<Option<String>>,
+    /// The workspace kept in the browser (`ui::workspace`).
+    pub ws: RwSignal<crate::ui::workspace::WsState>,
     pub engine: StoredValue<Engine, LocalStorage>,
 }
 
@@ -154,10 +156,28 @@ impl AppState {
             report,
             run,
             goto,
+            ws: RwSignal::new(Default::default()),
             engine: StoredValue::new_local(engine),
         };
         cell.set_value(Some(app));
+        // Every change of the Data page is kept in the workspace.
+        Effect::new(move |_| {
+            app.data.changes.track();
+            if !app.ws.with_untracked(|w| w.restoring) {
+                app.save_workspace();
+            }
+        });
+        app.restore_workspace();
         app
+    }
+
+    /// Forgets the report on screen and the one kept for the next visit.
+    pub fn forget_report(&self) {
+        self.report.set(None);
+        self.run.set(None);
+        if let Some(s) = storage() {
+            let _ = s.remove_item(REPORT_KEY);
+        }
     }
 
     pub fn engine(&self) -> Engine {
@@ -296,6 +316,7 @@ impl AppState {
                 ..info
             }));
             self.job.set(JobState::Idle);
+            self.mark_analyzed();
             // Kept for the next visit, after this task: writing a large string to local
             // storage blocks the page.
             later(move || {
@@ -405,6 +426,7 @@ impl AppState {
             let files = answer.map(|msg| demo_files(&msg));
             match files {
                 Ok(files) if !files.is_empty() => {
+                    app.workspace_for_demo();
                     app.data
                         .replace_files(files, &app.engine(), app.lang.get_untracked());
                     app.analyze(Some("/dashboard"));

@@ -56,6 +56,8 @@ pub struct DataState {
     /// Whether `error` is the worker's crash (it was restarted) rather than a reading error.
     crashed: RwSignal<bool>,
     job: StoredValue<u32>,
+    /// Bumped at every change of files or settings (the workspace is saved on it).
+    pub changes: RwSignal<u32>,
 }
 
 fn today() -> i32 {
@@ -78,6 +80,7 @@ impl DataState {
             error: RwSignal::new(None),
             crashed: RwSignal::new(false),
             job: StoredValue::new(FIRST_JOB),
+            changes: RwSignal::new(0),
         }
     }
 
@@ -165,6 +168,31 @@ impl DataState {
         }
     }
 
+    /// The corrections and anonymization choices, as a workspace keeps them.
+    pub fn kept_settings(&self) -> (Vec<(String, Corrections)>, bool, PiiAction) {
+        (
+            self.corrections.get_untracked(),
+            self.anonymize.get_untracked(),
+            self.pii.get_untracked(),
+        )
+    }
+
+    /// Puts back a kept workspace: its files, corrections and choices.
+    pub fn restore(
+        &self,
+        files: Vec<web_sys::File>,
+        settings: (Vec<(String, Corrections)>, bool, PiiAction),
+        engine: &Engine,
+        lang: Lang,
+    ) {
+        self.names.set(files.iter().map(|f| f.name()).collect());
+        self.files.set_value(files);
+        self.corrections.set(settings.0);
+        self.anonymize.set(settings.1);
+        self.pii.set(settings.2);
+        self.run(engine, lang);
+    }
+
     /// Replaces every file (the demo), forgetting corrections.
     pub fn replace_files(&self, files: Vec<web_sys::File>, engine: &Engine, lang: Lang) {
         self.names.set(files.iter().map(|f| f.name()).collect());
@@ -194,6 +222,7 @@ impl DataState {
 
     /// Sends every file to the worker with the current settings.
     fn run(&self, engine: &Engine, lang: Lang) {
+        self.changes.update(|c| *c += 1);
         let id = self.job.get_value() + 1;
         self.job.set_value(id);
         let files = self.files.get_value();
@@ -244,7 +273,7 @@ impl DataState {
         self.run(engine, lang);
     }
 
-    fn clear(&self, engine: &Engine, lang: Lang) {
+    pub fn clear(&self, engine: &Engine, lang: Lang) {
         self.files.set_value(Vec::new());
         self.names.set(Vec::new());
         self.corrections.set(Vec::new());
@@ -381,6 +410,7 @@ pub fn DataPage() -> impl IntoView {
             </div>
             <p class="formats">{move || t().formats}</p>
         </section>
+        <crate::ui::workspace::WorkspacePanel />
         <section class="anon-bar" data-testid="anon-settings">
             <label class="option">
                 <input

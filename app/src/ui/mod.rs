@@ -21,6 +21,7 @@ pub mod shell;
 pub mod table;
 pub mod value;
 pub mod widgets;
+pub mod workspace;
 
 use leptos::prelude::*;
 use leptos::web_sys;
