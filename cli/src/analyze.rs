@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use arrow_array::RecordBatch;
-use prisme_core::analysis::{
+use prisme_core::analysis::{fingerprint, 
     AnalysisParams, CustomersInput, Inputs, Report, SliceInput, TransactionsInput, analyze,
     text_values,
 };
@@ -308,8 +308,20 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
         extra_slices: Vec::new(),
     };
     let t = Instant::now();
-    let analysis = analyze(&inputs, &params)?;
+    let mut analysis = analyze(&inputs, &params)?;
     let analysis_ms = t.elapsed().as_secs_f64() * 1000.0;
+    if a.out.is_some() || a.json {
+        let mut fingerprints = Vec::new();
+        if let Some((name, bytes, _, _)) = &tx_loaded {
+            fingerprints.push((name.clone(), bytes.len() as u64, fingerprint(bytes)));
+        }
+        if let Some(path) = &a.customers {
+            let bytes =
+                fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            fingerprints.push((file_name(path), bytes.len() as u64, fingerprint(&bytes)));
+        }
+        analysis.report.set_fingerprints(&fingerprints);
+    }
     if let Some(path) = &a.out {
         fs::write(path, analysis.report.to_json())
             .with_context(|| format!("cannot write {}", path.display()))?;

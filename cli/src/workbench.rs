@@ -61,8 +61,16 @@ pub fn workbench_command(a: WorkbenchArgs) -> Result<()> {
     };
     let anonymize = a.secret.clone().map(AnonymizeOptions::new);
     let mut sources = Vec::new();
+    let mut fingerprints = Vec::new();
     for path in &a.files {
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        if a.out.is_some() || a.json {
+            fingerprints.push((
+                file_name(path),
+                bytes.len() as u64,
+                prisme_core::analysis::fingerprint(&bytes),
+            ));
+        }
         let source = prepare_source(
             &file_name(path),
             &bytes,
@@ -80,7 +88,8 @@ pub fn workbench_command(a: WorkbenchArgs) -> Result<()> {
         );
         sources.push(source);
     }
-    let wb = analyze_sources(&sources, &settings, a.today, &mut |_| {})?;
+    let mut wb = analyze_sources(&sources, &settings, a.today, &mut |_| {})?;
+    wb.analysis.report.set_fingerprints(&fingerprints);
     let report = &wb.analysis.report;
     if let Some(path) = &a.out {
         fs::write(path, report.to_json())

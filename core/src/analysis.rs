@@ -133,6 +133,21 @@ pub struct InputSummary {
     pub kind: String,
     pub rows: usize,
     pub customers: usize,
+    /// The file's size in bytes and SHA-256 (64 hex digits), set by whoever read the bytes
+    /// ([`Report::set_fingerprints`]): which input a kept report came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// A file's SHA-256, as 64 lowercase hex digits.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// An analysis that did not run, and why.
@@ -237,6 +252,72 @@ impl Report {
             });
         }
         serde_json::from_str(text).map_err(|e| ReportError::NotAReport(e.to_string()))
+    }
+
+    /// Records the inputs' sizes and SHA-256 (`(file name, bytes, sha256)`), matched by name.
+    pub fn set_fingerprints(&mut self, files: &[(String, u64, String)]) {
+        for input in &mut self.inputs {
+            if let Some((_, bytes, sha)) = files.iter().find(|(name, _, _)| *name == input.file) {
+                input.bytes = Some(*bytes);
+                input.sha256 = Some(sha.clone());
+            }
+        }
+    }
+
+    /// Checks that the report's figures agree with one another, as the engine writes them:
+    /// a report edited by hand (or damaged) is refused before anyone reads its numbers. The
+    /// first disagreement found, in words.
+    pub fn check_consistency(&self) -> Result<(), String> {
+        if let Some(rfm) = &self.rfm {
+            let by_segment: u64 = rfm.segments.iter().map(|s| s.customers).sum();
+            if by_segment != rfm.customers as u64 {
+                return Err(format!(
+                    "its segments count {by_segment} customers, its RFM {}",
+                    rfm.customers
+                ));
+            }
+            let in_grid: u64 = rfm.rf_grid.iter().flatten().sum();
+            if in_grid != rfm.customers as u64 {
+                return Err(format!(
+                    "its R×F grid counts {in_grid} customers, its RFM {}",
+                    rfm.customers
+                ));
+            }
+            let in_cells: u64 = rfm.cells.iter().map(|c| c.count).sum();
+            if !rfm.cells.is_empty() && in_cells != rfm.customers as u64 {
+                return Err(format!(
+                    "its RFM cells count {in_cells} customers, its RFM {}",
+                    rfm.customers
+                ));
+            }
+            for s in &rfm.segments {
+                let share = if rfm.customers == 0 {
+                    0.0
+                } else {
+                    s.customers as f64 / rfm.customers as f64
+                };
+                if !(s.share - share).abs().le(&1e-9) {
+                    return Err(format!(
+                        "the segment {}'s share {} is not its {} customers out of {}",
+                        s.label, s.share, s.customers, rfm.customers
+                    ));
+                }
+            }
+        }
+        if let Some(ind) = &self.indicators {
+            for p in &ind.total {
+                if !p.revenue.is_finite() || p.active_customers < p.new_customers {
+                    return Err(format!("the indicators of {} do not add up", p.label));
+                }
+                if p.returning_customers + p.new_customers != p.active_customers {
+                    return Err(format!(
+                        "in {}, new ({}) and returning ({}) customers are not the active ones ({})",
+                        p.label, p.new_customers, p.returning_customers, p.active_customers
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -554,6 +635,8 @@ pub fn analyze_with_progress(
             kind: "transactions".into(),
             rows: tx.len(),
             customers: tx.customer_ids().len(),
+            bytes: None,
+            sha256: None,
         });
         progress(Step::Rfm);
         match rfm::rfm(tx, &params.rfm) {
@@ -744,6 +827,8 @@ pub fn analyze_with_progress(
             kind: "customers".into(),
             rows: c.batch.num_rows(),
             customers: c.batch.num_rows(),
+            bytes: None,
+            sha256: None,
         });
     }
     if let Some(mut result) = labelled {

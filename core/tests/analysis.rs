@@ -408,3 +408,64 @@ fn round(v: serde_json::Value) -> serde_json::Value {
         other => other,
     }
 }
+
+#[test]
+fn fingerprints_are_sha256() {
+    // FIPS 180-2, appendix B.1 and the empty message.
+    assert_eq!(
+        prisme_core::analysis::fingerprint(b"abc"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    assert_eq!(
+        prisme_core::analysis::fingerprint(b""),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+    let tx = synthetic(2_000);
+    let inputs = Inputs {
+        transactions: Some(TransactionsInput {
+            file: "synth.csv",
+            tx: &tx,
+        }),
+        ..Inputs::default()
+    };
+    let mut report = analyze(&inputs, &AnalysisParams::default()).unwrap().report;
+    assert_eq!(report.inputs[0].sha256, None);
+    report.set_fingerprints(&[
+        ("other.csv".into(), 1, "00".repeat(32)),
+        ("synth.csv".into(), 123, "ab".repeat(32)),
+    ]);
+    assert_eq!(report.inputs[0].bytes, Some(123));
+    assert_eq!(report.inputs[0].sha256.as_deref(), Some(&*"ab".repeat(32)));
+    // Kept through a save and a read.
+    let back = Report::from_json(&report.to_json()).unwrap();
+    assert_eq!(back.inputs, report.inputs);
+}
+
+#[test]
+fn an_edited_report_is_inconsistent() {
+    let tx = synthetic(5_000);
+    let inputs = Inputs {
+        transactions: Some(TransactionsInput {
+            file: "synth.csv",
+            tx: &tx,
+        }),
+        ..Inputs::default()
+    };
+    let report = analyze(&inputs, &AnalysisParams::default()).unwrap().report;
+    assert_eq!(report.check_consistency(), Ok(()));
+    // One customer moved into a segment by hand.
+    let mut edited = report.clone();
+    edited.rfm.as_mut().unwrap().segments[0].customers += 1;
+    let err = edited.check_consistency().unwrap_err();
+    assert!(err.contains("segments count"), "{err}");
+    // A share rewritten.
+    let mut edited = report.clone();
+    edited.rfm.as_mut().unwrap().segments[1].share = 0.5;
+    assert!(edited.check_consistency().is_err());
+    // Revenue of a period doubled leaves counts consistent, but new customers above active
+    // ones do not.
+    let mut edited = report.clone();
+    let p = &mut edited.indicators.as_mut().unwrap().total[3];
+    p.new_customers = p.active_customers + 1;
+    assert!(edited.check_consistency().is_err());
+}

@@ -366,6 +366,8 @@ pub fn report(marker: &str) -> Value {
             kind: "transactions".to_string(),
             rows: 10,
             customers: 3,
+            bytes: None,
+            sha256: None,
         }],
         params: AnalysisParams::default(),
         rfm: None,
