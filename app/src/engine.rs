@@ -98,6 +98,14 @@ pub enum Request {
         columns: Vec<String>,
         french: bool,
     },
+    /// The kept report (head and sections as the worker sent them) as one `report.json`
+    /// document, with the inputs' sizes and SHA-256 (answered as `Csv { text }`).
+    ReportJson {
+        job: u32,
+        head: String,
+        parts: Vec<(String, String)>,
+        fingerprints: Vec<(String, u64, String)>,
+    },
     /// Checks a key and returns its fingerprint.
     KeyCheck {
         job: u32,
@@ -124,6 +132,7 @@ impl Request {
             | Request::Facets { job }
             | Request::Selections { job, .. }
             | Request::TargetList { job, .. }
+            | Request::ReportJson { job, .. }
             | Request::KeyCheck { job, .. }
             | Request::KeyDerive { job, .. } => *job,
         }
@@ -484,6 +493,21 @@ impl Engine {
                     "style",
                     &JsValue::from_str(if french { "fr" } else { "plain" }),
                 );
+            }
+            Request::ReportJson {
+                job,
+                head,
+                parts,
+                fingerprints,
+            } => {
+                set(&msg, "type", &JsValue::from_str("report-json"));
+                set(&msg, "job", &JsValue::from_f64(f64::from(job)));
+                set(&msg, "head", &JsValue::from_str(&head));
+                if !self.encode(&msg, "parts", &parts)
+                    || !self.encode(&msg, "fingerprints", &fingerprints)
+                {
+                    return;
+                }
             }
             Request::KeyCheck { job, hex } => {
                 set(&msg, "type", &JsValue::from_str("key-check"));

@@ -98,6 +98,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
             return datamart_request(scope, job, &kind, data);
         }
         "key-check" | "key-derive" => return key_request(scope, job, &kind, data),
+        "report-json" => return report_json(scope, job, data),
         _ => {}
     }
     if kind != "rfm" && kind != "analyze" {
@@ -592,6 +593,37 @@ fn card_request(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
 }
 
 /// The Datamarts page's questions on the last analysis' customer table.
+/// The kept report as one `report.json` document (see `Request::ReportJson`).
+fn report_json(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
+    let answer = (|| {
+        let head = field(data, "head").as_string().unwrap_or_default();
+        let parts: Vec<(String, String)> = json_field(data, "parts")?;
+        let fingerprints: Vec<(String, u64, String)> = json_field(data, "fingerprints")?;
+        let mut report = prisme_core::analysis::Report::from_json(&head).map_err(|e| e.to_string())?;
+        for (name, json) in &parts {
+            let bad = |e: serde_json::Error| format!("the report's {name}: {e}");
+            match name.as_str() {
+                "rfm" => report.rfm = serde_json::from_str(json).map_err(bad)?,
+                "clv" => report.clv = serde_json::from_str(json).map_err(bad)?,
+                "churn" => report.churn = serde_json::from_str(json).map_err(bad)?,
+                "cohorts" => report.cohorts = serde_json::from_str(json).map_err(bad)?,
+                "indicators" => report.indicators = serde_json::from_str(json).map_err(bad)?,
+                "charts" => report.charts = serde_json::from_str(json).map_err(bad)?,
+                _ => {}
+            }
+        }
+        report.set_fingerprints(&fingerprints);
+        Ok::<_, String>(FromWorker::Csv {
+            job,
+            text: report.to_json() + "\n",
+        })
+    })();
+    match answer {
+        Ok(msg) => post(scope, &msg),
+        Err(message) => post_error(scope, job, "", message),
+    }
+}
+
 fn datamart_request(scope: &DedicatedWorkerGlobalScope, job: u32, kind: &str, data: &JsValue) {
     let answer = STATE.with_borrow(|s| {
         let Some(table) = &s.table else {

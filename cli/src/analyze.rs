@@ -384,6 +384,31 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
     Ok(())
 }
 
+/// `prisme report FILE`: a kept report, checked, then summarized (or printed back as JSON).
+pub fn show_report(path: &Path, json: bool) -> Result<()> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let report = Report::from_json(&text).with_context(|| format!("{}", path.display()))?;
+    report
+        .check_consistency()
+        .map_err(|e| anyhow::anyhow!("{}: the report's figures disagree: {e}", path.display()))?;
+    let stdout = io::stdout();
+    let mut w = stdout.lock();
+    if json {
+        writeln!(w, "{}", report.to_json())?;
+        return Ok(());
+    }
+    writeln!(
+        w,
+        "{}: Prisme report format {} (engine {})",
+        path.display(),
+        report.version,
+        report.engine_version
+    )?;
+    let customers = report.rfm.as_ref().map_or(0, |r| r.customers);
+    print_summary(&mut w, &report, customers)
+}
+
 fn print_summary(w: &mut impl Write, r: &Report, customers: usize) -> Result<()> {
     for i in &r.inputs {
         writeln!(

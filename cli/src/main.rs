@@ -151,6 +151,14 @@ enum Command {
         #[command(flatten)]
         key: keys::KeyArgs,
     },
+    /// Read a saved report (report.json, from `analyze --out` or the app's Reports page):
+    /// check its format, version and figures, and print its summary.
+    Report {
+        file: PathBuf,
+        /// Print the report back as JSON (after the checks).
+        #[arg(long)]
+        json: bool,
+    },
     /// The anonymization key: make one, make a passphrase salt, show a key's fingerprint.
     Key {
         #[command(subcommand)]
@@ -336,6 +344,7 @@ fn run(cli: Cli) -> Result<()> {
             secret: keys::anonymization_key(&key)?,
         }),
         Command::Key { command } => keys::key_command(command),
+        Command::Report { file, json } => analyze::show_report(&file, json),
         Command::Generate {
             demo: true,
             seed,
