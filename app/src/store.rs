@@ -69,6 +69,8 @@ pub struct AppState {
     pub goto: RwSignal<Option<String>>,
     /// The workspace kept in the browser (`ui::workspace`).
     pub ws: RwSignal<crate::ui::workspace::WsState>,
+    /// The report on screen as the worker sent it (what a saved report is made from).
+    pub kept: StoredValue<Option<KeptReport>>,
     pub engine: StoredValue<Engine, LocalStorage>,
 }
 
@@ -82,20 +84,20 @@ fn storage() -> Option<web_sys::Storage> {
 
 /// The last report as the worker sent it: its head and its sections, each as JSON. Kept as
 /// sent, not re-serialized: the page's module then carries no `Serialize` for reports.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct KeptReport {
-    head: String,
-    parts: Vec<(String, String)>,
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct KeptReport {
+    pub head: String,
+    pub parts: Vec<(String, String)>,
 }
 
-fn saved_report() -> Option<Arc<Report>> {
+fn saved_report() -> Option<(Arc<Report>, KeptReport)> {
     let text = storage()?.get_item(REPORT_KEY).ok()??;
     let kept: KeptReport = serde_json::from_str(&text).ok()?;
     let mut report = Report::from_json(&kept.head).ok()?;
     for (name, json) in &kept.parts {
         apply_part(&mut report, name, json).ok()?;
     }
-    Some(Arc::new(report))
+    Some((Arc::new(report), kept))
 }
 
 /// Puts a section of the report (see `FromWorker::Workbench`) in place.
@@ -134,7 +136,9 @@ impl AppState {
         let data = DataState::new();
         let lang = RwSignal::new(initial_lang());
         let job = RwSignal::new(JobState::Idle);
-        let report = RwSignal::new(saved_report());
+        let saved = saved_report();
+        let kept = StoredValue::new(saved.as_ref().map(|s| s.1.clone()));
+        let report = RwSignal::new(saved.map(|s| s.0));
         let run = RwSignal::new(None::<RunInfo>);
         let goto = RwSignal::new(None::<String>);
         let settings = RwSignal::new(saved_settings());
@@ -157,6 +161,7 @@ impl AppState {
             run,
             goto,
             ws: RwSignal::new(Default::default()),
+            kept,
             engine: StoredValue::new_local(engine),
         };
         cell.set_value(Some(app));
@@ -175,6 +180,7 @@ impl AppState {
     pub fn forget_report(&self) {
         self.report.set(None);
         self.run.set(None);
+        self.kept.set_value(None);
         if let Some(s) = storage() {
             let _ = s.remove_item(REPORT_KEY);
         }
@@ -309,6 +315,7 @@ impl AppState {
         let Some((name, json)) = kept.parts.get(next) else {
             let revision = self.run.get_untracked().map_or(1, |r| r.revision + 1);
             let report = Arc::new(report);
+            self.kept.set_value(Some(kept.clone()));
             self.report.set(Some(report.clone()));
             self.run.set(Some(RunInfo {
                 total_ms: now_ms() - started,

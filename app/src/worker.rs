@@ -599,7 +599,8 @@ fn report_json(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
         let head = field(data, "head").as_string().unwrap_or_default();
         let parts: Vec<(String, String)> = json_field(data, "parts")?;
         let fingerprints: Vec<(String, u64, String)> = json_field(data, "fingerprints")?;
-        let mut report = prisme_core::analysis::Report::from_json(&head).map_err(|e| e.to_string())?;
+        let mut report =
+            prisme_core::analysis::Report::from_json(&head).map_err(|e| e.to_string())?;
         for (name, json) in &parts {
             let bad = |e: serde_json::Error| format!("the report's {name}: {e}");
             match name.as_str() {

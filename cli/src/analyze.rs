@@ -8,9 +8,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use arrow_array::RecordBatch;
-use prisme_core::analysis::{fingerprint, 
+use prisme_core::analysis::{
     AnalysisParams, CustomersInput, Inputs, Report, SliceInput, TransactionsInput, analyze,
-    text_values,
+    fingerprint, text_values,
 };
 use prisme_core::anonymize::{AnonymizeOptions, anonymize};
 use prisme_core::clv::{Dropout, TimeUnit};

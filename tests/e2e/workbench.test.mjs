@@ -13,7 +13,7 @@ import { dataDir, env, launch, outDir, startServer, watchErrors } from "./browse
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const PAGES = ["dashboard", "segments", "value", "attrition", "cohorts", "data", "customer", "datamarts"];
+const PAGES = ["dashboard", "segments", "value", "attrition", "cohorts", "data", "customer", "datamarts", "reports"];
 
 let browser;
 let server;

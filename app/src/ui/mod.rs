@@ -15,6 +15,7 @@ pub mod datamarts;
 mod heatmap;
 pub mod key;
 pub mod quick;
+pub mod reports;
 pub mod routes;
 pub mod segments;
 pub mod shell;
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cohorts") view=|| Page::Cohorts.view() />
                     <Route path=path!("/customer") view=|| Page::Customer.view() />
                     <Route path=path!("/datamarts") view=|| Page::Datamarts.view() />
+                    <Route path=path!("/reports") view=|| Page::Reports.view() />
                 </Routes>
             </Shell>
         </Router>

@@ -15,11 +15,12 @@ pub enum Page {
     Cohorts,
     Customer,
     Datamarts,
+    Reports,
 }
 
 impl Page {
     /// Navigation order.
-    pub const NAV: [Page; 9] = [
+    pub const NAV: [Page; 10] = [
         Page::Data,
         Page::Dashboard,
         Page::Segments,
@@ -28,6 +29,7 @@ impl Page {
         Page::Cohorts,
         Page::Customer,
         Page::Datamarts,
+        Page::Reports,
         Page::Quick,
     ];
 
@@ -42,6 +44,7 @@ impl Page {
             Page::Cohorts => "/cohorts",
             Page::Customer => "/customer",
             Page::Datamarts => "/datamarts",
+            Page::Reports => "/reports",
         }
     }
 
@@ -57,6 +60,7 @@ impl Page {
             Page::Cohorts => "cohorts",
             Page::Customer => "customer",
             Page::Datamarts => "datamarts",
+            Page::Reports => "reports",
         }
     }
 
@@ -72,12 +76,13 @@ impl Page {
             Page::Cohorts => n.cohorts,
             Page::Customer => n.customer,
             Page::Datamarts => n.datamarts,
+            Page::Reports => n.reports,
         }
     }
 
     /// Whether the page shows an analysis (and needs one).
     pub fn needs_report(self) -> bool {
-        !matches!(self, Page::Quick | Page::Data)
+        !matches!(self, Page::Quick | Page::Data | Page::Reports)
     }
 
     pub fn view(self) -> AnyView {
@@ -92,6 +97,7 @@ impl Page {
             Page::Cohorts => view! { <shell::PageFrame page=self><cohorts::CohortsPage /></shell::PageFrame> }.into_any(),
             Page::Customer => view! { <shell::PageFrame page=self><customer::CustomerPage /></shell::PageFrame> }.into_any(),
             Page::Datamarts => view! { <shell::PageFrame page=self><datamarts::DatamartsPage /></shell::PageFrame> }.into_any(),
+            Page::Reports => view! { <shell::PageFrame page=self><reports::ReportsPage /></shell::PageFrame> }.into_any(),
         }
     }
 }
