@@ -46,6 +46,18 @@ for (const [lang, code] of [["fr-FR", "fr"], ["en-US", "en"]]) {
     await page.waitForTimeout(400);
     await page.screenshot({ path: join(out, `datamarts-${code}-${width}.png`), fullPage: process.env.FULL === "1" });
     console.log(`datamarts-${code}-${width}.png`);
+    // Reports: the analysis saved twice, the second compared with the first.
+    await page.click("[data-nav=reports]");
+    await page.click("[data-action=save-report]");
+    await page.waitForSelector("[data-testid=report-doc]");
+    await page.click("[data-action=save-report]");
+    await page.waitForSelector("[data-testid=report-doc] .version:text('v2')");
+    const first = await page.$eval("[data-testid=report-compare] option:nth-child(2)", (o) => o.value);
+    await page.selectOption("[data-testid=report-compare]", first);
+    await page.waitForSelector("[data-testid=report-comparison]");
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(out, `reports-${code}-${width}.png`), fullPage: process.env.FULL === "1" });
+    console.log(`reports-${code}-${width}.png`);
     await ctx.close();
   }
 }

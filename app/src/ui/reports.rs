@@ -621,13 +621,16 @@ fn ReportDocument(
     if let Some(clv) = &report.clv {
         settings.push((
             t.horizon,
-            format!(
-                "{} × {} · {} {}",
-                clv.horizon,
-                l.time_unit(clv.time_unit),
-                l.dec(clv.discount_rate * 100.0, 2),
-                "%"
-            ),
+            if clv.discount_rate > 0.0 {
+                format!(
+                    "{} {} · {} %",
+                    clv.horizon,
+                    l.time_unit(clv.time_unit),
+                    l.dec(clv.discount_rate * 100.0, 2)
+                )
+            } else {
+                format!("{} {}", clv.horizon, l.time_unit(clv.time_unit))
+            },
         ));
     }
     if report.churn.as_ref().is_some_and(|c| c.window.is_some()) {

@@ -330,6 +330,19 @@ fn day(lang: Lang, ms: f64) -> String {
     lang.date(&iso)
 }
 
+/// Bytes in MB, or GB from a thousand MB (a quota is often tens of GB).
+fn size(l: Lang, bytes: f64) -> String {
+    if bytes >= 1e9 {
+        let unit = match l {
+            Lang::Fr => "Go",
+            Lang::En => "GB",
+        };
+        format!("{}\u{a0}{unit}", l.dec(bytes / 1e9, 1))
+    } else {
+        l.megabytes(bytes)
+    }
+}
+
 fn confirm(text: &str) -> bool {
     web_sys::window()
         .and_then(|w| w.confirm_with_message(text).ok())
@@ -360,8 +373,8 @@ pub fn WorkspacePanel() -> impl IntoView {
             w.usage.map(|(used, quota)| {
                 l.ws()
                     .usage
-                    .replace("{used}", &l.megabytes(used))
-                    .replace("{quota}", &l.megabytes(quota))
+                    .replace("{used}", &size(l, used))
+                    .replace("{quota}", &size(l, quota))
             })
         })
     };
