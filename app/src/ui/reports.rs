@@ -702,13 +702,18 @@ fn ReportDocument(
             </table>
         }
     });
+    // French puts a (narrow) space before a colon.
+    let colon = match l {
+        Lang::Fr => "\u{202f}:",
+        Lang::En => ":",
+    };
     let value = report.clv.as_ref().map(|clv| {
         let b = &clv.bgnbd;
         view! {
             <h2>{t.value}</h2>
             <p class="note">
-                {format!("BG/NBD : r = {}, α = {}, a = {}, b = {}", l.dec(b.r, 4), l.dec(b.alpha, 4), l.dec(b.a, 4), l.dec(b.b, 4))}
-                {clv.gamma_gamma.as_ref().map(|g| format!(" · Gamma-Gamma : p = {}, q = {}, v = {}", l.dec(g.p, 4), l.dec(g.q, 4), l.dec(g.v, 4)))}
+                {format!("BG/NBD{colon} r = {}, α = {}, a = {}, b = {}", l.dec(b.r, 4), l.dec(b.alpha, 4), l.dec(b.a, 4), l.dec(b.b, 4))}
+                {clv.gamma_gamma.as_ref().map(|g| format!(" · Gamma-Gamma{colon} p = {}, q = {}, v = {}", l.dec(g.p, 4), l.dec(g.q, 4), l.dec(g.v, 4)))}
             </p>
         }
     });
