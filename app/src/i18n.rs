@@ -2467,6 +2467,27 @@ pub struct RepTexts {
     pub not_found: &'static str,
     pub storage_error: &'static str,
     pub footer: &'static str,
+    /// The settings' line listing the pages a report holds.
+    pub pages: &'static str,
+    pub pages_choice: &'static str,
+    pub pages_note: &'static str,
+    pub attach: &'static str,
+    pub attach_none: &'static str,
+    pub attach_note: &'static str,
+    pub attach_needs_pseudonyms: &'static str,
+    pub target_list: &'static str,
+    /// "{n}": customers; "{name}": the datamart.
+    pub target_list_note: &'static str,
+    pub download_list: &'static str,
+    page_names: [&'static str; 5],
+}
+
+impl RepTexts {
+    pub fn page(&self, p: prisme_core::analysis::ReportPage) -> &'static str {
+        use prisme_core::analysis::ReportPage;
+        let i = ReportPage::ALL.iter().position(|x| *x == p).unwrap_or(0);
+        self.page_names[i]
+    }
 }
 
 impl Lang {
@@ -2537,6 +2558,23 @@ pub static REP_FR: RepTexts = RepTexts {
     not_found: "Ce rapport n'existe plus dans ce navigateur.",
     storage_error: "Le navigateur refuse d'enregistrer (plus de place ou stockage désactivé) ; les rapports déjà gardés sont intacts. Exportez le JSON pour garder celui-ci.",
     footer: "Rapport Prisme : calculé dans le navigateur, sans ligne client.",
+    pages: "Pages",
+    pages_choice: "Pages à garder",
+    pages_note: "Les segments sont toujours gardés : tous les autres chiffres en découlent. Une page non cochée ne laisse rien dans le rapport.",
+    attach: "Joindre une liste de ciblage",
+    attach_none: "Aucune",
+    attach_note: "La liste d'un ciblage enregistré (identifiants pseudonymisés, colonnes par défaut) est gardée avec le rapport, pas dans son HTML.",
+    attach_needs_pseudonyms: "Pour joindre une liste, activez la pseudonymisation (page Données) : un rapport ne garde aucun identifiant en clair.",
+    target_list: "Liste de ciblage jointe",
+    target_list_note: "{n} clients du ciblage « {name} », identifiants pseudonymisés.",
+    download_list: "Télécharger la liste (CSV)",
+    page_names: [
+        "Tableau de bord",
+        "Segments",
+        "Valeur client",
+        "Attrition",
+        "Cohortes",
+    ],
 };
 
 pub static REP_EN: RepTexts = RepTexts {
@@ -2598,4 +2636,21 @@ pub static REP_EN: RepTexts = RepTexts {
     not_found: "This report no longer exists in this browser.",
     storage_error: "The browser refuses to save (out of space or storage disabled); reports already kept are intact. Export the JSON to keep this one.",
     footer: "Prisme report: computed in the browser, without customer rows.",
+    pages: "Pages",
+    pages_choice: "Pages to keep",
+    pages_note: "Segments are always kept: every other figure rests on them. A page left unticked leaves nothing in the report.",
+    attach: "Attach a target list",
+    attach_none: "None",
+    attach_note: "A saved datamart's list (pseudonymized ids, default columns) is kept with the report, not in its HTML.",
+    attach_needs_pseudonyms: "To attach a list, turn pseudonymization on (Data page): a report keeps no id in clear.",
+    target_list: "Attached target list",
+    target_list_note: "{n} customers of the datamart “{name}”, ids pseudonymized.",
+    download_list: "Download the list (CSV)",
+    page_names: [
+        "Dashboard",
+        "Segments",
+        "Customer value",
+        "Attrition",
+        "Cohorts",
+    ],
 };

@@ -101,6 +101,17 @@ pub struct SavedReport {
     pub customers: usize,
     /// The `report.json` text.
     pub document: String,
+    /// A target list the user attached (pseudonymized ids only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_list: Option<AttachedList>,
+}
+
+/// A datamart's target list kept with a report: the CSV as `Export target list` writes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachedList {
+    pub datamart: String,
+    pub customers: usize,
+    pub csv: String,
 }
 
 /// Why something could not be kept.

@@ -208,6 +208,38 @@ pub struct Report {
     pub customers: Option<Vec<ScoreRow>>,
 }
 
+/// A page of the workbench whose aggregates a kept report can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportPage {
+    Dashboard,
+    Segments,
+    Value,
+    Attrition,
+    Cohorts,
+}
+
+impl ReportPage {
+    pub const ALL: [ReportPage; 5] = [
+        ReportPage::Dashboard,
+        ReportPage::Segments,
+        ReportPage::Value,
+        ReportPage::Attrition,
+        ReportPage::Cohorts,
+    ];
+
+    /// The page's route name (`dashboard`, `segments`, `value`, `attrition`, `cohorts`).
+    pub fn key(self) -> &'static str {
+        match self {
+            ReportPage::Dashboard => "dashboard",
+            ReportPage::Segments => "segments",
+            ReportPage::Value => "value",
+            ReportPage::Attrition => "attrition",
+            ReportPage::Cohorts => "cohorts",
+        }
+    }
+}
+
 /// Errors reading a report.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -262,6 +294,66 @@ impl Report {
                 input.sha256 = Some(sha.clone());
             }
         }
+    }
+
+    /// Keeps only the chosen pages' aggregates, for a report kept or handed to a client: the
+    /// segments (and clusters) always, since every other figure rests on them; the dashboard's
+    /// indicators and slices, the customer value, the attrition models and the cohorts only
+    /// when chosen. Per-customer rows and the scatter's sample of customers are always left
+    /// out: a kept report holds aggregates only.
+    pub fn keep_pages(&mut self, pages: &[ReportPage]) {
+        let has = |p: ReportPage| pages.contains(&p);
+        self.customers = None;
+        self.params.per_customer = false;
+        self.charts.scatter = None;
+        if !has(ReportPage::Dashboard) {
+            self.indicators = None;
+            self.charts.slices.clear();
+        }
+        if !has(ReportPage::Value) {
+            self.clv = None;
+            self.charts.p_alive = None;
+            self.charts.expected_purchases = None;
+            self.charts.clv = None;
+            for s in &mut self.charts.by_segment {
+                s.clv_total = None;
+                s.clv_mean = None;
+                s.p_alive_mean = None;
+            }
+        }
+        if !has(ReportPage::Attrition) {
+            self.churn = None;
+            self.charts.churn_score = None;
+            self.charts.risk_bands = None;
+            for s in &mut self.charts.by_segment {
+                s.churn_mean = None;
+            }
+        }
+        if !has(ReportPage::Cohorts) {
+            self.cohorts = None;
+            self.charts.more_cohorts.clear();
+        }
+    }
+
+    /// The pages this report can show (those whose aggregates it holds).
+    pub fn pages(&self) -> Vec<ReportPage> {
+        let mut out = Vec::new();
+        if self.indicators.is_some() {
+            out.push(ReportPage::Dashboard);
+        }
+        if self.rfm.is_some() {
+            out.push(ReportPage::Segments);
+        }
+        if self.clv.is_some() {
+            out.push(ReportPage::Value);
+        }
+        if self.churn.is_some() {
+            out.push(ReportPage::Attrition);
+        }
+        if self.cohorts.is_some() {
+            out.push(ReportPage::Cohorts);
+        }
+        out
     }
 
     /// Checks that the report's figures agree with one another, as the engine writes them:

@@ -7,7 +7,7 @@ use arrow_array::{Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use prisme_core::analysis::{
     AnalysisError, AnalysisParams, CustomersInput, Inputs, REPORT_VERSION, Report, ReportError,
-    TransactionsInput, analyze,
+    ReportPage, TransactionsInput, analyze,
 };
 use prisme_core::ingest::ReadOptions;
 use prisme_core::rfm::{RfmParams, rfm};
@@ -468,4 +468,77 @@ fn an_edited_report_is_inconsistent() {
     let p = &mut edited.indicators.as_mut().unwrap().total[3];
     p.new_customers = p.active_customers + 1;
     assert!(edited.check_consistency().is_err());
+}
+
+/// A kept report holds the chosen pages' aggregates and nothing per customer: the parts left
+/// out are gone from the document, the parts kept are exactly the analysis', and it still
+/// reads and checks as a whole report.
+#[test]
+fn a_kept_report_holds_the_chosen_pages_only() {
+    let tx = synthetic(5_000);
+    let inputs = Inputs {
+        transactions: Some(TransactionsInput {
+            file: "synth.csv",
+            tx: &tx,
+        }),
+        ..Inputs::default()
+    };
+    let params = AnalysisParams {
+        per_customer: true,
+        ..AnalysisParams::default()
+    };
+    let full = analyze(&inputs, &params).unwrap().report;
+    assert_eq!(full.pages(), ReportPage::ALL.to_vec());
+    assert!(full.customers.is_some() && full.charts.scatter.is_some());
+
+    let mut kept = full.clone();
+    kept.keep_pages(&[ReportPage::Segments]);
+    assert_eq!(kept.pages(), vec![ReportPage::Segments]);
+    assert_eq!(kept.rfm, full.rfm);
+    assert_eq!(kept.clusters, full.clusters);
+    assert!(kept.customers.is_none() && kept.charts.scatter.is_none());
+    assert!(kept.charts.clv.is_none() && kept.charts.churn_score.is_none());
+    assert!(kept.charts.slices.is_empty() && kept.charts.more_cohorts.is_empty());
+    for (k, f) in kept.charts.by_segment.iter().zip(&full.charts.by_segment) {
+        assert_eq!((k.segment, k.customers), (f.segment, f.customers));
+        assert_eq!(
+            (k.clv_total, k.p_alive_mean, k.churn_mean),
+            (None, None, None)
+        );
+    }
+    let text = kept.to_json();
+    for gone in [
+        "\"scatter\": {",
+        "\"p_alive\": {",
+        "\"retention\"",
+        "\"auc\"",
+    ] {
+        assert!(!text.contains(gone), "{gone} left in the kept report");
+    }
+    let read = Report::from_json(&text).unwrap();
+    assert_eq!(read, kept);
+    assert_eq!(read.check_consistency(), Ok(()));
+
+    let mut kept = full.clone();
+    kept.keep_pages(&[
+        ReportPage::Dashboard,
+        ReportPage::Cohorts,
+        ReportPage::Value,
+    ]);
+    assert_eq!(
+        kept.pages(),
+        vec![
+            ReportPage::Dashboard,
+            ReportPage::Segments,
+            ReportPage::Value,
+            ReportPage::Cohorts
+        ]
+    );
+    assert_eq!(kept.indicators, full.indicators);
+    assert_eq!(kept.cohorts, full.cohorts);
+    assert_eq!(kept.clv, full.clv);
+    assert_eq!(kept.charts.clv, full.charts.clv);
+    assert_eq!(kept.charts.slices, full.charts.slices);
+    assert!(kept.churn.is_none() && kept.customers.is_none());
+    assert_eq!(kept.check_consistency(), Ok(()));
 }

@@ -48,6 +48,7 @@ for (const [lang, code] of [["fr-FR", "fr"], ["en-US", "en"]]) {
     console.log(`datamarts-${code}-${width}.png`);
     // Reports: the analysis saved twice, the second compared with the first.
     await page.click("[data-nav=reports]");
+    await page.selectOption("[data-testid=report-attach]", "À relancer");
     await page.click("[data-action=save-report]");
     await page.waitForSelector("[data-testid=report-doc]");
     await page.click("[data-action=save-report]");
@@ -58,6 +59,10 @@ for (const [lang, code] of [["fr-FR", "fr"], ["en-US", "en"]]) {
     await page.waitForTimeout(400);
     await page.screenshot({ path: join(out, `reports-${code}-${width}.png`), fullPage: process.env.FULL === "1" });
     console.log(`reports-${code}-${width}.png`);
+    if (process.env.FULL === "1") {
+      await page.locator("[data-testid=report-doc]").screenshot({ path: join(out, `report-doc-${code}-${width}.png`) });
+      console.log(`report-doc-${code}-${width}.png`);
+    }
     await ctx.close();
   }
 }

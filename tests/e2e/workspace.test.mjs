@@ -186,11 +186,46 @@ describe("the workspace kept in the browser", { timeout: 600_000 }, () => {
     const files = FILES.map((f) => join(demoDir, f));
     const cli = JSON.parse(execFileSync(env("PRISME_BIN"), ["workbench", ...files, "--no-anonymize", "--json"], { maxBuffer: 256 << 20 }).toString());
 
+    // A datamart saved in this browser (the Datamarts page's storage), attached as a target
+    // list. Its condition does not depend on the pseudonyms' order (p_alive, not a segment).
+    const mart = { name: "Peu actifs", description: "", filter: { op: "compare", column: "p_alive", cmp: "lt", value: 0.5 } };
+    await page.evaluate((m) => localStorage.setItem("prisme.datamarts", JSON.stringify([m])), mart);
+    const martPath = join(demoDir, "peu-actifs.json");
+    writeFileSync(martPath, JSON.stringify(mart));
+    const cliListPath = join(demoDir, "peu-actifs.csv");
+    execFileSync(env("PRISME_BIN"), ["workbench", ...files, "--no-anonymize", "--datamart", martPath, "--target-list", cliListPath, "--target-style", "fr"]);
+    const rowsOf = (csv) => csv.replace(/^\uFEFF/, "").trim().split("\n").slice(1).map((l) => l.split(";"));
+    const cliRows = rowsOf(readFileSync(cliListPath, "utf8"));
+    assert.ok(cliRows.length > 100, `the datamart selects customers (${cliRows.length})`);
+
     await page.click("[data-nav=reports]");
     await page.waitForSelector("[data-page=reports]");
     await page.fill("[data-testid=report-name]", "Revue T4");
+    // Every page the analysis has is offered and ticked; segments cannot be left out.
+    const offered = await page.$$eval("[data-testid=report-page]", (b) => b.map((x) => [x.value, x.checked, x.disabled]));
+    assert.deepEqual(offered, [
+      ["dashboard", true, false],
+      ["segments", true, true],
+      ["value", true, false],
+      ["attrition", true, false],
+      ["cohorts", true, false],
+    ]);
+    await page.selectOption("[data-testid=report-attach]", "Peu actifs");
     await page.click("[data-action=save-report]");
     await page.waitForSelector("[data-testid=report-doc] [data-fig=customers]", { timeout: 30_000 });
+    for (const p of ["dashboard", "segments", "value", "attrition", "cohorts"]) {
+      assert.equal(await page.locator(`[data-testid=report-doc] [data-report-page=${p}] svg`).count() > 0, true, `${p}: a chart`);
+    }
+    // The attached list: the CLI's customers for the same datamart, ids pseudonymized.
+    await page.waitForSelector("[data-testid=report-target-list]");
+    assert.equal(Number(await page.getAttribute("[data-testid=report-target-list]", "data-customers")), cliRows.length);
+    const [listDl] = await Promise.all([page.waitForEvent("download"), page.click("[data-action=download-target-list]")]);
+    const appList = readFileSync(await listDl.path(), "utf8");
+    assert.equal(appList.replace(/^\uFEFF/, "").split("\n")[0], readFileSync(cliListPath, "utf8").replace(/^\uFEFF/, "").split("\n")[0]);
+    const appRows = rowsOf(appList);
+    assert.ok(appRows.every((r) => /^[0-9a-f]{20}$/.test(r[0])), "pseudonymized ids");
+    const pAlive = (rows) => rows.map((r) => Number(r[2].replace(",", "."))).sort((a, b) => a - b);
+    assert.deepEqual(pAlive(appRows), pAlive(cliRows));
     assert.equal(Number(await page.getAttribute("[data-fig=customers]", "data-value")), cli.rfm.customers);
     assert.equal(await page.getAttribute("[data-fig=revenue]", "data-value"), shownRevenue);
     assert.equal(Number(shownRevenue), cli.indicators.total.at(-1).revenue);
@@ -225,12 +260,33 @@ describe("the workspace kept in the browser", { timeout: 600_000 }, () => {
     const figsInFile = await htmlPage.$$eval("[data-fig]", (f) => f.map((x) => [x.dataset.fig, x.textContent]));
     assert.deepEqual(figsInFile, figsInApp);
     assert.ok((await htmlPage.$$("svg rect")).length >= 11, "the segments chart is inline SVG");
+    for (const p of ["dashboard", "segments", "value", "attrition", "cohorts"]) {
+      assert.ok((await htmlPage.$$(`[data-report-page=${p}] svg`)).length > 0, `${p}: a chart in the HTML file`);
+    }
+    assert.ok(!html.includes(appRows[0][0]), "the attached list's ids stay out of the HTML");
     await offline.close();
 
-    // A second version of the same name, compared with the first.
+    // A second version of the same name, without two pages, compared with the first.
+    await page.uncheck("[data-testid=report-page][value=attrition]");
+    await page.uncheck("[data-testid=report-page][value=cohorts]");
+    await page.selectOption("[data-testid=report-attach]", "");
     await page.click("[data-action=save-report]");
     await page.waitForSelector("tr[data-report='Revue T4'][data-version='2']");
     await page.waitForSelector("[data-testid=report-doc] .version:text('v2')");
+    assert.equal(await page.locator("[data-testid=report-doc] [data-report-page=attrition]").count(), 0);
+    assert.equal(await page.locator("[data-testid=report-doc] [data-report-page=cohorts]").count(), 0);
+    assert.equal(await page.locator("[data-testid=report-target-list]").count(), 0);
+    assert.equal(await page.locator("[data-testid=report-doc] [data-report-page=value] svg").count() > 0, true);
+    [dl] = await Promise.all([page.waitForEvent("download"), page.click("[data-action=export-report-json]")]);
+    const v2Path = join(demoDir, "v2.report.json");
+    writeFileSync(v2Path, readFileSync(await dl.path()));
+    const v2 = JSON.parse(readFileSync(v2Path, "utf8"));
+    assert.equal(v2.churn, null);
+    assert.equal(v2.cohorts, null);
+    assert.deepEqual(v2.charts.more_cohorts, []);
+    assert.equal(v2.charts.scatter, null, "no sample of customers in a kept report");
+    assert.deepEqual(v2.indicators, saved.indicators);
+    assert.match(execFileSync(env("PRISME_BIN"), ["report", v2Path]).toString(), new RegExp(`${cli.rfm.customers} customers scored`));
     const first = await page.$eval("[data-testid=report-compare] option:nth-child(2)", (o) => o.value);
     await page.selectOption("[data-testid=report-compare]", first);
     await page.waitForSelector("[data-testid=report-comparison] tr[data-compare=customers]");

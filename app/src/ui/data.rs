@@ -153,6 +153,11 @@ impl DataState {
         self.files.get_value()
     }
 
+    /// Whether ids are pseudonymized (the Data page's choice; tracked).
+    pub fn pseudonymized(&self) -> bool {
+        self.anonymize.get()
+    }
+
     /// How the files are to be read, corrected and anonymized.
     pub fn prepare_settings(&self, lang: Lang) -> PrepareSettings {
         PrepareSettings {

@@ -33,14 +33,14 @@ const MARTS_KEY: &str = "prisme.datamarts";
 const FACETS_KEY: &str = "prisme.facets";
 
 /// The target list's columns until the user picks others: the CLI's default.
-const DEFAULT_TARGET: [&str; 3] = ["segment", "p_alive", "clv"];
+pub(crate) const DEFAULT_TARGET: [&str; 3] = ["segment", "p_alive", "clv"];
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
 /// The datamarts saved in this browser, by name.
-fn load_marts() -> Vec<Datamart> {
+pub(crate) fn load_marts() -> Vec<Datamart> {
     let mut marts: Vec<Datamart> = storage()
         .and_then(|s| s.get_item(MARTS_KEY).ok().flatten())
         .and_then(|t| serde_json::from_str(&t).ok())

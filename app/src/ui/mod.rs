@@ -15,6 +15,7 @@ pub mod datamarts;
 mod heatmap;
 pub mod key;
 pub mod quick;
+pub mod report_doc;
 pub mod reports;
 pub mod routes;
 pub mod segments;

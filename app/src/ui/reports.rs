@@ -14,109 +14,20 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::web_sys;
 use leptos_router::hooks::query_signal;
-use prisme_core::analysis::{Report, ReportError};
-use prisme_core::churn::ModelKind;
+use prisme_core::analysis::{Report, ReportError, ReportPage};
+use prisme_core::datamart::Datamart;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::charts::{BarChart, NumFmt, Series};
 use crate::engine::Request;
 use crate::export;
 use crate::i18n::Lang;
-use crate::persist::{self, PersistError, SavedReport};
+use crate::persist::{self, AttachedList, PersistError, SavedReport};
 use crate::protocol::FromWorker;
 use crate::store::{AppState, use_app};
-use crate::ui::dashboard::Measure;
+use crate::ui::report_doc::{ReportDocument, day};
 
-/// One headline figure of a report, for the document and the comparison.
-#[derive(Debug, Clone, PartialEq)]
-struct Figure {
-    key: String,
-    label: String,
-    value: Option<f64>,
-    fmt: NumFmt,
-}
-
-fn figures(r: &Report, l: Lang) -> Vec<Figure> {
-    let t = l.rep();
-    let mut out = Vec::new();
-    let mut push = |key: String, label: String, value: Option<f64>, fmt: NumFmt| {
-        out.push(Figure {
-            key,
-            label,
-            value,
-            fmt,
-        })
-    };
-    if let Some(rfm) = &r.rfm {
-        push(
-            "customers".into(),
-            t.customers.into(),
-            Some(rfm.customers as f64),
-            NumFmt::Int,
-        );
-    }
-    if let Some(p) = r.indicators.as_ref().and_then(|i| i.total.last()) {
-        for m in Measure::ALL {
-            if let Some(v) = m.value(p) {
-                push(
-                    m.key().into(),
-                    format!("{} ({})", l.wb().measure(m), l.period(&p.label)),
-                    Some(v),
-                    m.fmt(),
-                );
-            }
-        }
-    }
-    let clv_total: Option<f64> = {
-        let v: Vec<f64> = r
-            .charts
-            .by_segment
-            .iter()
-            .filter_map(|s| s.clv_total)
-            .collect();
-        (!v.is_empty()).then(|| v.iter().sum())
-    };
-    if clv_total.is_some() {
-        push(
-            "clv_total".into(),
-            t.total_clv.into(),
-            clv_total,
-            NumFmt::Money,
-        );
-    }
-    if let Some(c) = &r.churn {
-        let auc = match c.result.chosen {
-            ModelKind::Logistic => c.result.logistic.evaluation.auc,
-            ModelKind::Gbt => c.result.gbt.evaluation.auc,
-        };
-        push("auc".into(), t.auc.into(), auc, NumFmt::Dec(3));
-    }
-    if let Some(rfm) = &r.rfm {
-        for s in &rfm.segments {
-            push(
-                format!("segment:{}", s.label),
-                format!("{} — {}", t.segments, l.segment(s.segment)),
-                Some(s.customers as f64),
-                NumFmt::Int,
-            );
-        }
-    }
-    out
-}
-
-fn day(lang: Lang, ms: f64) -> String {
-    let iso: String = js_sys::Date::new(&ms.into())
-        .to_iso_string()
-        .as_string()
-        .unwrap_or_default()
-        .chars()
-        .take(10)
-        .collect();
-    lang.date(&iso)
-}
-
-fn file_stem(name: &str) -> String {
+pub(crate) fn file_stem(name: &str) -> String {
     let s: String = name
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { '-' })
@@ -151,6 +62,7 @@ fn entry(
         inputs: report.inputs.iter().map(|i| i.file.clone()).collect(),
         customers: report.rfm.as_ref().map_or(0, |r| r.customers),
         document,
+        target_list: None,
     }
 }
 
@@ -183,8 +95,15 @@ async fn sha256(file: &web_sys::File) -> Option<String> {
 }
 
 impl AppState {
-    /// Saves the report on screen under `name`; `done` gets the saved entry or the error.
-    fn save_report(self, name: String, done: impl FnOnce(Result<SavedReport, String>) + 'static) {
+    /// Saves the report on screen under `name`, with the chosen pages' aggregates only and,
+    /// when asked, a datamart's target list; `done` gets the saved entry or the error.
+    fn save_report<D: FnOnce(Result<SavedReport, String>) + 'static>(
+        self,
+        name: String,
+        pages: Vec<ReportPage>,
+        attach: Option<Datamart>,
+        done: D,
+    ) {
         let Some(kept) = self.kept.get_value() else {
             return;
         };
@@ -210,6 +129,7 @@ impl AppState {
             }
             let engine = self.engine();
             let job = engine.next_job();
+            let again = engine.clone();
             engine.call(
                 Request::ReportJson {
                     job,
@@ -225,18 +145,56 @@ impl AppState {
                         }
                         Ok(_) => return,
                     };
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let report = match read_document(&text, lang) {
-                            Ok(r) => r,
-                            Err(e) => return done(Err(e)),
-                        };
-                        let existing = persist::reports().await.unwrap_or_default();
-                        let saved = entry(&report, text, &name, &workspace, &existing);
-                        match persist::save_report(&saved).await {
-                            Ok(()) => done(Ok(saved)),
-                            Err(e) => done(Err(storage_message(&e, lang))),
-                        }
-                    });
+                    let mut report = match read_document(&text, lang) {
+                        Ok(r) => r,
+                        Err(e) => return done(Err(e)),
+                    };
+                    report.keep_pages(&pages);
+                    let text = report.to_json();
+                    let store = move |list: Option<AttachedList>, done: D| {
+                        wasm_bindgen_futures::spawn_local(async move {
+                            let existing = persist::reports().await.unwrap_or_default();
+                            let mut saved = entry(&report, text, &name, &workspace, &existing);
+                            saved.target_list = list;
+                            match persist::save_report(&saved).await {
+                                Ok(()) => done(Ok(saved)),
+                                Err(e) => done(Err(storage_message(&e, lang))),
+                            }
+                        });
+                    };
+                    let Some(mart) = attach else {
+                        return store(None, done);
+                    };
+                    // The list as "Export target list" writes it, with the default columns.
+                    let job = again.next_job();
+                    again.call(
+                        Request::TargetList {
+                            job,
+                            datamart: mart.clone(),
+                            columns: crate::ui::datamarts::DEFAULT_TARGET
+                                .iter()
+                                .map(|c| c.to_string())
+                                .collect(),
+                            french: lang == Lang::Fr,
+                        },
+                        move |answer| match answer.and_then(|m| crate::engine::decode(&m)) {
+                            Ok(FromWorker::Csv { text, .. }) => {
+                                let customers = text.lines().count().saturating_sub(1);
+                                store(
+                                    Some(AttachedList {
+                                        datamart: mart.name.clone(),
+                                        customers,
+                                        csv: text,
+                                    }),
+                                    done,
+                                )
+                            }
+                            Ok(FromWorker::Error { message, .. }) | Err(message) => {
+                                done(Err(message))
+                            }
+                            Ok(_) => {}
+                        },
+                    );
                 },
             );
         });
@@ -258,7 +216,11 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eef0f3}td.num,th.
 .figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:10px}\
 .fig{border:1px solid #e5e7eb;border-radius:8px;padding:8px 12px}.fig .label{color:#556274;font-size:.8rem}.fig .value{font-size:1.35rem;font-weight:700}\
 code{font-size:.8rem}.good{color:#166534}.bad{color:#b91c1c}svg{max-width:100%;height:auto}\
-.chart-actions,button,.no-export{display:none}";
+.two-col{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:16px;align-items:start}\
+.chart{margin:8px 0;display:flex;flex-direction:column;gap:4px}.chart-title{display:flex;flex-direction:column}\
+.chart-note{color:#556274;font-size:.8rem}.chart svg{width:100%;height:auto;display:block}\
+@media print{.report-section{break-inside:avoid}}\
+.chart-actions,.chart-readout,button,.no-export{display:none}";
 
 /// Downloads the document as one HTML file with no script.
 fn export_html(id: &str, title: &str, lang: Lang) {
@@ -327,6 +289,10 @@ pub fn ReportsPage() -> impl IntoView {
             .unwrap_or_else(|| lang.get().wb().nav.reports.to_string())
     };
     let name = RwSignal::new(String::new());
+    // Every page the analysis has, until the user unticks one.
+    let unticked = RwSignal::new(Vec::<ReportPage>::new());
+    let attach = RwSignal::new(String::new());
+    let marts = RwSignal::new(crate::ui::datamarts::load_marts());
     let on_save = move |_| {
         let n = name.get_untracked();
         let n = if n.trim().is_empty() {
@@ -334,8 +300,21 @@ pub fn ReportsPage() -> impl IntoView {
         } else {
             n.trim().to_string()
         };
+        let available = app
+            .report
+            .with_untracked(|r| r.as_ref().map(|r| r.pages()))
+            .unwrap_or_default();
+        let pages: Vec<ReportPage> = unticked.with_untracked(|u| {
+            available
+                .into_iter()
+                .filter(|p| *p == ReportPage::Segments || !u.contains(p))
+                .collect()
+        });
+        let mart = attach.with_untracked(|a| {
+            marts.with_untracked(|ms| ms.iter().find(|m| &m.name == a).cloned())
+        });
         busy.set(true);
-        app.save_report(n, move |r| {
+        app.save_report(n, pages, mart, move |r| {
             busy.set(false);
             match r {
                 Ok(saved) => {
@@ -430,6 +409,63 @@ pub fn ReportsPage() -> impl IntoView {
                             <button class="button primary" data-action="save-report" prop:disabled=move || busy.get() on:click=on_save>
                                 {t().save}
                             </button>
+                        </div>
+                        <fieldset class="report-pages">
+                            <legend>{t().pages_choice}</legend>
+                            {move || {
+                                let l = lang.get();
+                                app.report
+                                    .with(|r| r.as_ref().map(|r| r.pages()))
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .map(|p| {
+                                        let always = p == ReportPage::Segments;
+                                        view! {
+                                            <label class="check">
+                                                <input
+                                                    type="checkbox"
+                                                    data-testid="report-page"
+                                                    value=p.key()
+                                                    prop:checked=move || always || unticked.with(|u| !u.contains(&p))
+                                                    prop:disabled=always
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        unticked.update(|u| {
+                                                            u.retain(|x| *x != p);
+                                                            if !on {
+                                                                u.push(p);
+                                                            }
+                                                        });
+                                                    }
+                                                />
+                                                " " {l.rep().page(p)}
+                                            </label>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                            <p class="hint">{move || t().pages_note}</p>
+                        </fieldset>
+                        <div class="report-attach">
+                            <label>
+                                {move || t().attach} " "
+                                <select
+                                    data-testid="report-attach"
+                                    prop:disabled=move || marts.with(Vec::is_empty) || !app.data.pseudonymized()
+                                    on:focus=move |_| marts.set(crate::ui::datamarts::load_marts())
+                                    on:change=move |ev| attach.set(event_target_value(&ev))
+                                >
+                                    <option value="" selected=move || attach.with(String::is_empty)>{move || t().attach_none}</option>
+                                    {move || marts.get().into_iter().map(|m| {
+                                        let n = m.name.clone();
+                                        let sel = attach.with(|a| a == &n);
+                                        view! { <option value=n selected=sel>{m.name}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                            <p class="hint">
+                                {move || if app.data.pseudonymized() { t().attach_note } else { t().attach_needs_pseudonyms }}
+                            </p>
                         </div>
                     }
                     .into_any()
@@ -579,229 +615,5 @@ pub fn ReportsPage() -> impl IntoView {
         {move || (open_id.get().is_some() && opened.get().is_none() && !list.with(Vec::is_empty)).then(|| view! {
             <p class="hint" data-testid="report-missing">{t().not_found}</p>
         })}
-    }
-}
-
-/// The report as a document: what the HTML export and the printout hold.
-#[component]
-fn ReportDocument(
-    saved: SavedReport,
-    report: Arc<Report>,
-    other: Option<(SavedReport, Arc<Report>)>,
-    lang: Lang,
-) -> impl IntoView {
-    let l = lang;
-    let t = l.rep();
-    let figs = figures(&report, l);
-    let lang_signal = Signal::derive(move || l);
-    let inputs = report
-        .inputs
-        .iter()
-        .map(|i| {
-            let sha = i.sha256.clone().unwrap_or_default();
-            view! {
-                <tr>
-                    <td>{i.file.clone()}</td>
-                    <td>{i.kind.clone()}</td>
-                    <td class="num">{l.int(i.rows as u64)}</td>
-                    <td class="num">{l.int(i.customers as u64)}</td>
-                    <td class="num">{i.bytes.map(|b| l.megabytes(b as f64)).unwrap_or_default()}</td>
-                    <td><code title=sha.clone()>{sha.chars().take(16).collect::<String>()}</code></td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let mut settings: Vec<(&str, String)> = Vec::new();
-    if let Some(rfm) = &report.rfm {
-        settings.push((t.snapshot, l.date(&rfm.snapshot)));
-    }
-    if let Some(ind) = &report.indicators {
-        settings.push((t.period, l.period_name(ind.period).to_string()));
-    }
-    if let Some(clv) = &report.clv {
-        settings.push((
-            t.horizon,
-            if clv.discount_rate > 0.0 {
-                format!(
-                    "{} {} · {} %",
-                    clv.horizon,
-                    l.time_unit(clv.time_unit),
-                    l.dec(clv.discount_rate * 100.0, 2)
-                )
-            } else {
-                format!("{} {}", clv.horizon, l.time_unit(clv.time_unit))
-            },
-        ));
-    }
-    if report.churn.as_ref().is_some_and(|c| c.window.is_some()) {
-        settings.push((
-            t.churn_window,
-            l.days(f64::from(report.params.churn_window_days)),
-        ));
-    }
-    let settings = settings
-        .into_iter()
-        .map(|(k, v)| view! { <tr><th>{k}</th><td>{v}</td></tr> })
-        .collect_view();
-    let headline = figs
-        .iter()
-        .filter(|f| !f.key.starts_with("segment:"))
-        .map(|f| {
-            view! {
-                <div class="fig" data-fig=f.key.clone() data-value=f.value.map(|v| v.to_string())>
-                    <div class="label">{f.label.clone()}</div>
-                    <div class="value">{f.value.map(|v| f.fmt.full(l, v)).unwrap_or_else(|| "–".into())}</div>
-                </div>
-            }
-        })
-        .collect_view();
-    let segments = report.rfm.as_ref().map(|rfm| {
-        let labels: Vec<String> = rfm
-            .segments
-            .iter()
-            .map(|s| l.segment(s.segment).to_string())
-            .collect();
-        let values: Vec<f64> = rfm.segments.iter().map(|s| s.customers as f64).collect();
-        let rows = rfm
-            .segments
-            .iter()
-            .map(|s| {
-                view! {
-                    <tr data-segment=s.label.clone() data-customers=s.customers>
-                        <td>{l.segment(s.segment)}</td>
-                        <td class="num">{l.int(s.customers)}</td>
-                        <td class="num">{l.pct(s.share)}</td>
-                        <td class="num">{l.pct(s.revenue_share)}</td>
-                        <td>{l.seg().action(s.segment)}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <h2>{t.segments}</h2>
-            <BarChart
-                id=format!("report-segments-{}", saved.id)
-                title=Signal::derive(move || l.rep().segments.to_string())
-                labels=labels
-                series=vec![Series::new(l.rep().col_customers, values, 0)]
-                horizontal=true
-                fmt=NumFmt::Int
-                lang=lang_signal
-            />
-            <table>
-                <thead>
-                    <tr>
-                        <th>{t.segments}</th>
-                        <th class="num">{t.col_customers}</th>
-                        <th class="num">{t.share}</th>
-                        <th class="num">{t.revenue_share}</th>
-                        <th>{t.action}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
-    });
-    // French puts a (narrow) space before a colon.
-    let colon = match l {
-        Lang::Fr => "\u{202f}:",
-        Lang::En => ":",
-    };
-    let value = report.clv.as_ref().map(|clv| {
-        let b = &clv.bgnbd;
-        view! {
-            <h2>{t.value}</h2>
-            <p class="note">
-                {format!("BG/NBD{colon} r = {}, α = {}, a = {}, b = {}", l.dec(b.r, 4), l.dec(b.alpha, 4), l.dec(b.a, 4), l.dec(b.b, 4))}
-                {clv.gamma_gamma.as_ref().map(|g| format!(" · Gamma-Gamma{colon} p = {}, q = {}, v = {}", l.dec(g.p, 4), l.dec(g.q, 4), l.dec(g.v, 4)))}
-            </p>
-        }
-    });
-    let attrition = report.churn.as_ref().map(|c| {
-        let r = &c.result;
-        let auc = |a: Option<f64>| a.map(|v| l.dec(v, 3)).unwrap_or_else(|| "–".into());
-        view! {
-            <h2>{t.attrition}</h2>
-            <p class="note" data-testid="report-churn">
-                {format!(
-                    "{} · AUC {} = {} · AUC {} = {}",
-                    l.att().model(r.chosen),
-                    l.att().model(ModelKind::Logistic),
-                    auc(r.logistic.evaluation.auc),
-                    l.att().model(ModelKind::Gbt),
-                    auc(r.gbt.evaluation.auc),
-                )}
-            </p>
-        }
-    });
-    let comparison = other.map(|(o, oreport)| {
-        let theirs = figures(&oreport, l);
-        let rows = figs
-            .iter()
-            .map(|f| {
-                let b = theirs.iter().find(|x| x.key == f.key).and_then(|x| x.value);
-                let change = match (f.value, b) {
-                    (Some(a), Some(b)) if b != 0.0 => Some((a - b) / b.abs()),
-                    _ => None,
-                };
-                view! {
-                    <tr data-compare=f.key.clone()>
-                        <td>{f.label.clone()}</td>
-                        <td class="num">{f.value.map(|v| f.fmt.full(l, v)).unwrap_or_else(|| "–".into())}</td>
-                        <td class="num">{b.map(|v| f.fmt.full(l, v)).unwrap_or_else(|| "–".into())}</td>
-                        <td class="num" data-change=change.map(|c| c.to_string())>{change.map(|c| l.signed_pct(c)).unwrap_or_else(|| "–".into())}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <h2>{t.comparison}</h2>
-            <p class="note">{t.comparison_intro}</p>
-            <table data-testid="report-comparison">
-                <thead>
-                    <tr>
-                        <th>{t.figure}</th>
-                        <th class="num">{format!("{} v{}", saved.name, saved.version)}</th>
-                        <th class="num">{format!("{} v{} · {}", o.name, o.version, day(l, o.saved))}</th>
-                        <th class="num">{t.change}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
-    });
-    view! {
-        <article class="card section report-doc" data-report-doc=saved.id.clone() data-testid="report-doc">
-            <header>
-                <h1 class="report-title">{format!("{} ", saved.name)}<span class="version">{format!("v{}", saved.version)}</span></h1>
-                <p class="meta">
-                    {format!("{} {} · {} {}", t.saved_on, day(l, saved.saved), t.engine, report.engine_version)}
-                </p>
-                <p class="meta no-export">{t.read_only}</p>
-            </header>
-            <h2>{t.headline}</h2>
-            <div class="figs">{headline}</div>
-            {comparison}
-            {segments}
-            {value}
-            {attrition}
-            <h2>{t.settings}</h2>
-            <table class="settings"><tbody>{settings}</tbody></table>
-            <h2>{t.inputs}</h2>
-            <table>
-                <thead>
-                    <tr>
-                        <th>{t.file}</th>
-                        <th>{t.kind}</th>
-                        <th class="num">{t.rows}</th>
-                        <th class="num">{t.col_customers}</th>
-                        <th class="num">{t.size}</th>
-                        <th>"SHA-256"</th>
-                    </tr>
-                </thead>
-                <tbody>{inputs}</tbody>
-            </table>
-            <p class="meta">{t.footer}</p>
-        </article>
     }
 }
