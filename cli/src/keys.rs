@@ -17,8 +17,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use prisme_core::anonymize::AnonymizationReport;
+use prisme_core::anonymize::{AnonymizationReport, AnonymizeOptions, pseudonymized_values};
+use prisme_core::ingest::ReadOptions;
 use prisme_core::key::{Salt, Secret};
+use prisme_core::reidentify::Lookup;
+use prisme_core::sources::{Corrections, prepare_source};
 
 /// How the outputs are anonymized, and with which key.
 #[derive(Args, Clone, Debug, Default)]
@@ -62,6 +65,21 @@ pub enum KeyCommand {
     Fingerprint {
         #[command(flatten)]
         key: KeyArgs,
+    },
+    /// Put the real ids back into a pseudonymized target list, on this machine: the ids of
+    /// FILES (the files the list was made from) are pseudonymized with the key and looked up;
+    /// every other column is kept as it is.
+    Reidentify {
+        /// The target list (CSV with customer_id first, as the app or --target-list writes it).
+        list: PathBuf,
+        /// The original files (customers, transactions, contracts, contacts; any format).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        key: KeyArgs,
+        /// Where to write the list with real ids (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -269,6 +287,66 @@ pub fn key_command(cmd: KeyCommand) -> Result<()> {
             }
             None => bail!("no key configured (see `prisme analyze --help`, --secret-file)"),
         },
+        KeyCommand::Reidentify {
+            list,
+            files,
+            key,
+            out,
+        } => reidentify(&list, &files, &key, out.as_deref())?,
+    }
+    Ok(())
+}
+
+fn reidentify(list: &Path, files: &[PathBuf], key: &KeyArgs, out: Option<&Path>) -> Result<()> {
+    let Some((secret, from)) = configured_key(key)? else {
+        bail!(
+            "no key configured: give the key of the workspace that made the list \
+             (--secret-file, the app's exported key, or --passphrase-file with --salt)"
+        );
+    };
+    eprintln!("key from {from} (fingerprint {})", secret.fingerprint());
+    let text = fs::read_to_string(list)
+        .with_context(|| format!("cannot read {} as UTF-8 text", list.display()))?;
+    let opts = AnonymizeOptions::new(secret.clone());
+    let mut ids = Vec::new();
+    for path in files {
+        let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let source = prepare_source(
+            &name,
+            &bytes,
+            &ReadOptions::default(),
+            &Corrections::default(),
+            None,
+            None,
+            &mut |_| {},
+        )?;
+        ids.extend(pseudonymized_values(&source.table, &opts, &[]));
+    }
+    let lookup = Lookup::new(&secret, &ids);
+    let r = prisme_core::reidentify::reidentify(&text, &lookup)
+        .with_context(|| list.display().to_string())?;
+    match out {
+        Some(path) => {
+            fs::write(path, &r.text).with_context(|| format!("cannot write {}", path.display()))?
+        }
+        None => std::io::stdout().write_all(r.text.as_bytes())?,
+    }
+    eprintln!(
+        "{}: {} of {} ids re-identified",
+        list.display(),
+        r.rows - r.unmatched.len(),
+        r.rows
+    );
+    if let Some((line, id)) = r.unmatched.first() {
+        eprintln!(
+            "warning: {} ids are in none of the files and stay pseudonyms (first: {id}, line \
+             {line}): were all the files the list was made from given?",
+            r.unmatched.len()
+        );
     }
     Ok(())
 }

@@ -395,3 +395,83 @@ fn profile_json_states_personal_and_fate() {
     assert!(text.contains("fate drop (personal)"), "{text}");
     assert!(text.contains("fate keep"));
 }
+
+/// `prisme key reidentify` turns the pseudonymized target list back into the list made
+/// without anonymization, line for line, with the key and the original files; a wrong key
+/// finds nothing and says so.
+#[test]
+fn a_target_list_is_reidentified_with_the_key_and_the_files() {
+    let d = dir("reidentify");
+    let (tx, customers) = shop(&d);
+    let key = d.join("key");
+    std::fs::write(&key, format!("{KEY}\n")).unwrap();
+    let mart = d.join("mart.json");
+    std::fs::write(
+        &mart,
+        r#"{"name": "Fidèles", "filter": {"op": "compare", "column": "orders", "cmp": "ge", "value": 2}}"#,
+    )
+    .unwrap();
+    let list = |out: &Path, anonymize: &[&str]| {
+        ok(prisme(&d)
+            .arg("workbench")
+            .args([&tx, &customers])
+            .args(anonymize)
+            .arg("--datamart")
+            .arg(&mart)
+            .arg("--target-list")
+            .arg(out)
+            .args([
+                "--target-columns",
+                "orders,revenue,Offre",
+                "--target-style",
+                "fr",
+            ])
+            .output()
+            .unwrap());
+        std::fs::read_to_string(out).unwrap()
+    };
+    let key_arg = ["--secret-file", key.to_str().unwrap()];
+    let pseudonymized = list(&d.join("pseudo.csv"), &key_arg);
+    let raw = list(&d.join("raw.csv"), &["--no-anonymize"]);
+    assert!(!pseudonymized.contains("@exemple.fr"));
+    assert!(raw.lines().count() > 100, "{raw}");
+
+    let back = d.join("back.csv");
+    let out = ok(prisme(&d)
+        .args(["key", "reidentify"])
+        .arg(d.join("pseudo.csv"))
+        .args([&tx, &customers])
+        .args(key_arg)
+        .arg("--out")
+        .arg(&back)
+        .output()
+        .unwrap());
+    let back = std::fs::read_to_string(&back).unwrap();
+    let sorted = |t: &str| {
+        let mut l: Vec<String> = t.lines().map(str::to_string).collect();
+        l[1..].sort();
+        l
+    };
+    // The same header (with its BOM) and the same rows; only the order (by id) differs.
+    assert_eq!(sorted(&back), sorted(&raw));
+    let n = raw.lines().count() - 1;
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!("{n} of {n} ids re-identified")),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Another key: no pseudonym matches, and the message says what to check.
+    let other = d.join("other");
+    std::fs::write(&other, format!("{}\n", KEY.replace('9', "8"))).unwrap();
+    let out = prisme(&d)
+        .args(["key", "reidentify"])
+        .arg(d.join("pseudo.csv"))
+        .args([&tx, &customers])
+        .arg("--secret-file")
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("none of the list's"));
+}

@@ -419,6 +419,32 @@ fn apply(
     Ok(Some(col))
 }
 
+/// The values in clear of the columns anonymization pseudonymizes (customer ids and other
+/// identifiers), distinct: where re-identification ([`crate::reidentify`]) looks pseudonyms up.
+pub fn pseudonymized_values(
+    table: &Table,
+    opts: &AnonymizeOptions,
+    choices: &[(usize, Fate)],
+) -> Vec<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for col in &table.columns {
+        if column_fate(&col.plan, Some(opts), choices) != Fate::Pseudonymize {
+            continue;
+        }
+        let text = as_text(&col.array);
+        let strings = match text.data_type() {
+            DataType::Dictionary(_, _) => text
+                .as_dictionary::<UInt32Type>()
+                .values()
+                .as_string::<i32>()
+                .clone(),
+            _ => text.as_string::<i32>().clone(),
+        };
+        out.extend(strings.iter().flatten().map(str::to_string));
+    }
+    out.into_iter().collect()
+}
+
 /// Anonymizes a table in place under the settings and says what it did.
 pub fn anonymize(
     table: &mut Table,

@@ -49,6 +49,7 @@ pub mod math;
 pub mod period;
 pub mod pii;
 pub mod profile;
+pub mod reidentify;
 pub mod rfm;
 pub mod segment;
 pub mod sources;
