@@ -61,6 +61,12 @@ pub struct WorkbenchRequest {
     pub analysis: WorkbenchSettings,
 }
 
+/// What re-identifying a target list needs: the files as dropped and how they are read.
+pub struct ReidentifyWith {
+    pub files: Vec<(String, ArrayBuffer)>,
+    pub settings: PrepareSettings,
+}
+
 pub enum Request {
     Rfm(RfmRequest),
     Prepare(PrepareRequest),
@@ -97,6 +103,8 @@ pub enum Request {
         datamart: Datamart,
         columns: Vec<String>,
         french: bool,
+        /// Re-identify the ids with the key, from the files (read again, never kept).
+        reidentify: Option<ReidentifyWith>,
     },
     /// The kept report (head and sections as the worker sent them) as one `report.json`
     /// document, with the inputs' sizes and SHA-256 (answered as `Csv { text }`).
@@ -480,7 +488,22 @@ impl Engine {
                 datamart,
                 columns,
                 french,
+                reidentify,
             } => {
+                if let Some(with) = reidentify {
+                    let files = Array::new();
+                    for (name, bytes) in &with.files {
+                        let f = Object::new();
+                        set(&f, "name", &JsValue::from_str(name));
+                        set(&f, "bytes", bytes);
+                        files.push(&f);
+                        transfer.push(bytes);
+                    }
+                    set(&msg, "files", &files);
+                    if !self.encode(&msg, "settings", &with.settings) {
+                        return;
+                    }
+                }
                 set(&msg, "type", &JsValue::from_str("target-list"));
                 set(&msg, "job", &JsValue::from_f64(f64::from(job)));
                 if !self.encode(&msg, "datamart", &datamart)

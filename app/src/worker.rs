@@ -659,9 +659,15 @@ fn datamart_request(scope: &DedicatedWorkerGlobalScope, job: u32, kind: &str, da
                     Some("fr") => CsvStyle::FRENCH_EXCEL,
                     _ => CsvStyle::PLAIN,
                 };
-                mart.target_list(table, &columns, style)
-                    .map(|(_, text)| FromWorker::Csv { job, text })
-                    .map_err(|e| e.to_string())
+                let (_, text) = mart
+                    .target_list(table, &columns, style)
+                    .map_err(|e| e.to_string())?;
+                let text = if field(data, "settings").is_undefined() {
+                    text
+                } else {
+                    reidentified(data, &text)?
+                };
+                Ok(FromWorker::Csv { job, text })
             }
         }
     });
@@ -669,6 +675,49 @@ fn datamart_request(scope: &DedicatedWorkerGlobalScope, job: u32, kind: &str, da
         Ok(msg) => post(scope, &msg),
         Err(e) => post_error(scope, job, "", e),
     }
+}
+
+/// A target list with its ids in clear: the request's files read again (as prepared, without
+/// anonymizing), their ids pseudonymized with the key and looked up. Nothing is kept.
+fn reidentified(data: &JsValue, list: &str) -> Result<String, String> {
+    let settings: PrepareSettings = json_field(data, "settings")?;
+    let secret =
+        Secret::from_hex(&settings.secret).map_err(|e| format!("anonymization key: {e}"))?;
+    let opts = AnonymizeOptions {
+        secret: secret.clone(),
+        pseudonymize_ids: true,
+        pii: settings.pii,
+    };
+    let read = ReadOptions {
+        locale: settings.locale,
+        ..ReadOptions::default()
+    };
+    let none = Corrections::default();
+    let mut ids = Vec::new();
+    for entry in js_sys::Array::from(&field(data, "files")).iter() {
+        let name = field(&entry, "name").as_string().unwrap_or_default();
+        let bytes = Uint8Array::new(&field(&entry, "bytes")).to_vec();
+        let corrections = settings
+            .corrections
+            .iter()
+            .find(|(f, _)| *f == name)
+            .map_or(&none, |(_, c)| c);
+        ids.extend(
+            prisme_core::sources::clear_ids(
+                &name,
+                &bytes,
+                &read,
+                corrections,
+                &opts,
+                Some(settings.today),
+            )
+            .map_err(|e| e.to_string())?,
+        );
+    }
+    let lookup = prisme_core::reidentify::Lookup::new(&secret, &ids);
+    prisme_core::reidentify::reidentify(list, &lookup)
+        .map(|r| r.text)
+        .map_err(|e| e.to_string())
 }
 
 /// Rows of the consolidated base sent to the page.

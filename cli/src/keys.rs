@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use prisme_core::anonymize::{AnonymizationReport, AnonymizeOptions, pseudonymized_values};
+use prisme_core::anonymize::{AnonymizationReport, AnonymizeOptions};
 use prisme_core::ingest::ReadOptions;
 use prisme_core::key::{Salt, Secret};
 use prisme_core::reidentify::Lookup;
-use prisme_core::sources::{Corrections, prepare_source};
+use prisme_core::sources::{Corrections, clear_ids};
 
 /// How the outputs are anonymized, and with which key.
 #[derive(Args, Clone, Debug, Default)]
@@ -315,16 +315,14 @@ fn reidentify(list: &Path, files: &[PathBuf], key: &KeyArgs, out: Option<&Path>)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
-        let source = prepare_source(
+        ids.extend(clear_ids(
             &name,
             &bytes,
             &ReadOptions::default(),
             &Corrections::default(),
+            &opts,
             None,
-            None,
-            &mut |_| {},
-        )?;
-        ids.extend(pseudonymized_values(&source.table, &opts, &[]));
+        )?);
     }
     let lookup = Lookup::new(&secret, &ids);
     let r = prisme_core::reidentify::reidentify(&text, &lookup)

@@ -120,6 +120,25 @@ impl SourceError {
     }
 }
 
+/// The ids in clear that anonymization under `opts` pseudonymizes in this file (customer ids
+/// and other identifiers), read as [`prepare_source`] reads it with the same corrections:
+/// what [`crate::reidentify`] looks pseudonyms up in.
+pub fn clear_ids(
+    file: &str,
+    bytes: &[u8],
+    read: &ReadOptions,
+    corrections: &Corrections,
+    opts: &AnonymizeOptions,
+    today: Option<i32>,
+) -> Result<Vec<String>, SourceError> {
+    let source = prepare_source(file, bytes, read, corrections, None, today, &mut |_| {})?;
+    Ok(crate::anonymize::pseudonymized_values(
+        &source.table,
+        opts,
+        &corrections.fates,
+    ))
+}
+
 /// Plans `bytes`, applies the corrections, reads every column, anonymizes (when `anonymize` is
 /// given) and profiles against `today` (days since 1970-01-01, for future dates).
 pub fn prepare_source(

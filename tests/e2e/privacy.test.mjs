@@ -179,6 +179,30 @@ describe("privacy by default", () => {
       .map((l) => l.split(/[;,]/)[0].replace(/"/g, ""));
     assert.equal(appIds.length, 60);
     assert.deepEqual(appIds.filter((id) => !cliIds.has(id)), [], "ids the CLI does not give");
+
+    // A target list, pseudonymized, then re-identified on this machine with the key: the real
+    // ids, and the same bytes as `prisme key reidentify` gives from the pseudonymized one.
+    const martFile = join(dir, "tous.json");
+    writeFileSync(martFile, JSON.stringify({ name: "Tous", description: "", filter: { op: "compare", column: "orders", cmp: "ge", value: 1 } }));
+    await page.click("[data-nav=datamarts]");
+    await page.setInputFiles("[data-testid=import-mart]", martFile);
+    await page.waitForSelector("[data-kpi=mart-customers]");
+    await page.check("[data-testid=style-plain]");
+    const download = async () => {
+      const [d] = await Promise.all([page.waitForEvent("download"), page.click("[data-action=export-target]")]);
+      return readFileSync(await d.path(), "utf8");
+    };
+    const pseudo = await download();
+    const ids = (csv) => csv.trim().split("\n").slice(1).map((l) => l.split(",")[0]);
+    assert.equal(ids(pseudo).length, 60);
+    assert.ok(ids(pseudo).every((id) => cliIds.has(id)), "pseudonyms, the CLI's");
+    await page.check("[data-testid=target-reidentify]");
+    const clear = await download();
+    assert.deepEqual(new Set(ids(clear)), new Set(lines.slice(1).map((l) => l.split(",")[0])), "the real ids");
+    const pseudoFile = join(dir, "tous-pseudo.csv");
+    writeFileSync(pseudoFile, pseudo);
+    const cliClear = execFileSync(env("PRISME_BIN"), ["key", "reidentify", pseudoFile, purchases, "--secret-file", keyFile]).toString();
+    assert.equal(clear, cliClear);
     assert.deepEqual(errors, []);
     await context.close();
   });

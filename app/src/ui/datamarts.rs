@@ -20,7 +20,7 @@ use prisme_core::ingest::date::{format_days, parse_iso_days};
 use prisme_core::segment::Segment;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::engine::Request;
+use crate::engine::{ReidentifyWith, Request};
 use crate::export;
 use crate::i18n::Lang;
 use crate::protocol::FromWorker;
@@ -334,6 +334,7 @@ pub fn DatamartsPage() -> impl IntoView {
             .collect::<Vec<_>>(),
     );
     let french = RwSignal::new(lang.get_untracked() == Lang::Fr);
+    let reidentify = RwSignal::new(false);
     let json_text = RwSignal::new(String::new());
     let latest_sel = StoredValue::new(0u32);
     let latest_counts = StoredValue::new(0u32);
@@ -570,25 +571,51 @@ pub fn DatamartsPage() -> impl IntoView {
     let export_target = move |_| {
         let m = draft.with_untracked(Draft::datamart);
         let stem = file_stem(&m.name);
-        let engine = app.engine();
-        let job = engine.next_job();
-        engine.call(
-            Request::TargetList {
-                job,
-                datamart: m,
-                columns: target_cols.get_untracked(),
-                french: french.get_untracked(),
-            },
-            move |answer| match answer.and_then(|m| crate::engine::decode(&m)) {
-                Ok(FromWorker::Csv { text, .. }) => {
-                    export::download_text(&format!("{stem}.csv"), &text, "text/csv;charset=utf-8")
+        let clear = reidentify.get_untracked() && app.data.pseudonymized();
+        let files = if clear { app.data.files() } else { Vec::new() };
+        let settings = app.data.prepare_settings(lang.get_untracked());
+        wasm_bindgen_futures::spawn_local(async move {
+            // Re-identification reads the files again in the worker: their bytes go with it.
+            let mut with = None;
+            if clear {
+                let mut buffers = Vec::with_capacity(files.len());
+                for f in &files {
+                    match wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
+                        Ok(b) => buffers.push((
+                            f.name(),
+                            wasm_bindgen::JsCast::unchecked_into::<js_sys::ArrayBuffer>(b),
+                        )),
+                        Err(e) => return status.set(Some((false, format!("{}: {e:?}", f.name())))),
+                    }
                 }
-                Ok(FromWorker::Error { message, .. }) | Err(message) => {
-                    status.set(Some((false, message)))
-                }
-                Ok(_) => {}
-            },
-        );
+                with = Some(ReidentifyWith {
+                    files: buffers,
+                    settings,
+                });
+            }
+            let engine = app.engine();
+            let job = engine.next_job();
+            engine.call(
+                Request::TargetList {
+                    job,
+                    datamart: m,
+                    columns: target_cols.get_untracked(),
+                    french: french.get_untracked(),
+                    reidentify: with,
+                },
+                move |answer| match answer.and_then(|m| crate::engine::decode(&m)) {
+                    Ok(FromWorker::Csv { text, .. }) => export::download_text(
+                        &format!("{stem}.csv"),
+                        &text,
+                        "text/csv;charset=utf-8",
+                    ),
+                    Ok(FromWorker::Error { message, .. }) | Err(message) => {
+                        status.set(Some((false, message)))
+                    }
+                    Ok(_) => {}
+                },
+            );
+        });
     };
     let export_json = move |_| {
         let m = draft.with_untracked(Draft::datamart);
@@ -908,6 +935,13 @@ pub fn DatamartsPage() -> impl IntoView {
                 </label>
             </fieldset>
             <p class="muted small">{move || t().pseudonyms}</p>
+            {move || app.data.pseudonymized().then(|| view! {
+                <label class="choice">
+                    <input type="checkbox" data-testid="target-reidentify" prop:checked=move || reidentify.get() on:change=move |ev| reidentify.set(event_target_checked(&ev)) />
+                    {move || t().reidentify}
+                </label>
+                <p class="muted small">{move || t().reidentify_note}</p>
+            })}
             <div class="row-actions">
                 <button type="button" class="button" data-action="export-target" prop:disabled=move || !live() on:click=export_target>
                     {move || t().export_target}

@@ -176,6 +176,7 @@ impl AppState {
                                 .map(|c| c.to_string())
                                 .collect(),
                             french: lang == Lang::Fr,
+                            reidentify: None,
                         },
                         move |answer| match answer.and_then(|m| crate::engine::decode(&m)) {
                             Ok(FromWorker::Csv { text, .. }) => {
