@@ -56,6 +56,13 @@ pub struct Workspace {
     /// An analysis was run on these files: a visit recomputes it.
     #[serde(default)]
     pub analyzed: bool,
+    /// The analysis settings (snapshot, period, horizon…) of this workspace; `None` in
+    /// workspaces kept before they were (the browser's last settings then apply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<prisme_core::workbench::WorkbenchSettings>,
+    /// The datamarts of this workspace (the Datamarts page); `None` as above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datamarts: Option<Vec<prisme_core::datamart::Datamart>>,
 }
 
 fn yes() -> bool {
@@ -75,6 +82,8 @@ impl Workspace {
             anonymize: true,
             pii: PiiAction::default(),
             analyzed: false,
+            analysis: None,
+            datamarts: None,
         }
     }
 

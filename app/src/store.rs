@@ -197,6 +197,7 @@ impl AppState {
         }
     }
 
+    /// Changes the analysis settings: kept in this browser and in the open workspace.
     pub fn set_settings(&self, f: impl FnOnce(&mut WorkbenchSettings)) {
         self.settings.update(f);
         if let Some(s) = storage()
@@ -204,6 +205,7 @@ impl AppState {
         {
             let _ = s.set_item(SETTINGS_KEY, &text);
         }
+        self.keep_in_workspace();
     }
 
     fn current_job(&self) -> Option<u32> {

@@ -103,9 +103,33 @@ describe("the workspace kept in the browser", { timeout: 600_000 }, () => {
     assert.equal(before.pii, "mask");
     assert.equal(before.birthRole, "");
     assert.equal(before.workspace, "Espace de travail");
+    // An analysis setting: quarters instead of months.
+    await page.click("[data-testid=analyze-panel] details.settings summary");
+    await page.selectOption("[data-setting=period]", "quarter");
     await page.click("[data-action=analyze]");
     await page.waitForSelector("[data-page=dashboard] [data-kpi=revenue]", { timeout: 120_000 });
     const revenue = await page.textContent("[data-kpi=revenue] .kpi-big");
+    // A datamart of this workspace.
+    const martFile = join(demoDir, "a-relancer.json");
+    writeFileSync(martFile, JSON.stringify({ name: "À relancer", description: "", filter: { op: "compare", column: "p_alive", cmp: "lt", value: 0.3 } }));
+    await page.click("[data-nav=datamarts]");
+    await page.setInputFiles("[data-testid=import-mart]", martFile);
+    await page.waitForSelector("tr[data-mart='À relancer']");
+    // The datamarts listed (the list waits for the analysis a switch runs again).
+    const marts = async (expected) => {
+      await page.click("[data-nav=datamarts]");
+      await page.waitForSelector("[data-page=datamarts]");
+      const names = () => page.$$eval("tr[data-mart]", (r) => r.map((x) => x.dataset.mart));
+      await page
+        .waitForFunction((n) => document.querySelectorAll("tr[data-mart]").length === n, expected.length, { timeout: 120_000 })
+        .catch(() => {});
+      return names();
+    };
+    const period = async () => {
+      await page.click("[data-nav=data]");
+      await page.waitForSelector("[data-setting=period]", { state: "attached" });
+      return page.$eval("[data-setting=period]", (s) => s.value);
+    };
 
     // A new tab of the same browser, after closing this one: everything is back, and the
     // analysis runs again by itself, so the customer lists answer.
@@ -116,6 +140,8 @@ describe("the workspace kept in the browser", { timeout: 600_000 }, () => {
     assert.deepEqual(await dataState(page), before);
     await page.click("[data-nav=dashboard]");
     assert.equal(await page.textContent("[data-kpi=revenue] .kpi-big"), revenue);
+    assert.deepEqual(await marts(["À relancer"]), ["À relancer"]);
+    assert.equal(await period(), "quarter");
     await page.click("[data-nav=attrition]");
     await page.waitForFunction(() => Number(document.querySelector("[data-testid=at-risk-count]")?.dataset.matched) > 0, null, {
       timeout: 120_000,
@@ -129,14 +155,23 @@ describe("the workspace kept in the browser", { timeout: 600_000 }, () => {
     await page.click("[data-action=new-workspace]");
     await page.waitForFunction(() => document.querySelector("[data-testid=workspace-name]").value === "Espace de travail");
     assert.equal(await page.locator("[data-testid=source]").count(), 0);
+
     await drop(page, ".dropzone", [join(demoDir, "achats.csv")]);
     await page.waitForSelector("[data-testid=source]");
     await idle(page);
+    // A new workspace: default settings, no datamart; the other keeps its own.
+    assert.equal(await period(), "month");
+    assert.deepEqual(await marts([]), []);
+    await page.click("[data-nav=data]");
     await page.waitForSelector("[data-workspace='Client A']");
     await page.click("[data-workspace='Client A'] [data-action=open-workspace]");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=source]").length === 4, null, { timeout: 60_000 });
     await idle(page);
     assert.deepEqual(await dataState(page), { ...before, workspace: "Client A" });
+    assert.equal(await period(), "quarter");
+    assert.deepEqual(await marts(["À relancer"]), ["À relancer"]);
+    await page.click("[data-nav=data]");
+    await page.waitForSelector("[data-workspace='Espace de travail']");
     // Deleting the other one removes its file.
     await page.click("[data-workspace='Espace de travail'] [data-action=delete-workspace]");
     await page.waitForFunction(() => !document.querySelector("[data-workspace='Espace de travail']"));

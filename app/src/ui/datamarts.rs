@@ -49,6 +49,11 @@ pub(crate) fn load_marts() -> Vec<Datamart> {
     marts
 }
 
+/// The open workspace's datamarts become this browser's list (a workspace opened or made).
+pub(crate) fn replace_marts(marts: &[Datamart]) {
+    let _ = store_marts(marts);
+}
+
 /// Writes the list; on failure what was stored before stays.
 fn store_marts(marts: &[Datamart]) -> Result<(), ()> {
     let text = serde_json::to_string(marts).map_err(|_| ())?;
@@ -457,6 +462,7 @@ pub fn DatamartsPage() -> impl IntoView {
             Ok(()) => {
                 marts.set(next);
                 status.set(Some((true, done)));
+                app.keep_in_workspace();
             }
             Err(()) => {
                 // Kept for this page at least; what was stored before is intact.

@@ -67,7 +67,16 @@ impl AppState {
         persist::set_current_id(&ws.id);
         let analyzed = ws.analyzed && !files.is_empty();
         let settings = (ws.corrections.clone(), ws.anonymize, ws.pii);
+        let (analysis, marts) = (ws.analysis.clone(), ws.datamarts.clone());
         self.ws.update(|w| w.current = Some(ws));
+        // This workspace's settings and datamarts replace the last workspace's (once it is
+        // the open one, so that nothing is written into the other).
+        if let Some(marts) = marts {
+            crate::ui::datamarts::replace_marts(&marts);
+        }
+        if let Some(analysis) = analysis {
+            self.set_settings(|s| *s = analysis);
+        }
         if !keep_report {
             self.forget_report();
         }
@@ -109,11 +118,15 @@ impl AppState {
             .map(|k| k.name.clone())
             .collect();
         let (corrections, anonymize, pii) = self.data.kept_settings();
+        let analysis = Some(self.settings.get_untracked());
+        let datamarts = Some(crate::ui::datamarts::load_marts());
         let changed = !added.is_empty()
             || !removed.is_empty()
             || corrections != ws.corrections
             || anonymize != ws.anonymize
-            || pii != ws.pii;
+            || pii != ws.pii
+            || analysis != ws.analysis
+            || datamarts != ws.datamarts;
         if !changed && before.is_some() {
             return;
         }
@@ -124,8 +137,28 @@ impl AppState {
         ws.corrections = corrections;
         ws.anonymize = anonymize;
         ws.pii = pii;
+        ws.analysis = analysis;
+        ws.datamarts = datamarts;
         ws.updated = js_sys::Date::now();
         self.put(ws, before, added, removed);
+    }
+
+    /// After the analysis settings or the datamarts changed: kept in the open workspace
+    /// (its files and analysis stay as they are).
+    pub fn keep_in_workspace(self) {
+        let Some(before) = self.ws.with_untracked(|w| w.current.clone()) else {
+            return;
+        };
+        let analysis = Some(self.settings.get_untracked());
+        let datamarts = Some(crate::ui::datamarts::load_marts());
+        if analysis == before.analysis && datamarts == before.datamarts {
+            return;
+        }
+        let mut ws = before.clone();
+        ws.analysis = analysis;
+        ws.datamarts = datamarts;
+        ws.updated = js_sys::Date::now();
+        self.put(ws, Some(before), Vec::new(), Vec::new());
     }
 
     /// After an analysis: the open workspace's files were analysed.
@@ -201,8 +234,14 @@ impl AppState {
     pub fn new_workspace(self, name: Option<&str>) {
         let lang = self.lang.get_untracked();
         let name = self.next_name(name.unwrap_or(lang.ws().default_name));
-        let ws = Workspace::new(&name);
+        let mut ws = Workspace::new(&name);
+        // A new workspace starts from the default settings and no datamart (the last one
+        // keeps its own).
+        ws.analysis = Some(Default::default());
+        ws.datamarts = Some(Vec::new());
         self.ws.update(|w| w.current = Some(ws.clone()));
+        crate::ui::datamarts::replace_marts(&[]);
+        self.set_settings(|s| *s = Default::default());
         self.forget_report();
         self.data.clear(&self.engine(), lang);
         // An empty workspace is kept too, so that it appears in the list.
