@@ -2362,7 +2362,7 @@ impl Lang {
 
 pub static WS_FR: WsTexts = WsTexts {
     title: "Espace de travail",
-    intro: "Les fichiers déposés, vos corrections, les réglages et la dernière analyse sont gardés dans ce navigateur, jamais envoyés : ils reviennent à la prochaine visite.",
+    intro: "Les fichiers déposés, vos corrections, les réglages, les ciblages et la dernière analyse sont gardés dans ce navigateur, jamais envoyés : ils reviennent à la prochaine visite.",
     name: "Nom de l'espace",
     default_name: "Espace de travail",
     demo_name: "Démo",
@@ -2388,7 +2388,7 @@ pub static WS_FR: WsTexts = WsTexts {
 
 pub static WS_EN: WsTexts = WsTexts {
     title: "Workspace",
-    intro: "Dropped files, your corrections, the settings and the last analysis are kept in this browser, never sent anywhere: they come back on your next visit.",
+    intro: "Dropped files, your corrections, the settings, the datamarts and the last analysis are kept in this browser, never sent anywhere: they come back on your next visit.",
     name: "Workspace name",
     default_name: "Workspace",
     demo_name: "Demo",
