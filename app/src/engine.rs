@@ -113,6 +113,8 @@ pub enum Request {
         head: String,
         parts: Vec<(String, String)>,
         fingerprints: Vec<(String, u64, String)>,
+        /// The pages kept (`Report::keep_pages`, applied in the worker).
+        pages: Vec<prisme_core::analysis::ReportPage>,
     },
     /// Checks a key and returns its fingerprint.
     KeyCheck {
@@ -522,12 +524,14 @@ impl Engine {
                 head,
                 parts,
                 fingerprints,
+                pages,
             } => {
                 set(&msg, "type", &JsValue::from_str("report-json"));
                 set(&msg, "job", &JsValue::from_f64(f64::from(job)));
                 set(&msg, "head", &JsValue::from_str(&head));
                 if !self.encode(&msg, "parts", &parts)
                     || !self.encode(&msg, "fingerprints", &fingerprints)
+                    || !self.encode(&msg, "pages", &pages)
                 {
                     return;
                 }

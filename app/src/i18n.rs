@@ -2360,6 +2360,124 @@ impl Lang {
     }
 }
 
+/// The sync server panel (Reports page).
+pub struct SyncTexts {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub url: &'static str,
+    pub workspace: &'static str,
+    pub token: &'static str,
+    pub token_note: &'static str,
+    pub test: &'static str,
+    pub save: &'static str,
+    pub edit: &'static str,
+    pub forget: &'static str,
+    /// "{}": reports on the server.
+    pub connected: &'static str,
+    pub connected_to: &'static str,
+    pub incomplete: &'static str,
+    pub not_kept: &'static str,
+    pub unreachable: &'static str,
+    pub refused: &'static str,
+    pub send_now: &'static str,
+    pub refresh: &'static str,
+    pub on_server: &'static str,
+    pub none: &'static str,
+    pub updated: &'static str,
+    pub author: &'static str,
+    pub history: &'static str,
+    pub conflict_title: &'static str,
+    /// "{name}", "{v}".
+    pub conflict: &'static str,
+    pub keep_mine: &'static str,
+    pub take_theirs: &'static str,
+    pub keep_both: &'static str,
+    pub col_server: &'static str,
+    /// "{}": the server's version.
+    pub state_synced: &'static str,
+    pub state_pending: &'static str,
+    pub state_conflict: &'static str,
+}
+
+impl Lang {
+    pub fn sync(self) -> &'static SyncTexts {
+        match self {
+            Lang::Fr => &SYNC_FR,
+            Lang::En => &SYNC_EN,
+        }
+    }
+}
+
+pub static SYNC_FR: SyncTexts = SyncTexts {
+    title: "Serveur de partage (facultatif)",
+    intro: "Une équipe partage ses rapports par un serveur prisme-server : chaque rapport enregistré ici y est envoyé, ceux des collègues s'ouvrent ici. Prisme n'attend jamais le serveur : sans lui, les rapports restent dans ce navigateur et partent à son retour.",
+    url: "Adresse du serveur",
+    workspace: "Espace du serveur",
+    token: "Jeton d'accès",
+    token_note: "Le jeton (donné par l'administrateur : prisme-server token create) est gardé dans ce navigateur ; « Tout effacer » le supprime.",
+    test: "Tester la connexion",
+    save: "Enregistrer",
+    edit: "Modifier",
+    forget: "Oublier ce serveur",
+    connected: "Connexion réussie : {} rapport(s) sur le serveur.",
+    connected_to: "Serveur",
+    incomplete: "Indiquez l'adresse, l'espace et le jeton.",
+    not_kept: "Le navigateur refuse d'enregistrer ces réglages.",
+    unreachable: "Serveur injoignable : les rapports partiront à son retour",
+    refused: "Le serveur refuse ce jeton (absent, erroné, révoqué, d'un autre espace ou en lecture seule)",
+    send_now: "Envoyer maintenant",
+    refresh: "Actualiser",
+    on_server: "Rapports sur le serveur",
+    none: "Aucun rapport sur le serveur pour l'instant.",
+    updated: "Modifié le",
+    author: "Auteur",
+    history: "Historique",
+    conflict_title: "Conflit :",
+    conflict: "« {name} » a été enregistré par quelqu'un d'autre sur le serveur (version {v}) depuis votre dernière synchronisation.",
+    keep_mine: "Garder le mien (nouvelle version)",
+    take_theirs: "Prendre le leur",
+    keep_both: "Garder les deux",
+    col_server: "Serveur",
+    state_synced: "v{} envoyée",
+    state_pending: "à envoyer",
+    state_conflict: "conflit",
+};
+
+pub static SYNC_EN: SyncTexts = SyncTexts {
+    title: "Sharing server (optional)",
+    intro: "A team shares its reports through a prisme-server: every report saved here is sent there, and colleagues' reports open here. Prisme never waits for the server: without it, reports stay in this browser and go when it is back.",
+    url: "Server address",
+    workspace: "Server workspace",
+    token: "Access token",
+    token_note: "The token (from the administrator: prisme-server token create) is kept in this browser; \"Clear everything\" removes it.",
+    test: "Test the connection",
+    save: "Save",
+    edit: "Change",
+    forget: "Forget this server",
+    connected: "Connected: {} report(s) on the server.",
+    connected_to: "Server",
+    incomplete: "Give the address, the workspace and the token.",
+    not_kept: "The browser refuses to keep these settings.",
+    unreachable: "Server unreachable: reports will go when it is back",
+    refused: "The server refuses this token (missing, wrong, revoked, for another workspace or read-only)",
+    send_now: "Send now",
+    refresh: "Refresh",
+    on_server: "Reports on the server",
+    none: "No report on the server yet.",
+    updated: "Updated",
+    author: "Author",
+    history: "History",
+    conflict_title: "Conflict:",
+    conflict: "“{name}” was saved by someone else on the server (version {v}) since you last synchronised.",
+    keep_mine: "Keep mine (new version)",
+    take_theirs: "Take theirs",
+    keep_both: "Keep both",
+    col_server: "Server",
+    state_synced: "v{} sent",
+    state_pending: "to send",
+    state_conflict: "conflict",
+};
+
 pub static WS_FR: WsTexts = WsTexts {
     title: "Espace de travail",
     intro: "Les fichiers déposés, vos corrections, les réglages, les ciblages et la dernière analyse sont gardés dans ce navigateur, jamais envoyés : ils reviennent à la prochaine visite.",

@@ -14,5 +14,6 @@ pub mod i18n;
 pub mod persist;
 pub mod protocol;
 pub mod store;
+pub mod sync;
 pub mod ui;
 pub mod worker;

@@ -113,6 +113,25 @@ pub struct SavedReport {
     /// A target list the user attached (pseudonymized ids only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_list: Option<AttachedList>,
+    /// Its copy on the sync server, when one is set up ([`crate::sync`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote: Option<RemoteState>,
+}
+
+/// Where a saved report stands on the sync server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoteState {
+    /// The server's id ([`crate::sync::remote_id`] of the name).
+    pub id: String,
+    /// The server's version that is this report, once sent.
+    #[serde(default)]
+    pub version: Option<u32>,
+    /// To be sent (saved while the server was away, or refused for a newer version there).
+    #[serde(default)]
+    pub pending: bool,
+    /// The server has this newer version: the user chooses what to keep.
+    #[serde(default)]
+    pub conflict: Option<u32>,
 }
 
 /// A datamart's target list kept with a report: the CSV as `Export target list` writes it.

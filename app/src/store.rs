@@ -72,6 +72,8 @@ pub struct AppState {
     /// The report on screen as the worker sent it (what a saved report is made from).
     pub kept: StoredValue<Option<KeptReport>>,
     pub engine: StoredValue<Engine, LocalStorage>,
+    /// Bumped when reports were sent to the sync server in the background (`ui::sync`).
+    pub synced: RwSignal<u32>,
 }
 
 pub fn use_app() -> AppState {
@@ -163,6 +165,7 @@ impl AppState {
             ws: RwSignal::new(Default::default()),
             kept,
             engine: StoredValue::new_local(engine),
+            synced: RwSignal::new(0),
         };
         cell.set_value(Some(app));
         // Every change of the Data page is kept in the workspace.
@@ -173,6 +176,7 @@ impl AppState {
             }
         });
         app.restore_workspace();
+        crate::ui::sync::start(app);
         app
     }
 

@@ -614,6 +614,10 @@ fn report_json(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
             }
         }
         report.set_fingerprints(&fingerprints);
+        // Absent (an older page): every page.
+        let pages: Vec<prisme_core::analysis::ReportPage> = json_field(data, "pages")
+            .unwrap_or_else(|_| prisme_core::analysis::ReportPage::ALL.to_vec());
+        report.keep_pages(&pages);
         Ok::<_, String>(FromWorker::Csv {
             job,
             text: report.to_json() + "\n",

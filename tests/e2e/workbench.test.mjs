@@ -385,7 +385,7 @@ describe("the workbench", () => {
       await page.click(`[data-nav=${p}]`);
       await page.waitForSelector(`[data-page=${p}]`);
       await page.waitForTimeout(300);
-      const title = (await page.textContent(p === "data" ? "[data-page=data] h1" : `[data-page=${p}] h1`)).trim();
+      const title = (await page.textContent(`[data-page=${p}] h1 >> nth=0`)).trim();
       const pdf = join(out, `print-${p}.pdf`);
       await page.pdf({ path: pdf, format: "A4", printBackground: true });
       const text = execFileSync("pdftotext", ["-layout", pdf, "-"]).toString();

@@ -71,6 +71,28 @@ async function dataState(page) {
   }));
 }
 
+/** The keys of the files kept in IndexedDB, and the files each workspace record lists. */
+async function keptFiles(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const req = indexedDB.open("prisme");
+        req.onsuccess = () => {
+          const tx = req.result.transaction(["files", "workspaces"]);
+          const keys = tx.objectStore("files").getAllKeys();
+          const records = tx.objectStore("workspaces").getAll();
+          tx.oncomplete = () => {
+            req.result.close();
+            const parse = (r) => (typeof r === "string" ? JSON.parse(r) : r);
+            resolve({ keys: keys.result.map((k) => k.split("/").pop()).sort(), listed: records.result.map((r) => parse(r).files.map((f) => f.name).sort()) });
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+        req.onerror = () => reject(req.error);
+      }),
+  );
+}
+
 /** Everything Prisme keeps in this origin. */
 async function kept(page) {
   return page.evaluate(async () => {
@@ -355,6 +377,52 @@ describe("the workspace kept in the browser", { timeout: 600_000 }, () => {
     await page.click("tr[data-report='cli'] [data-action=open-report]");
     await page.waitForSelector("[data-testid=report-doc] [data-fig=customers]");
     assert.equal(Number(await page.getAttribute("[data-fig=customers]", "data-value")), cli.rfm.customers);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+  test("a write over the storage quota says so, and what was kept before stays", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-FR" });
+    let { page, errors } = await open(context, "/data");
+    await drop(page, ".dropzone", [join(demoDir, "contrats.csv")]);
+    await page.waitForSelector("[data-testid=source]");
+    await idle(page);
+    await page.waitForFunction(async () => {
+      const dbs = await indexedDB.databases();
+      return dbs.some((d) => d.name === "prisme");
+    });
+    await page.waitForFunction(() => /contrats|Mo|MB|ko|KB/.test(document.querySelector("[data-testid=workspace-usage]")?.textContent ?? ""));
+    assert.deepEqual(await keptFiles(page), { keys: ["contrats.csv"], listed: [["contrats.csv"]] });
+
+    // The browser refuses the next file as over quota. (Chromium's quota override through the
+    // DevTools protocol does not reach a test context's storage: the refusal is made where
+    // IndexedDB stores a file, aborting the whole transaction as a real quota error does.)
+    await page.evaluate(() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (value, key) {
+        if (value instanceof File && value.name === "achats.csv") {
+          this.transaction.abort();
+          throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+        }
+        return put.call(this, value, key);
+      };
+    });
+    await drop(page, ".dropzone", [join(demoDir, "achats.csv")]);
+    await page.waitForSelector("[data-testid=workspace-error]", { timeout: 30_000 });
+    const message = await page.textContent("[data-testid=workspace-error]");
+    assert.match(message, /plus de place/);
+    assert.match(message, /achats\.csv/);
+    assert.match(message, /Ce qui était gardé l'est toujours/);
+    // Both files are still on the page (usable until the tab closes); the kept ones unchanged.
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=source]").length === 2, null, { timeout: 60_000 });
+    await idle(page);
+    assert.deepEqual(await keptFiles(page), { keys: ["contrats.csv"], listed: [["contrats.csv"]] });
+
+    // A new visit: the workspace as it was last kept.
+    await page.close();
+    ({ page, errors } = await open(context, "/data"));
+    await page.waitForSelector("[data-testid=source]", { timeout: 60_000 });
+    await idle(page);
+    assert.deepEqual(await page.$$eval("[data-testid=source]", (s) => s.map((x) => x.dataset.file)), ["contrats.csv"]);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -528,10 +528,16 @@ fn test_cmd() -> Result<()> {
     let t = step("test: end-to-end, headless Chromium");
     let prisme = prisme_bin()?;
     let data = gen_data(&["1m"])?;
+    // The sync server for the sharing test: the debug build the native tests made.
+    run(cargo().args(["build", "--locked", "--quiet", "-p", "prisme-server"]))?;
     run(Command::new("node")
         .args(["--test", "--test-concurrency=1"])
         .args(e2e_test_files()?)
         .env("PRISME_BIN", &prisme)
+        .env(
+            "PRISME_SERVER_BIN",
+            target_dir().join("debug/prisme-server"),
+        )
         .env("PRISME_DIST", root().join("dist"))
         .env("PRISME_BENCH_CSV", &data[0])
         .env("PRISME_OUT", target_dir().join("e2e")))?;

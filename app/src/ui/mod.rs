@@ -20,6 +20,7 @@ pub mod reports;
 pub mod routes;
 pub mod segments;
 pub mod shell;
+pub mod sync;
 pub mod table;
 pub mod value;
 pub mod widgets;

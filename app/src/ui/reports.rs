@@ -37,7 +37,7 @@ pub(crate) fn file_stem(name: &str) -> String {
 }
 
 /// A saved report's entry, from its document (an import or a save).
-fn entry(
+pub(crate) fn entry(
     report: &Report,
     document: String,
     name: &str,
@@ -63,11 +63,20 @@ fn entry(
         customers: report.rfm.as_ref().map_or(0, |r| r.customers),
         document,
         target_list: None,
+        // With a sync server set up, the report's copy there follows.
+        remote: crate::sync::config()
+            .is_set()
+            .then(|| persist::RemoteState {
+                id: crate::sync::remote_id(name),
+                version: None,
+                pending: true,
+                conflict: None,
+            }),
     }
 }
 
 /// Reads a report document as the import does: format, version, figures, no customer rows.
-fn read_document(text: &str, l: Lang) -> Result<Report, String> {
+pub(crate) fn read_document(text: &str, l: Lang) -> Result<Report, String> {
     let report = Report::from_json(text).map_err(|e| match e {
         ReportError::TooNew { found } => l.rep().too_new.replace("{}", &found.to_string()),
         e => e.to_string(),
@@ -136,6 +145,7 @@ impl AppState {
                     head: kept.head,
                     parts: kept.parts,
                     fingerprints,
+                    pages,
                 },
                 move |answer| {
                     let text = match answer.and_then(|m| crate::engine::decode(&m)) {
@@ -145,12 +155,10 @@ impl AppState {
                         }
                         Ok(_) => return,
                     };
-                    let mut report = match read_document(&text, lang) {
+                    let report = match read_document(&text, lang) {
                         Ok(r) => r,
                         Err(e) => return done(Err(e)),
                     };
-                    report.keep_pages(&pages);
-                    let text = report.to_json();
                     let store = move |list: Option<AttachedList>, done: D| {
                         wasm_bindgen_futures::spawn_local(async move {
                             let existing = persist::reports().await.unwrap_or_default();
@@ -330,6 +338,13 @@ pub fn ReportsPage() -> impl IntoView {
                     )));
                     set_open.set(Some(saved.id.clone()));
                     reload();
+                    // Its copy on the server follows, if one is set up.
+                    if saved.remote.is_some() {
+                        wasm_bindgen_futures::spawn_local(async move {
+                            let _ = crate::ui::sync::flush().await;
+                            app.synced.update(|n| *n += 1);
+                        });
+                    }
                 }
                 Err(m) => status.set(Some((false, m))),
             }
@@ -367,6 +382,10 @@ pub fn ReportsPage() -> impl IntoView {
                                 .set(Some((true, format!("{} {}", l.rep().imported, saved.name))));
                             set_open.set(Some(saved.id.clone()));
                             reload();
+                            if saved.remote.is_some() {
+                                let _ = crate::ui::sync::flush().await;
+                                app.synced.update(|n| *n += 1);
+                            }
                         }
                         Err(e) => status.set(Some((false, storage_message(&e, l)))),
                     }
@@ -387,6 +406,9 @@ pub fn ReportsPage() -> impl IntoView {
         list.with(|l| l.iter().find(|r| r.id == id).cloned())
     });
     view! {
+        <header class="page-head">
+            <h1>{move || lang.get().wb().nav.reports}</h1>
+        </header>
         <p class="page-intro">{move || t().intro}</p>
         <section class="card section" data-section="report-save">
             <h2>{move || t().save_title}</h2>
@@ -499,6 +521,7 @@ pub fn ReportsPage() -> impl IntoView {
                                 <th>{l.rep().col_saved}</th>
                                 <th class="num">{l.rep().col_customers}</th>
                                 <th>{l.rep().col_inputs}</th>
+                                <th>{l.sync().col_server}</th>
                                 <th></th>
                             </tr>
                         </thead>
@@ -516,6 +539,15 @@ pub fn ReportsPage() -> impl IntoView {
                                             <td>{day(l, r.saved)}</td>
                                             <td class="num">{l.int(r.customers as u64)}</td>
                                             <td class="files">{r.inputs.join(", ")}</td>
+                                            {
+                                                let (state, text) = match &r.remote {
+                                                    None => ("", String::new()),
+                                                    Some(x) if x.conflict.is_some() => ("conflict", l.sync().state_conflict.to_string()),
+                                                    Some(x) if x.pending => ("pending", l.sync().state_pending.to_string()),
+                                                    Some(x) => ("synced", l.sync().state_synced.replace("{}", &x.version.unwrap_or(0).to_string())),
+                                                };
+                                                view! { <td class="sync-state" data-sync=state>{text}</td> }
+                                            }
                                             <td class="row-actions">
                                                 <button class="button ghost small" data-action="open-report" on:click=move |_| set_open.set(Some(open2.clone()))>
                                                     {l.rep().open}
@@ -554,6 +586,11 @@ pub fn ReportsPage() -> impl IntoView {
                 .into_any()
             }}
         </section>
+        <crate::ui::sync::SyncPanel
+            on_open=Callback::new(move |id: String| set_open.set(Some(id)))
+            reload=Callback::new(move |_| reload())
+            list=list
+        />
         {move || {
             let saved = opened.get()?;
             let l = lang.get();

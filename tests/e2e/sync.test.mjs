@@ -1,0 +1,169 @@
+// End-to-end: reports shared through a real prisme-server (SQLite, a throwaway file). Two
+// browser contexts are two laptops: Alice saves, Bob sees and opens it without the data; Alice
+// saves offline and her report waits; Bob saves meanwhile; when Alice is back online the server
+// refuses her stale save (412) and the app asks her what to keep; the history keeps all.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { dataDir, env, launch, startServer, watchErrors } from "./browser.mjs";
+
+let browser;
+let server;
+let url;
+let sync;
+let syncUrl;
+let tokens;
+let dir;
+
+function serverBin() {
+  const bin = process.env.PRISME_SERVER_BIN ?? resolve("target/debug/prisme-server");
+  if (!existsSync(bin)) throw new Error(`no prisme-server at ${bin}: cargo build -p prisme-server, or set PRISME_SERVER_BIN`);
+  return bin;
+}
+
+before(async () => {
+  dir = dataDir();
+  execFileSync(env("PRISME_BIN"), ["generate", "--demo", "--out", dir]);
+  ({ server, url } = await startServer(dir));
+  const db = `sqlite://${join(dir, "sync.db")}`;
+  const token = (label, write) =>
+    execFileSync(serverBin(), ["token", "create", "--workspace", "acme", ...(write ? ["--write"] : []), "--label", label, "--database", db])
+      .toString()
+      .trim();
+  tokens = { alice: token("Alice", true), bob: token("Bob", true), reader: token("Reader", false) };
+  sync = spawn(serverBin(), ["serve", "--listen", "127.0.0.1:0", "--database", db, "--cors-origin", new URL(url).origin], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  syncUrl = await new Promise((ok, fail) => {
+    let out = "";
+    sync.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) ok(m[1]);
+    });
+    sync.on("exit", (code) => fail(new Error(`prisme-server exited (${code})`)));
+  });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  sync?.kill();
+});
+
+async function laptop(locale = "fr-FR") {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  page.on("dialog", (d) => d.accept());
+  return { context, page, errors };
+}
+
+async function connect(page, token, expect) {
+  await page.click("[data-nav=reports]");
+  await page.waitForSelector("[data-section=sync]");
+  await page.fill("[data-testid=sync-url]", syncUrl);
+  await page.fill("[data-testid=sync-workspace]", "acme");
+  await page.fill("[data-testid=sync-token]", token);
+  await page.click("[data-action=sync-test]");
+  await page.waitForFunction(
+    (re) => new RegExp(re).test(document.querySelector("[data-testid=sync-status]")?.textContent ?? ""),
+    expect.source,
+    { timeout: 30_000 },
+  );
+}
+
+const remoteVersion = (page) => page.getAttribute("[data-testid=remote-reports] tr[data-remote]", "data-version");
+
+describe("reports shared through the sync server", { timeout: 600_000 }, () => {
+  test("sent, opened on another laptop without the data, queued offline, a conflict resolved; history kept", async () => {
+    // A wrong token is refused with a message; the right one connects.
+    const alice = await laptop();
+    await alice.page.goto(`${url}/data`);
+    await alice.page.click("[data-action=demo]");
+    await alice.page.waitForSelector("[data-page=dashboard] [data-kpi=revenue]", { timeout: 120_000 });
+    await connect(alice.page, "not-a-token", /refuse ce jeton/);
+    await connect(alice.page, tokens.alice, /Connexion réussie : 0/);
+    await alice.page.click("[data-action=sync-save]");
+    await alice.page.waitForSelector("[data-testid=remote-none]");
+
+    await alice.page.fill("[data-testid=report-name]", "Revue");
+    await alice.page.click("[data-action=save-report]");
+    await alice.page.waitForSelector("tr[data-report=Revue][data-version='1'] td[data-sync=synced]", { timeout: 30_000 });
+    await alice.page.waitForSelector("[data-testid=remote-reports] tr[data-remote]");
+    assert.equal(await remoteVersion(alice.page), "1");
+    const customers = await alice.page.getAttribute("[data-testid=report-doc] [data-fig=customers]", "data-value");
+    const [dl] = await Promise.all([alice.page.waitForEvent("download"), alice.page.click("[data-action=export-report-json]")]);
+    const revueJson = join(dir, "Revue.json");
+    writeFileSync(revueJson, readFileSync(await dl.path()));
+
+    // Bob, on another laptop with no data: the server's report opens, read-only.
+    const bob = await laptop("en-US");
+    await bob.page.goto(`${url}/reports`);
+    await connect(bob.page, tokens.bob, /Connected: 1/);
+    await bob.page.click("[data-action=sync-save]");
+    await bob.page.waitForSelector("[data-testid=remote-reports] tr[data-remote]");
+    await bob.page.click("[data-testid=remote-reports] [data-action=remote-open]");
+    await bob.page.waitForSelector("[data-testid=report-doc] [data-fig=customers]");
+    assert.equal(await bob.page.getAttribute("[data-testid=report-doc] [data-fig=customers]", "data-value"), customers);
+    assert.equal(await bob.page.locator("tr[data-report=Revue] td[data-sync=synced]").count(), 1);
+
+    // Alice offline: her second version is kept here and waits.
+    await alice.context.setOffline(true);
+    await alice.page.click("[data-action=save-report]");
+    await alice.page.waitForSelector("tr[data-report=Revue][data-version='2'] td[data-sync=pending]", { timeout: 30_000 });
+
+    // Bob saves a version meanwhile (his import of the same report, under the same name).
+    await bob.page.setInputFiles("[data-testid=report-import]", revueJson);
+    await bob.page.waitForSelector("tr[data-report=Revue][data-version='2'] td[data-sync=synced]", { timeout: 30_000 });
+    await bob.page.click("[data-action=sync-now]");
+    await bob.page.waitForFunction(() => document.querySelector("[data-testid=remote-reports] tr[data-remote]")?.dataset.version === "2");
+
+    // Alice back online: her waiting save goes, the server has a newer one, she is asked.
+    await alice.context.setOffline(false);
+    await alice.page.waitForSelector("[data-testid=sync-conflict][data-report=Revue]", { timeout: 30_000 });
+    assert.match(await alice.page.textContent("[data-testid=sync-conflict]"), /version 2/);
+    assert.equal(await alice.page.locator("tr[data-report=Revue] td[data-sync=conflict]").count(), 1);
+    await alice.page.click("[data-action=conflict-both]");
+    await alice.page.waitForFunction(() => !document.querySelector("[data-testid=sync-conflict]"), null, { timeout: 30_000 });
+    await alice.page.waitForFunction(() => document.querySelector("[data-testid=remote-reports] tr[data-remote]")?.dataset.version === "3");
+    // Both kept here: hers (v2, now the server's v3) and Bob's (the server's v2, v3 here).
+    await alice.page.waitForSelector("tr[data-report=Revue][data-version='3']");
+    const states = await alice.page.$$eval("tr[data-report=Revue]", (rows) =>
+      rows.map((r) => [r.dataset.version, r.querySelector("td[data-sync]").dataset.sync, r.querySelector("td[data-sync]").textContent]),
+    );
+    assert.deepEqual(states.map((s) => s[1]).sort(), ["synced", "synced", "synced"]);
+
+    // The history: three versions, by Alice, Bob, Alice; an old one opens.
+    await alice.page.click("[data-testid=remote-reports] [data-action=remote-history]");
+    await alice.page.waitForSelector("[data-testid=remote-history] li[data-version]");
+    const history = await alice.page.$$eval("[data-testid=remote-history] li[data-version]", (l) => l.map((x) => [x.dataset.version, x.textContent]));
+    assert.deepEqual(history.map((h) => h[0]), ["3", "2", "1"]);
+    assert.match(history[0][1], /Alice/);
+    assert.match(history[1][1], /Bob/);
+    assert.match(history[2][1], /Alice/);
+    await alice.page.click("[data-testid=remote-history] li[data-version='1'] [data-action=remote-open-version]");
+    await alice.page.waitForSelector("[data-testid=report-doc] [data-fig=customers]");
+    assert.equal(await alice.page.getAttribute("[data-testid=report-doc] [data-fig=customers]", "data-value"), customers);
+
+    // A read-only token lists but cannot save: the report waits, and the message says why.
+    const reader = await laptop("en-US");
+    await reader.page.goto(`${url}/data`);
+    await reader.page.click("[data-action=demo]");
+    await reader.page.waitForSelector("[data-page=dashboard] [data-kpi=revenue]", { timeout: 120_000 });
+    await connect(reader.page, tokens.reader, /Connected: 1/);
+    await reader.page.click("[data-action=sync-save]");
+    await reader.page.fill("[data-testid=report-name]", "Reader's");
+    await reader.page.click("[data-action=save-report]");
+    await reader.page.waitForSelector("tr[data-report=\"Reader's\"] td[data-sync=pending]", { timeout: 30_000 });
+    await reader.page.waitForSelector("[data-testid=sync-status].error-message");
+    assert.match(await reader.page.textContent("[data-testid=sync-status]"), /refuses this token/);
+
+    assert.deepEqual(alice.errors.filter((e) => !/Failed to fetch|ERR_INTERNET_DISCONNECTED|status of 4\d\d/.test(e)), []);
+    assert.deepEqual(bob.errors, []);
+    for (const l of [alice, bob, reader]) await l.context.close();
+  });
+});
