@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { dataDir, env, launch, startServer, watchErrors } from "./browser.mjs";
+import { dataDir, env, launch, outDir, startServer, watchErrors } from "./browser.mjs";
 
 let browser;
 let server;
@@ -121,12 +121,19 @@ describe("reports shared through the sync server", { timeout: 600_000 }, () => {
     await bob.page.waitForSelector("tr[data-report=Revue][data-version='2'] td[data-sync=synced]", { timeout: 30_000 });
     await bob.page.click("[data-action=sync-now]");
     await bob.page.waitForFunction(() => document.querySelector("[data-testid=remote-reports] tr[data-remote]")?.dataset.version === "2");
+    await bob.page.click("[data-testid=remote-reports] [data-action=remote-history]");
+    await bob.page.waitForSelector("[data-testid=remote-history] li[data-version]");
+    await bob.page.locator("[data-section=sync]").screenshot({ path: join(outDir(), "sync-en.png") });
 
     // Alice back online: her waiting save goes, the server has a newer one, she is asked.
     await alice.context.setOffline(false);
     await alice.page.waitForSelector("[data-testid=sync-conflict][data-report=Revue]", { timeout: 30_000 });
     assert.match(await alice.page.textContent("[data-testid=sync-conflict]"), /version 2/);
+    assert.equal(await alice.page.locator("[data-testid=sync-status].error-message").count(), 0, "the offline error is gone");
     assert.equal(await alice.page.locator("tr[data-report=Revue] td[data-sync=conflict]").count(), 1);
+    // What the user sees, kept for review (target/e2e/).
+    await alice.page.locator("[data-section=report-list]").screenshot({ path: join(outDir(), "sync-list-fr.png") });
+    await alice.page.locator("[data-section=sync]").screenshot({ path: join(outDir(), "sync-conflict-fr.png") });
     await alice.page.click("[data-action=conflict-both]");
     await alice.page.waitForFunction(() => !document.querySelector("[data-testid=sync-conflict]"), null, { timeout: 30_000 });
     await alice.page.waitForFunction(() => document.querySelector("[data-testid=remote-reports] tr[data-remote]")?.dataset.version === "3");

@@ -186,7 +186,7 @@ pub fn SyncPanel(
     let editing = RwSignal::new(!cfg.get_untracked().is_set());
     let status = RwSignal::new(None::<(bool, String)>);
     let remote = RwSignal::new(None::<Result<Vec<RemoteItem>, String>>);
-    let history = RwSignal::new(None::<(String, Vec<RemoteVersion>)>);
+    let history = RwSignal::new(None::<(String, String, Vec<RemoteVersion>)>);
     let busy = RwSignal::new(false);
 
     let refresh = move || {
@@ -197,9 +197,14 @@ pub fn SyncPanel(
         }
         wasm_bindgen_futures::spawn_local(async move {
             let l = lang.get_untracked();
-            let sent = flush().await;
-            if let Err(e) = &sent {
-                status.set(Some((false, error_text(e, l))));
+            match flush().await {
+                Err(e) => status.set(Some((false, error_text(&e, l)))),
+                // The server answers again: an earlier error no longer holds.
+                Ok(_) => {
+                    if status.with_untracked(|s| s.as_ref().is_some_and(|(ok, _)| !ok)) {
+                        status.set(None);
+                    }
+                }
             }
             reload.run(());
             remote.set(Some(sync::list(&c).await.map_err(|e| error_text(&e, l))));
@@ -285,12 +290,12 @@ pub fn SyncPanel(
             }
         });
     };
-    let show_history = move |id: String| {
+    let show_history = move |id: String, name: String| {
         let c = cfg.get_untracked();
         wasm_bindgen_futures::spawn_local(async move {
             let l = lang.get_untracked();
             match sync::versions(&c, &id).await {
-                Ok(v) => history.set(Some((id, v))),
+                Ok(v) => history.set(Some((id, name, v))),
                 Err(e) => status.set(Some((false, error_text(&e, l)))),
             }
         });
@@ -431,7 +436,7 @@ pub fn SyncPanel(
                             </thead>
                             <tbody>
                                 {items.into_iter().map(|it| {
-                                    let (id1, id2) = (it.id.clone(), it.id.clone());
+                                    let (id1, id2, name) = (it.id.clone(), it.id.clone(), it.name.clone());
                                     view! {
                                         <tr data-remote=it.id.clone() data-version=it.version>
                                             <td><strong>{it.name.clone()}</strong></td>
@@ -440,7 +445,7 @@ pub fn SyncPanel(
                                             <td>{it.author.clone().unwrap_or_default()}</td>
                                             <td class="row-actions">
                                                 <button class="button ghost small" data-action="remote-open" on:click=move |_| open_remote(id1.clone(), None)>{l.rep().open}</button>
-                                                <button class="button ghost small" data-action="remote-history" on:click=move |_| show_history(id2.clone())>{l.sync().history}</button>
+                                                <button class="button ghost small" data-action="remote-history" on:click=move |_| show_history(id2.clone(), name.clone())>{l.sync().history}</button>
                                             </td>
                                         </tr>
                                     }
@@ -450,11 +455,11 @@ pub fn SyncPanel(
                     }.into_any())
                 }
             }}
-            {move || history.get().map(|(id, versions)| {
+            {move || history.get().map(|(id, name, versions)| {
                 let l = lang.get();
                 view! {
                     <div class="sync-history" data-testid="remote-history" data-remote=id.clone()>
-                        <h3>{l.sync().history} " · " {id.clone()}</h3>
+                        <h3>{l.sync().history} " · " {name}</h3>
                         <ul>
                             {versions.into_iter().map(|v| {
                                 let id = id.clone();
