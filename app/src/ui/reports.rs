@@ -509,6 +509,8 @@ pub fn ReportsPage() -> impl IntoView {
             {move || {
                 let l = lang.get();
                 let items = list.get();
+                // The server column only once a report has a copy there (or waits to).
+                let any_remote = items.iter().any(|r| r.remote.is_some());
                 if items.is_empty() {
                     return view! { <p class="hint">{l.rep().none}</p> }.into_any();
                 }
@@ -521,7 +523,7 @@ pub fn ReportsPage() -> impl IntoView {
                                 <th>{l.rep().col_saved}</th>
                                 <th class="num">{l.rep().col_customers}</th>
                                 <th>{l.rep().col_inputs}</th>
-                                <th>{l.sync().col_server}</th>
+                                {any_remote.then(|| view! { <th>{l.sync().col_server}</th> })}
                                 <th></th>
                             </tr>
                         </thead>
@@ -539,7 +541,7 @@ pub fn ReportsPage() -> impl IntoView {
                                             <td>{day(l, r.saved)}</td>
                                             <td class="num">{l.int(r.customers as u64)}</td>
                                             <td class="files">{r.inputs.join(", ")}</td>
-                                            {
+                                            {any_remote.then(|| {
                                                 let (state, text) = match &r.remote {
                                                     None => ("", String::new()),
                                                     Some(x) if x.conflict.is_some() => ("conflict", l.sync().state_conflict.to_string()),
@@ -547,7 +549,7 @@ pub fn ReportsPage() -> impl IntoView {
                                                     Some(x) => ("synced", l.sync().state_synced.replace("{}", &x.version.unwrap_or(0).to_string())),
                                                 };
                                                 view! { <td class="sync-state" data-sync=state>{text}</td> }
-                                            }
+                                            })}
                                             <td class="row-actions">
                                                 <button class="button ghost small" data-action="open-report" on:click=move |_| set_open.set(Some(open2.clone()))>
                                                     {l.rep().open}
