@@ -56,6 +56,10 @@ after(async () => {
 
 async function laptop(locale = "fr-FR") {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale, acceptDownloads: true });
+  // Whole stacks in panic messages (the default keeps 10 frames: not the caller).
+  await context.addInitScript(() => {
+    Error.stackTraceLimit = 60;
+  });
   const page = await context.newPage();
   const errors = watchErrors(page);
   page.on("dialog", (d) => d.accept());
@@ -82,6 +86,10 @@ describe("reports shared through the sync server", { timeout: 600_000 }, () => {
   test("sent, opened on another laptop without the data, queued offline, a conflict resolved; history kept", async () => {
     // A wrong token is refused with a message; the right one connects.
     const alice = await laptop();
+    // Every request of Alice's session: only the app's own files and the sync server, and no
+    // customer id of the input files in any address or body (the demo's ids are CL000001…).
+    const requests = [];
+    alice.context.on("request", (r) => requests.push({ url: r.url(), body: r.postData() ?? "" }));
     await alice.page.goto(`${url}/data`);
     await alice.page.click("[data-action=demo]");
     await alice.page.waitForSelector("[data-page=dashboard] [data-kpi=revenue]", { timeout: 120_000 });
@@ -155,6 +163,21 @@ describe("reports shared through the sync server", { timeout: 600_000 }, () => {
     await alice.page.click("[data-testid=remote-history] li[data-version='1'] [data-action=remote-open-version]");
     await alice.page.waitForSelector("[data-testid=report-doc] [data-fig=customers]");
     assert.equal(await alice.page.getAttribute("[data-testid=report-doc] [data-fig=customers]", "data-value"), customers);
+
+    // Alice also built a datamart: its page's requests are in the record too.
+    await alice.page.click("[data-nav=datamarts]");
+    const martFile = join(dir, "mart.json");
+    writeFileSync(martFile, JSON.stringify({ name: "Fragiles", description: "", filter: { op: "compare", column: "p_alive", cmp: "lt", value: 0.3 } }));
+    await alice.page.setInputFiles("[data-testid=import-mart]", martFile);
+    await alice.page.waitForSelector("[data-kpi=mart-customers]");
+    const hosts = new Set(requests.map((r) => new URL(r.url).origin));
+    hosts.delete(new URL(url).origin);
+    hosts.delete(new URL(syncUrl).origin);
+    assert.deepEqual([...hosts].filter((h) => h !== "null"), [], "requests to other hosts");
+    const toServer = requests.filter((r) => r.url.startsWith(syncUrl));
+    assert.ok(toServer.filter((r) => r.body.includes("prisme-report")).length >= 2, "reports were sent");
+    const ids = requests.filter((r) => /CL\d{6}/.test(r.url + r.body)).map((r) => r.url);
+    assert.deepEqual(ids, [], "a customer id left in a request");
 
     // A read-only token lists but cannot save: the report waits, and the message says why.
     const reader = await laptop("en-US");

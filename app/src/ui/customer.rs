@@ -101,7 +101,7 @@ pub fn CustomerPage() -> impl IntoView {
             ..TableQuery::default()
         };
         engine.call(Request::Query { job, query }, move |answer| {
-            if latest_search.get_value() != job {
+            if latest_search.try_get_value() != Some(job) {
                 return;
             }
             if let Ok(FromWorker::Rows { page, .. }) =
@@ -135,7 +135,7 @@ pub fn CustomerPage() -> impl IntoView {
         let job = engine.next_job();
         latest_card.set_value(job);
         engine.call(Request::Card { job, id }, move |answer| {
-            if latest_card.get_value() != job {
+            if latest_card.try_get_value() != Some(job) {
                 return;
             }
             card.set(Some(match answer.and_then(|m| crate::engine::decode(&m)) {

@@ -416,7 +416,7 @@ pub fn DatamartsPage() -> impl IntoView {
                 filters: vec![filter],
             },
             move |answer| {
-                if latest_sel.get_value() != job {
+                if latest_sel.try_get_value() != Some(job) {
                     return;
                 }
                 selection.set(Some(match answer.and_then(|m| crate::engine::decode(&m)) {
@@ -441,7 +441,7 @@ pub fn DatamartsPage() -> impl IntoView {
         let job = engine.next_job();
         latest_counts.set_value(job);
         engine.call(Request::Selections { job, filters }, move |answer| {
-            if latest_counts.get_value() != job {
+            if latest_counts.try_get_value() != Some(job) {
                 return;
             }
             if let Ok(FromWorker::Selections { items, .. }) =
@@ -559,7 +559,10 @@ pub fn DatamartsPage() -> impl IntoView {
                         name: m.name.trim().to_string(),
                         ..m
                     };
-                    let mut next = marts.get_untracked();
+                    // The page may have been left while the file was read.
+                    let Some(mut next) = marts.try_get_untracked() else {
+                        return;
+                    };
                     next.retain(|x| x.name != m.name);
                     next.push(m.clone());
                     next.sort_by(|a, b| a.name.cmp(&b.name));
@@ -580,6 +583,7 @@ pub fn DatamartsPage() -> impl IntoView {
         let clear = reidentify.get_untracked() && app.data.pseudonymized();
         let files = if clear { app.data.files() } else { Vec::new() };
         let settings = app.data.prepare_settings(lang.get_untracked());
+        let (columns, fr) = (target_cols.get_untracked(), french.get_untracked());
         wasm_bindgen_futures::spawn_local(async move {
             // Re-identification reads the files again in the worker: their bytes go with it.
             let mut with = None;
@@ -605,8 +609,8 @@ pub fn DatamartsPage() -> impl IntoView {
                 Request::TargetList {
                     job,
                     datamart: m,
-                    columns: target_cols.get_untracked(),
-                    french: french.get_untracked(),
+                    columns,
+                    french: fr,
                     reidentify: with,
                 },
                 move |answer| match answer.and_then(|m| crate::engine::decode(&m)) {

@@ -189,8 +189,12 @@ pub fn SyncPanel(
     let history = RwSignal::new(None::<(String, String, Vec<RemoteVersion>)>);
     let busy = RwSignal::new(false);
 
+    // The panel's signals may be gone by the time an answer comes (the user left the page):
+    // every read after an `await` is a `try_`.
     let refresh = move || {
-        let c = cfg.get_untracked();
+        let Some(c) = cfg.try_get_untracked() else {
+            return;
+        };
         if !c.is_set() {
             remote.set(None);
             return;
@@ -201,12 +205,15 @@ pub fn SyncPanel(
                 Err(e) => status.set(Some((false, error_text(&e, l)))),
                 // The server answers again: an earlier error no longer holds.
                 Ok(_) => {
-                    if status.with_untracked(|s| s.as_ref().is_some_and(|(ok, _)| !ok)) {
+                    let stale = status
+                        .try_with_untracked(|s| s.as_ref().is_some_and(|(ok, _)| !ok))
+                        .unwrap_or(false);
+                    if stale {
                         status.set(None);
                     }
                 }
             }
-            reload.run(());
+            let _ = reload.try_run(());
             remote.set(Some(sync::list(&c).await.map_err(|e| error_text(&e, l))));
         });
     };
@@ -283,8 +290,8 @@ pub fn SyncPanel(
             };
             match got {
                 Ok(local) => {
-                    reload.run(());
-                    on_open.run(local);
+                    let _ = reload.try_run(());
+                    let _ = on_open.try_run(local);
                 }
                 Err(m) => status.set(Some((false, m))),
             }

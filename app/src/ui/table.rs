@@ -104,7 +104,7 @@ pub fn CustomerTable(
         let job = engine.next_job();
         latest.set_value(job);
         engine.call(Request::Query { job, query: q }, move |answer| {
-            if latest.get_value() != job {
+            if latest.try_get_value() != Some(job) {
                 return;
             }
             match answer.and_then(|msg| match crate::engine::decode(&msg)? {
