@@ -409,9 +409,6 @@ impl Engine {
 
     fn post(&self, req: Request) {
         let msg = Object::new();
-        let set = |o: &Object, k: &str, v: &JsValue| {
-            let _ = Reflect::set(o, &JsValue::from_str(k), v);
-        };
         let transfer = Array::new();
         match req {
             Request::Rfm(req) => {
@@ -426,15 +423,7 @@ impl Engine {
             Request::Prepare(req) => {
                 set(&msg, "type", &JsValue::from_str("prepare"));
                 set(&msg, "job", &JsValue::from_f64(f64::from(req.job)));
-                let files = Array::new();
-                for (name, bytes) in &req.files {
-                    let f = Object::new();
-                    set(&f, "name", &JsValue::from_str(name));
-                    set(&f, "bytes", bytes);
-                    files.push(&f);
-                    transfer.push(bytes);
-                }
-                set(&msg, "files", &files);
+                set_files(&msg, &transfer, req.files.iter().map(|(n, b)| (n, b, None)));
                 if !self.encode(&msg, "settings", &req.settings) {
                     return;
                 }
@@ -442,16 +431,11 @@ impl Engine {
             Request::Workbench(req) => {
                 set(&msg, "type", &JsValue::from_str("workbench"));
                 set(&msg, "job", &JsValue::from_f64(f64::from(req.job)));
-                let files = Array::new();
-                for (name, bytes, stamp) in &req.files {
-                    let f = Object::new();
-                    set(&f, "name", &JsValue::from_str(name));
-                    set(&f, "bytes", bytes);
-                    set(&f, "stamp", &JsValue::from_f64(*stamp));
-                    files.push(&f);
-                    transfer.push(bytes);
-                }
-                set(&msg, "files", &files);
+                set_files(
+                    &msg,
+                    &transfer,
+                    req.files.iter().map(|(n, b, stamp)| (n, b, Some(*stamp))),
+                );
                 if !self.encode(&msg, "settings", &req.settings)
                     || !self.encode(&msg, "analysis", &req.analysis)
                 {
@@ -493,15 +477,11 @@ impl Engine {
                 reidentify,
             } => {
                 if let Some(with) = reidentify {
-                    let files = Array::new();
-                    for (name, bytes) in &with.files {
-                        let f = Object::new();
-                        set(&f, "name", &JsValue::from_str(name));
-                        set(&f, "bytes", bytes);
-                        files.push(&f);
-                        transfer.push(bytes);
-                    }
-                    set(&msg, "files", &files);
+                    set_files(
+                        &msg,
+                        &transfer,
+                        with.files.iter().map(|(n, b)| (n, b, None)),
+                    );
                     if !self.encode(&msg, "settings", &with.settings) {
                         return;
                     }
@@ -571,4 +551,28 @@ impl Engine {
             self.on_crash(format!("cannot send the file to the worker: {e:?}"));
         }
     }
+}
+
+fn set(o: &Object, k: &str, v: &JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(k), v);
+}
+
+/// `msg.files = [{name, bytes, stamp?}]`, the buffers moved to the worker (transferred).
+fn set_files<'a>(
+    msg: &Object,
+    transfer: &Array,
+    files: impl Iterator<Item = (&'a String, &'a ArrayBuffer, Option<f64>)>,
+) {
+    let list = Array::new();
+    for (name, bytes, stamp) in files {
+        let f = Object::new();
+        set(&f, "name", &JsValue::from_str(name));
+        set(&f, "bytes", bytes);
+        if let Some(stamp) = stamp {
+            set(&f, "stamp", &JsValue::from_f64(stamp));
+        }
+        list.push(&f);
+        transfer.push(bytes);
+    }
+    set(msg, "files", &list);
 }

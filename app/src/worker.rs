@@ -258,6 +258,34 @@ fn post_error(scope: &DedicatedWorkerGlobalScope, job: u32, file: &str, message:
     );
 }
 
+/// The anonymization the settings ask for, with their key. The core refuses a malformed or
+/// all-zero key: nothing is read without a real key.
+fn anonymization(settings: &PrepareSettings) -> Result<Option<AnonymizeOptions>, String> {
+    if !settings.anonymize {
+        return Ok(None);
+    }
+    let secret =
+        Secret::from_hex(&settings.secret).map_err(|e| format!("anonymization key: {e}"))?;
+    Ok(Some(AnonymizeOptions {
+        secret,
+        pseudonymize_ids: true,
+        pii: settings.pii,
+    }))
+}
+
+/// The user's corrections of one file (`none` when they made none).
+fn corrections_for<'a>(
+    settings: &'a PrepareSettings,
+    name: &str,
+    none: &'a Corrections,
+) -> &'a Corrections {
+    settings
+        .corrections
+        .iter()
+        .find(|(f, _)| f == name)
+        .map_or(none, |(_, c)| c)
+}
+
 /// Reads, corrects, anonymizes and profiles every file of a request, unless the last request
 /// had the same files and settings. Returns whether it prepared them again; an error when
 /// nothing can be read (a malformed key).
@@ -290,19 +318,7 @@ fn prepare_files(
         locale: settings.locale,
         ..ReadOptions::default()
     };
-    // The core refuses a malformed or all-zero key: nothing is read without a real key.
-    let anonymization = if settings.anonymize {
-        match Secret::from_hex(&settings.secret) {
-            Ok(secret) => Some(AnonymizeOptions {
-                secret,
-                pseudonymize_ids: true,
-                pii: settings.pii,
-            }),
-            Err(e) => return Err(format!("anonymization key: {e}")),
-        }
-    } else {
-        None
-    };
+    let anonymization = anonymization(settings)?;
     let none = Corrections::default();
     let mut prepared = Vec::new();
     let mut outcomes = Vec::new();
@@ -311,11 +327,7 @@ fn prepare_files(
             .as_string()
             .unwrap_or_else(|| format!("file {}", i + 1));
         let bytes = Uint8Array::new(&field(&entry, "bytes")).to_vec();
-        let corrections = settings
-            .corrections
-            .iter()
-            .find(|(f, _)| *f == name)
-            .map_or(&none, |(_, c)| c);
+        let corrections = corrections_for(settings, &name, &none);
         let base = i as f64 / f64::from(count);
         let mut progress = |p: Progress| {
             post(
@@ -685,13 +697,8 @@ fn datamart_request(scope: &DedicatedWorkerGlobalScope, job: u32, kind: &str, da
 /// anonymizing), their ids pseudonymized with the key and looked up. Nothing is kept.
 fn reidentified(data: &JsValue, list: &str) -> Result<String, String> {
     let settings: PrepareSettings = json_field(data, "settings")?;
-    let secret =
-        Secret::from_hex(&settings.secret).map_err(|e| format!("anonymization key: {e}"))?;
-    let opts = AnonymizeOptions {
-        secret: secret.clone(),
-        pseudonymize_ids: true,
-        pii: settings.pii,
-    };
+    let opts = anonymization(&settings)?
+        .ok_or("pseudonymization is off: the list's ids are not pseudonyms")?;
     let read = ReadOptions {
         locale: settings.locale,
         ..ReadOptions::default()
@@ -701,11 +708,7 @@ fn reidentified(data: &JsValue, list: &str) -> Result<String, String> {
     for entry in js_sys::Array::from(&field(data, "files")).iter() {
         let name = field(&entry, "name").as_string().unwrap_or_default();
         let bytes = Uint8Array::new(&field(&entry, "bytes")).to_vec();
-        let corrections = settings
-            .corrections
-            .iter()
-            .find(|(f, _)| *f == name)
-            .map_or(&none, |(_, c)| c);
+        let corrections = corrections_for(&settings, &name, &none);
         ids.extend(
             prisme_core::sources::clear_ids(
                 &name,
@@ -718,7 +721,7 @@ fn reidentified(data: &JsValue, list: &str) -> Result<String, String> {
             .map_err(|e| e.to_string())?,
         );
     }
-    let lookup = prisme_core::reidentify::Lookup::new(&secret, &ids);
+    let lookup = prisme_core::reidentify::Lookup::new(&opts.secret, &ids);
     prisme_core::reidentify::reidentify(list, &lookup)
         .map(|r| r.text)
         .map_err(|e| e.to_string())

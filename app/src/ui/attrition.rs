@@ -7,12 +7,13 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::query_signal;
-use prisme_core::churn::ModelKind;
 use prisme_core::churn::metrics::{Confusion, Evaluation};
+use prisme_core::churn::{ChurnResult, ModelKind};
 use prisme_core::datamart::{Cmp, Filter};
 use prisme_core::explore::SortBy;
 
 use crate::charts::{BarChart, Curve, Curves, NumFmt, Series, colour};
+use crate::i18n::Lang;
 use crate::store::use_app;
 use crate::ui::table::CustomerTable;
 use crate::ui::widgets::Section;
@@ -89,23 +90,7 @@ pub fn AttritionPage() -> impl IntoView {
         let l = lang.get();
         let c = churn.get()?;
         let r = &c.result;
-        let curve = |name: &str, e: &Evaluation, i: usize| Curve {
-            name: name.to_string(),
-            points: e
-                .roc
-                .iter()
-                .map(|p| (p.false_positive_rate, p.true_positive_rate))
-                .collect(),
-            colour: colour(i),
-        };
-        let curves = vec![
-            curve(
-                l.att().model(ModelKind::Logistic),
-                &r.logistic.evaluation,
-                0,
-            ),
-            curve(l.att().model(ModelKind::Gbt), &r.gbt.evaluation, 1),
-        ];
+        let curves = roc_curves(r, l);
         let (le, ge) = (r.logistic.evaluation.clone(), r.gbt.evaluation.clone());
         let marks = Signal::derive(move || {
             let t = threshold.get();
@@ -340,4 +325,21 @@ pub fn AttritionPage() -> impl IntoView {
             />
         </Section>
     }
+}
+
+/// Both models' ROC curves, in the chart kit's terms (the Attrition page and a report).
+pub(crate) fn roc_curves(r: &ChurnResult, l: Lang) -> Vec<Curve> {
+    let curve = |kind: ModelKind, e: &Evaluation, i: usize| Curve {
+        name: l.att().model(kind).to_string(),
+        points: e
+            .roc
+            .iter()
+            .map(|p| (p.false_positive_rate, p.true_positive_rate))
+            .collect(),
+        colour: colour(i),
+    };
+    vec![
+        curve(ModelKind::Logistic, &r.logistic.evaluation, 0),
+        curve(ModelKind::Gbt, &r.gbt.evaluation, 1),
+    ]
 }

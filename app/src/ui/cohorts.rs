@@ -23,7 +23,7 @@ fn period_key(p: Period) -> &'static str {
 }
 
 /// At most this many cohorts in the matrices (the most recent ones).
-const MAX_ROWS: usize = 36;
+pub(crate) const MAX_ROWS: usize = 36;
 
 #[component]
 pub fn CohortsPage() -> impl IntoView {

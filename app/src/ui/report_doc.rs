@@ -9,15 +9,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use prisme_core::analysis::Report;
 use prisme_core::churn::ModelKind;
-use prisme_core::churn::metrics::Evaluation;
 
-use crate::charts::{
-    BarChart, Curve, Curves, HeatMatrix, Histogram, LineChart, NumFmt, Series, colour,
-};
+use crate::charts::{BarChart, Curves, HeatMatrix, Histogram, LineChart, NumFmt, Series};
 use crate::export;
 use crate::i18n::Lang;
 use crate::persist::SavedReport;
 use crate::ui::dashboard::Measure;
+pub(crate) use crate::ui::widgets::day;
 
 /// One headline figure of a report, for the document and the comparison.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,17 +92,6 @@ pub(crate) fn figures(r: &Report, l: Lang) -> Vec<Figure> {
         }
     }
     out
-}
-
-pub(crate) fn day(lang: Lang, ms: f64) -> String {
-    let iso: String = js_sys::Date::new(&ms.into())
-        .to_iso_string()
-        .as_string()
-        .unwrap_or_default()
-        .chars()
-        .take(10)
-        .collect();
-    lang.date(&iso)
 }
 
 /// The report as a document: what the HTML export and the printout hold.
@@ -356,19 +343,7 @@ pub fn ReportDocument(
     let attrition = report.churn.as_ref().map(|c| {
         let r = &c.result;
         let auc = |a: Option<f64>| a.map(|v| l.dec(v, 3)).unwrap_or_else(|| "–".into());
-        let curve = |e: &Evaluation, kind: ModelKind, i: usize| Curve {
-            name: l.att().model(kind).to_string(),
-            points: e
-                .roc
-                .iter()
-                .map(|p| (p.false_positive_rate, p.true_positive_rate))
-                .collect(),
-            colour: colour(i),
-        };
-        let curves = vec![
-            curve(&r.logistic.evaluation, ModelKind::Logistic, 0),
-            curve(&r.gbt.evaluation, ModelKind::Gbt, 1),
-        ];
+        let curves = crate::ui::attrition::roc_curves(r, l);
         let chosen = match r.chosen {
             ModelKind::Gbt => &r.gbt.evaluation,
             ModelKind::Logistic => &r.logistic.evaluation,
@@ -421,7 +396,13 @@ pub fn ReportDocument(
 
     let cohorts = report.cohorts.as_ref().map(|co| {
         // The latest cohorts, as many as the Cohorts page shows.
-        let list: Vec<_> = co.cohorts.iter().rev().take(24).rev().collect();
+        let list: Vec<_> = co
+            .cohorts
+            .iter()
+            .rev()
+            .take(crate::ui::cohorts::MAX_ROWS)
+            .rev()
+            .collect();
         let rows: Vec<String> = list.iter().map(|k| l.period(&k.label)).collect();
         let cols: Vec<String> = (0..co.offsets).map(|o| format!("+{o}")).collect();
         let retention: Vec<Vec<Option<f64>>> = list

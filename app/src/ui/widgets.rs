@@ -176,3 +176,16 @@ pub fn Section(
         </section>
     }
 }
+
+/// A moment (milliseconds since 1970, `Date.now()`) as the day it falls on, in the language's
+/// date format.
+pub fn day(lang: Lang, ms: f64) -> String {
+    let iso: String = js_sys::Date::new(&ms.into())
+        .to_iso_string()
+        .as_string()
+        .unwrap_or_default()
+        .chars()
+        .take(10)
+        .collect();
+    lang.date(&iso)
+}

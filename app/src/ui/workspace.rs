@@ -11,6 +11,7 @@ use leptos::web_sys;
 use crate::i18n::Lang;
 use crate::persist::{self, KeptFile, PersistError, Workspace};
 use crate::store::{AppState, JobState, use_app};
+use crate::ui::widgets::day;
 
 /// What the panel shows about the browser's storage.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -356,17 +357,6 @@ fn kept_of(f: &web_sys::File) -> KeptFile {
         bytes: f.size(),
         modified: f.last_modified(),
     }
-}
-
-fn day(lang: Lang, ms: f64) -> String {
-    let iso: String = js_sys::Date::new(&ms.into())
-        .to_iso_string()
-        .as_string()
-        .unwrap_or_default()
-        .chars()
-        .take(10)
-        .collect();
-    lang.date(&iso)
 }
 
 /// Bytes in MB, or GB from a thousand MB (a quota is often tens of GB).
