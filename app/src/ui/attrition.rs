@@ -132,16 +132,7 @@ pub fn AttritionPage() -> impl IntoView {
                 colour: colour(1),
             },
         ];
-        let chosen = match r.chosen {
-            ModelKind::Gbt => &r.gbt.evaluation,
-            ModelKind::Logistic => &r.logistic.evaluation,
-        };
-        let deciles: Vec<String> = chosen
-            .deciles
-            .iter()
-            .map(|d| format!("D{}", d.decile))
-            .collect();
-        let lifts: Vec<f64> = chosen.deciles.iter().map(|d| d.lift).collect();
+        let (deciles, lifts) = lift_by_decile(r);
         Some(view! {
             <div class="three-col">
                 <Curves
@@ -342,4 +333,17 @@ pub(crate) fn roc_curves(r: &ChurnResult, l: Lang) -> Vec<Curve> {
         curve(ModelKind::Logistic, &r.logistic.evaluation, 0),
         curve(ModelKind::Gbt, &r.gbt.evaluation, 1),
     ]
+}
+
+/// The chosen model's lift per decile: labels `D1`…`D10` and the lifts.
+pub(crate) fn lift_by_decile(r: &ChurnResult) -> (Vec<String>, Vec<f64>) {
+    let chosen = match r.chosen {
+        ModelKind::Gbt => &r.gbt.evaluation,
+        ModelKind::Logistic => &r.logistic.evaluation,
+    };
+    chosen
+        .deciles
+        .iter()
+        .map(|d| (format!("D{}", d.decile), d.lift))
+        .unzip()
 }

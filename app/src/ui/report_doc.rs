@@ -344,16 +344,7 @@ pub fn ReportDocument(
         let r = &c.result;
         let auc = |a: Option<f64>| a.map(|v| l.dec(v, 3)).unwrap_or_else(|| "–".into());
         let curves = crate::ui::attrition::roc_curves(r, l);
-        let chosen = match r.chosen {
-            ModelKind::Gbt => &r.gbt.evaluation,
-            ModelKind::Logistic => &r.logistic.evaluation,
-        };
-        let deciles: Vec<String> = chosen
-            .deciles
-            .iter()
-            .map(|d| format!("D{}", d.decile))
-            .collect();
-        let lifts: Vec<f64> = chosen.deciles.iter().map(|d| d.lift).collect();
+        let (deciles, lifts) = crate::ui::attrition::lift_by_decile(r);
         view! {
             <section class="report-section" data-report-page="attrition">
                 <h2>{t.attrition}</h2>
