@@ -2397,6 +2397,19 @@ pub struct SyncTexts {
     pub state_synced: &'static str,
     pub state_pending: &'static str,
     pub state_conflict: &'static str,
+    pub marts_on_server: &'static str,
+    pub marts_none: &'static str,
+    /// "{name}", "{v}".
+    pub mart_conflict: &'static str,
+    /// Added to the name of a datamart of mine kept beside the server's.
+    pub mine_suffix: &'static str,
+    pub current: &'static str,
+    pub restore: &'static str,
+    pub restore_hint: &'static str,
+    /// "{v}": the version restored.
+    pub restored: &'static str,
+    /// "{v}": the server's version now.
+    pub restore_stale: &'static str,
 }
 
 impl Lang {
@@ -2410,7 +2423,7 @@ impl Lang {
 
 pub static SYNC_FR: SyncTexts = SyncTexts {
     title: "Serveur de partage (facultatif)",
-    intro: "Une équipe partage ses rapports par un serveur prisme-server : chaque rapport enregistré ici y est envoyé, ceux des collègues s'ouvrent ici. Prisme n'attend jamais le serveur : sans lui, les rapports restent dans ce navigateur et partent à son retour.",
+    intro: "Une équipe partage ses rapports et ses datamarts par un serveur prisme-server : chaque rapport ou datamart enregistré ici y est envoyé, ceux des collègues s'ouvrent ici. Prisme n'attend jamais le serveur : sans lui, tout reste dans ce navigateur et part à son retour.",
     url: "Adresse du serveur",
     workspace: "Espace du serveur",
     token: "Jeton d'accès",
@@ -2441,11 +2454,20 @@ pub static SYNC_FR: SyncTexts = SyncTexts {
     state_synced: "v{} envoyée",
     state_pending: "à envoyer",
     state_conflict: "conflit",
+    marts_on_server: "Datamarts sur le serveur",
+    marts_none: "Aucun datamart sur le serveur pour l'instant.",
+    mart_conflict: "Le datamart « {name} » a été modifié par quelqu'un d'autre sur le serveur (version {v}) depuis votre dernière synchronisation.",
+    mine_suffix: "(le mien)",
+    current: "actuelle",
+    restore: "Rétablir",
+    restore_hint: "Fait de cette version la version actuelle sur le serveur (enregistrée comme nouvelle version ; l'historique garde tout).",
+    restored: "Version {v} rétablie : elle est la version actuelle sur le serveur et ici.",
+    restore_stale: "Le serveur est passé à la version {v} entre-temps : rouvrez l'historique et recommencez.",
 };
 
 pub static SYNC_EN: SyncTexts = SyncTexts {
     title: "Sharing server (optional)",
-    intro: "A team shares its reports through a prisme-server: every report saved here is sent there, and colleagues' reports open here. Prisme never waits for the server: without it, reports stay in this browser and go when it is back.",
+    intro: "A team shares its reports and datamarts through a prisme-server: every report or datamart saved here is sent there, and colleagues' open here. Prisme never waits for the server: without it, everything stays in this browser and goes when it is back.",
     url: "Server address",
     workspace: "Server workspace",
     token: "Access token",
@@ -2476,6 +2498,15 @@ pub static SYNC_EN: SyncTexts = SyncTexts {
     state_synced: "v{} sent",
     state_pending: "to send",
     state_conflict: "conflict",
+    marts_on_server: "Datamarts on the server",
+    marts_none: "No datamart on the server yet.",
+    mart_conflict: "The datamart “{name}” was changed by someone else on the server (version {v}) since you last synchronised.",
+    mine_suffix: "(mine)",
+    current: "current",
+    restore: "Restore",
+    restore_hint: "Makes this version the current one on the server (saved as a new version; the history keeps everything).",
+    restored: "Version {v} restored: it is the current version on the server and here.",
+    restore_stale: "The server moved to version {v} meanwhile: open the history again and retry.",
 };
 
 pub static WS_FR: WsTexts = WsTexts {

@@ -1,5 +1,6 @@
 //! The optional sync server ([docs/sync-api.md](../../docs/sync-api.md)): where it is and the
-//! token, kept in this browser; reports sent, listed, read and their history.
+//! token, kept in this browser; reports and datamarts sent, listed, read, their history, and an
+//! old version restored as the current one.
 //!
 //! The app never waits for the server: a report is saved locally first, and its copy on the
 //! server follows (at once when the server answers, later when it is back — see
@@ -32,12 +33,29 @@ impl SyncConfig {
         self.url.trim().trim_end_matches('/').to_string()
     }
 
-    fn collection(&self) -> String {
+    fn collection(&self, kind: Kind) -> String {
         format!(
-            "{}/api/v1/workspaces/{}/reports",
+            "{}/api/v1/workspaces/{}/{}",
             self.base(),
-            self.workspace.trim()
+            self.workspace.trim(),
+            kind.path()
         )
+    }
+}
+
+/// The server's two collections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Reports,
+    Datamarts,
+}
+
+impl Kind {
+    fn path(self) -> &'static str {
+        match self {
+            Kind::Reports => "reports",
+            Kind::Datamarts => "datamarts",
+        }
     }
 }
 
@@ -109,7 +127,7 @@ impl SyncError {
     }
 }
 
-/// One report on the server (the list's metadata).
+/// One report or datamart on the server (the list's metadata).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RemoteItem {
     pub id: String,
@@ -122,7 +140,7 @@ pub struct RemoteItem {
     pub size: u64,
 }
 
-/// One kept version of a report (its history).
+/// One kept version of a document (its history).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RemoteVersion {
     pub version: u32,
@@ -132,9 +150,19 @@ pub struct RemoteVersion {
     pub author: Option<String>,
 }
 
-/// A report read from the server: its name, version and the `report.json` text.
+/// A document's kept versions, newest first, and the version a restore must name.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RemoteHistory {
+    pub current_version: u32,
+    #[serde(default)]
+    pub deleted: bool,
+    pub versions: Vec<RemoteVersion>,
+}
+
+/// A document read from the server: its name, version and the `report.json` (or datamart)
+/// text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RemoteReport {
+pub struct RemoteDoc {
     pub id: String,
     pub name: String,
     pub version: u32,
@@ -250,30 +278,32 @@ fn parse<T: for<'de> Deserialize<'de>>(a: &Answer) -> Result<T, SyncError> {
 /// Checks the address, then the token on the workspace: the list's size on success.
 pub async fn check(cfg: &SyncConfig) -> Result<usize, SyncError> {
     ok(request(cfg, "GET", &format!("{}/healthz", cfg.base()), None, None).await?)?;
-    list(cfg).await.map(|l| l.len())
+    list(cfg, Kind::Reports).await.map(|l| l.len())
 }
 
-pub async fn list(cfg: &SyncConfig) -> Result<Vec<RemoteItem>, SyncError> {
+pub async fn list(cfg: &SyncConfig, kind: Kind) -> Result<Vec<RemoteItem>, SyncError> {
     #[derive(Deserialize)]
     struct Items {
         items: Vec<RemoteItem>,
     }
-    let a = ok(request(cfg, "GET", &cfg.collection(), None, None).await?)?;
+    let a = ok(request(cfg, "GET", &cfg.collection(kind), None, None).await?)?;
     let mut items = parse::<Items>(&a)?.items;
     items.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
     Ok(items)
 }
 
-/// Sends a report: creates it (`base` = `None`) or updates the version `base`. The new
+/// Sends a document: creates it (`base` = `None`) or updates the version `base`. The new
 /// version on success; [`SyncError::Conflict`] when the server has another one.
 pub async fn push(
     cfg: &SyncConfig,
+    kind: Kind,
     id: &str,
     name: &str,
     document: &str,
     base: Option<u32>,
 ) -> Result<u32, SyncError> {
-    // The document is sent as it is kept (a `report.json` text), inside the body object.
+    // The document is sent as it is kept (a `report.json` or datamart text), inside the body
+    // object.
     let body = format!(
         "{{\"name\":{},\"document\":{}}}",
         serde_json::to_string(name).unwrap_or_default(),
@@ -286,7 +316,7 @@ pub async fn push(
     let a = ok(request(
         cfg,
         "PUT",
-        &format!("{}/{id}", cfg.collection()),
+        &format!("{}/{id}", cfg.collection(kind)),
         Some(&body),
         Some(precondition),
     )
@@ -298,7 +328,7 @@ pub async fn push(
     Ok(parse::<Saved>(&a)?.version)
 }
 
-fn remote_report(a: &Answer) -> Result<RemoteReport, SyncError> {
+fn remote_report(a: &Answer) -> Result<RemoteDoc, SyncError> {
     #[derive(Deserialize)]
     struct Read {
         id: String,
@@ -309,7 +339,7 @@ fn remote_report(a: &Answer) -> Result<RemoteReport, SyncError> {
         document: Box<serde_json::value::RawValue>,
     }
     let r: Read = parse(a)?;
-    Ok(RemoteReport {
+    Ok(RemoteDoc {
         id: r.id,
         name: r.name,
         version: r.version,
@@ -318,28 +348,53 @@ fn remote_report(a: &Answer) -> Result<RemoteReport, SyncError> {
     })
 }
 
-/// The current version of a report, or version `v` from its history.
-pub async fn get(cfg: &SyncConfig, id: &str, v: Option<u32>) -> Result<RemoteReport, SyncError> {
+/// The current version of a document, or version `v` from its history.
+pub async fn get(
+    cfg: &SyncConfig,
+    kind: Kind,
+    id: &str,
+    v: Option<u32>,
+) -> Result<RemoteDoc, SyncError> {
     let url = match v {
-        Some(v) => format!("{}/{id}/versions/{v}", cfg.collection()),
-        None => format!("{}/{id}", cfg.collection()),
+        Some(v) => format!("{}/{id}/versions/{v}", cfg.collection(kind)),
+        None => format!("{}/{id}", cfg.collection(kind)),
     };
     let a = ok(request(cfg, "GET", &url, None, None).await?)?;
     remote_report(&a)
 }
 
-pub async fn versions(cfg: &SyncConfig, id: &str) -> Result<Vec<RemoteVersion>, SyncError> {
-    #[derive(Deserialize)]
-    struct History {
-        versions: Vec<RemoteVersion>,
-    }
+pub async fn versions(cfg: &SyncConfig, kind: Kind, id: &str) -> Result<RemoteHistory, SyncError> {
     let a = ok(request(
         cfg,
         "GET",
-        &format!("{}/{id}/versions", cfg.collection()),
+        &format!("{}/{id}/versions", cfg.collection(kind)),
         None,
         None,
     )
     .await?)?;
-    Ok(parse::<History>(&a)?.versions)
+    parse::<RemoteHistory>(&a)
+}
+
+/// Makes version `v` the current one again (saved as a new version), if the server is still
+/// at `current`. The new version.
+pub async fn restore(
+    cfg: &SyncConfig,
+    kind: Kind,
+    id: &str,
+    v: u32,
+    current: u32,
+) -> Result<u32, SyncError> {
+    let a = ok(request(
+        cfg,
+        "POST",
+        &format!("{}/{id}/versions/{v}/restore", cfg.collection(kind)),
+        None,
+        Some(("If-Match", format!("\"{current}\""))),
+    )
+    .await?)?;
+    #[derive(Deserialize)]
+    struct Saved {
+        version: u32,
+    }
+    Ok(parse::<Saved>(&a)?.version)
 }

@@ -96,7 +96,7 @@ describe("reports shared through the sync server", { timeout: 600_000 }, () => {
     await connect(alice.page, "not-a-token", /refuse ce jeton/);
     await connect(alice.page, tokens.alice, /Connexion réussie : 0/);
     await alice.page.click("[data-action=sync-save]");
-    await alice.page.waitForSelector("[data-testid=remote-none]");
+    await alice.page.waitForSelector("[data-testid=remote-reports-none]");
 
     await alice.page.fill("[data-testid=report-name]", "Revue");
     await alice.page.click("[data-action=save-report]");
@@ -164,6 +164,23 @@ describe("reports shared through the sync server", { timeout: 600_000 }, () => {
     await alice.page.waitForSelector("[data-testid=report-doc] [data-fig=customers]");
     assert.equal(await alice.page.getAttribute("[data-testid=report-doc] [data-fig=customers]", "data-value"), customers);
 
+    // Version 1 made the current one again: the server saves it as version 4, by Alice, with
+    // version 1's document; it is kept here as sent.
+    const reportId = await alice.page.getAttribute("[data-testid=remote-reports] tr[data-remote]", "data-remote");
+    await alice.page.click("[data-testid=remote-reports] [data-action=remote-history]");
+    await alice.page.waitForSelector("[data-testid=remote-history] li.current[data-version='3']");
+    assert.equal(await alice.page.locator("[data-testid=remote-history] li[data-version='3'] [data-action=remote-restore]").count(), 0, "the current version has no restore");
+    await alice.page.click("[data-testid=remote-history] li[data-version='1'] [data-action=remote-restore]");
+    await alice.page.waitForFunction(() => document.querySelector("[data-testid=remote-reports] tr[data-remote]")?.dataset.version === "4", null, { timeout: 30_000 });
+    assert.match(await alice.page.textContent("[data-testid=sync-status]"), /Version 1 rétablie/);
+    await alice.page.waitForSelector("tr[data-report=Revue] td[data-sync=synced]:has-text('v4')");
+    const api = (path) =>
+      fetch(`${syncUrl}/api/v1/workspaces/acme/${path}`, { headers: { Authorization: `Bearer ${tokens.reader}` } }).then((r) => r.json());
+    const [v1, v4] = [await api(`reports/${reportId}/versions/1`), await api(`reports/${reportId}`)];
+    assert.equal(v4.version, 4);
+    assert.match(v4.author, /Alice/);
+    assert.deepEqual(v4.document, v1.document);
+
     // Alice also built a datamart: its page's requests are in the record too.
     await alice.page.click("[data-nav=datamarts]");
     const martFile = join(dir, "mart.json");
@@ -195,5 +212,81 @@ describe("reports shared through the sync server", { timeout: 600_000 }, () => {
     assert.deepEqual(alice.errors.filter((e) => !/Failed to fetch|ERR_INTERNET_DISCONNECTED|status of 4\d\d/.test(e)), []);
     assert.deepEqual(bob.errors, []);
     for (const l of [alice, bob, reader]) await l.context.close();
+  });
+
+  test("datamarts sent, opened on another laptop, a conflict kept both ways, an old version restored", async () => {
+    const api = (path) =>
+      fetch(`${syncUrl}/api/v1/workspaces/acme/${path}`, { headers: { Authorization: `Bearer ${tokens.reader}` } }).then((r) => r.json());
+    const mart = (value) => ({ name: "Relance", description: "", filter: { op: "compare", column: "p_alive", cmp: "lt", value } });
+    const importMart = async (page, value) => {
+      const file = join(dir, `relance-${value}.json`);
+      writeFileSync(file, JSON.stringify(mart(value)));
+      await page.setInputFiles("[data-testid=import-mart]", file);
+    };
+    const badge = (page, name, state) => page.waitForSelector(`tr[data-mart="${name}"] .sync-badge[data-sync=${state}]`, { timeout: 30_000 });
+    const kept = (page) => page.evaluate(() => JSON.parse(localStorage.getItem("prisme.datamarts") ?? "[]").map((m) => [m.name, m.filter.value]));
+
+    // Carol saves a datamart (no data loaded: a datamart is a filter): it goes to the server.
+    const carol = await laptop();
+    await carol.page.goto(`${url}/reports`);
+    await connect(carol.page, tokens.alice, /Connexion réussie/);
+    await carol.page.click("[data-action=sync-save]");
+    await carol.page.click("[data-nav=datamarts]");
+    await importMart(carol.page, 0.3);
+    await badge(carol.page, "Relance", "synced");
+
+    // Dave, on another laptop: the server's datamart opens on his Datamarts page; he changes it.
+    const dave = await laptop("en-US");
+    await dave.page.goto(`${url}/reports`);
+    await connect(dave.page, tokens.bob, /Connected/);
+    await dave.page.click("[data-action=sync-save]");
+    await dave.page.waitForSelector("[data-testid=remote-datamarts] tr[data-remote]");
+    const martId = await dave.page.getAttribute("[data-testid=remote-datamarts] tr[data-remote]", "data-remote");
+    await dave.page.click("[data-testid=remote-datamarts] [data-action=remote-open]");
+    await dave.page.waitForSelector("[data-page=datamarts]");
+    await badge(dave.page, "Relance", "synced");
+    assert.deepEqual(await kept(dave.page), [["Relance", 0.3]]);
+    await importMart(dave.page, 0.2);
+    await badge(dave.page, "Relance", "synced");
+    assert.equal((await api(`datamarts/${martId}`)).version, 2);
+
+    // Carol changes hers from version 1: the server refuses, the page says so, the Reports
+    // page asks; she keeps both — Dave's under the name, hers beside it, both on the server.
+    await importMart(carol.page, 0.4);
+    await badge(carol.page, "Relance", "conflict");
+    await carol.page.click("[data-nav=reports]");
+    await carol.page.waitForSelector("[data-testid=sync-conflict][data-datamart=Relance]", { timeout: 30_000 });
+    assert.match(await carol.page.textContent("[data-testid=sync-conflict][data-datamart=Relance]"), /version 2/);
+    await carol.page.locator("[data-section=sync]").screenshot({ path: join(outDir(), "sync-mart-conflict-fr.png") });
+    await carol.page.click("[data-testid=sync-conflict][data-datamart=Relance] [data-action=conflict-both]");
+    await carol.page.waitForFunction(() => !document.querySelector("[data-testid=sync-conflict]"), null, { timeout: 30_000 });
+    await carol.page.waitForSelector("[data-testid=remote-datamarts] tr[data-remote]:has-text('Relance (le mien)')", { timeout: 30_000 });
+    assert.deepEqual((await kept(carol.page)).sort((a, b) => a[0].localeCompare(b[0])), [["Relance", 0.2], ["Relance (le mien)", 0.4]]);
+    const onServer = (await api("datamarts")).items.map((i) => i.name).filter((n) => n.startsWith("Relance")).sort();
+    assert.deepEqual(onServer, ["Relance", "Relance (le mien)"]);
+
+    // Carol makes version 1 (her first) the current one: version 3 on the server, taken here.
+    await carol.page.click(`[data-testid=remote-datamarts] tr[data-remote="${martId}"] [data-action=remote-history]`);
+    await carol.page.waitForSelector("[data-testid=remote-history][data-kind=datamarts] li.current[data-version='2']");
+    await carol.page.locator("[data-section=sync]").screenshot({ path: join(outDir(), "sync-mart-history-fr.png") });
+    await carol.page.click("[data-testid=remote-history] li[data-version='1'] [data-action=remote-restore]");
+    await carol.page.waitForSelector("[data-page=datamarts]", { timeout: 30_000 });
+    await badge(carol.page, "Relance", "synced");
+    assert.deepEqual((await kept(carol.page)).sort((a, b) => a[0].localeCompare(b[0])), [["Relance", 0.3], ["Relance (le mien)", 0.4]]);
+    const now = await api(`datamarts/${martId}`);
+    assert.equal(now.version, 3);
+    assert.equal(now.document.filter.value, 0.3);
+    await carol.page.locator("[data-table=marts]").screenshot({ path: join(outDir(), "sync-marts-fr.png") });
+
+    // Dave refreshes: his copy (version 2) is behind, not changed by him: it follows the server.
+    await dave.page.click("[data-nav=reports]");
+    await dave.page.waitForSelector(`[data-testid=remote-datamarts] tr[data-remote="${martId}"][data-version='3']`, { timeout: 30_000 });
+    await dave.page.click(`[data-testid=remote-datamarts] tr[data-remote="${martId}"] [data-action=remote-open]`);
+    await dave.page.waitForSelector("[data-page=datamarts]");
+    assert.deepEqual(await kept(dave.page), [["Relance", 0.3]]);
+
+    assert.deepEqual(carol.errors.filter((e) => !/status of 412/.test(e)), []);
+    assert.deepEqual(dave.errors, []);
+    for (const l of [carol, dave]) await l.context.close();
   });
 });

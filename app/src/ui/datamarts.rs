@@ -25,6 +25,7 @@ use crate::export;
 use crate::i18n::Lang;
 use crate::protocol::FromWorker;
 use crate::store::use_app;
+use crate::ui::mart_sync::MartSync;
 use crate::ui::table::CustomerTable;
 use crate::ui::widgets::Section;
 
@@ -55,7 +56,7 @@ pub(crate) fn replace_marts(marts: &[Datamart]) {
 }
 
 /// Writes the list; on failure what was stored before stays.
-fn store_marts(marts: &[Datamart]) -> Result<(), ()> {
+pub(crate) fn store_marts(marts: &[Datamart]) -> Result<(), ()> {
     let text = serde_json::to_string(marts).map_err(|_| ())?;
     storage()
         .ok_or(())?
@@ -318,6 +319,13 @@ pub fn DatamartsPage() -> impl IntoView {
     let t = move || lang.get().mart();
     let (open_q, set_open) = query_signal::<String>("m");
     let marts = RwSignal::new(load_marts());
+    // Each datamart's copy on the sync server, when one is set.
+    let standing = RwSignal::new(crate::ui::mart_sync::standing());
+    Effect::new(move |_| {
+        app.synced.track();
+        marts.track();
+        standing.set(crate::ui::mart_sync::standing());
+    });
     let next_id = StoredValue::new(0u32);
     let draft = RwSignal::new(Draft::default());
     // The name the draft was opened under (renaming replaces it on save).
@@ -463,6 +471,13 @@ pub fn DatamartsPage() -> impl IntoView {
                 marts.set(next);
                 status.set(Some((true, done)));
                 app.keep_in_workspace();
+                // Sent to the sync server, if one is set (the page never waits for it).
+                if crate::sync::config().is_set() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = crate::ui::sync::flush().await;
+                        app.synced.update(|n| *n += 1);
+                    });
+                }
             }
             Err(()) => {
                 // Kept for this page at least; what was stored before is intact.
@@ -653,6 +668,7 @@ pub fn DatamartsPage() -> impl IntoView {
         let current = open_q.get();
         let c = counts.get();
         let rows = marts.get();
+        let synced = standing.get();
         if rows.is_empty() {
             return view! { <p class="muted" data-testid="no-marts">{tx.none_saved}</p> }
                 .into_any();
@@ -675,6 +691,7 @@ pub fn DatamartsPage() -> impl IntoView {
                             let dup_name = m.name.clone();
                             let del_name = m.name.clone();
                             let is_current = current.as_deref() == Some(m.name.as_str());
+                            let sync_state = synced.iter().find(|(n, _)| *n == m.name).map(|(_, s)| *s);
                             view! {
                                 <tr data-mart=m.name.clone() class:current=is_current>
                                     <td>
@@ -688,6 +705,17 @@ pub fn DatamartsPage() -> impl IntoView {
                                         </button>
                                         {(!m.description.is_empty())
                                             .then(|| view! { <span class="muted small">{m.description.clone()}</span> })}
+                                        {sync_state.map(|s| {
+                                            let ts = l.sync();
+                                            let text = match s {
+                                                MartSync::Synced(v) => ts.state_synced.replace("{}", &v.to_string()),
+                                                MartSync::Pending => ts.state_pending.to_string(),
+                                                MartSync::Conflict(_) => ts.state_conflict.to_string(),
+                                            };
+                                            view! {
+                                                <span class="sync-badge" data-sync=s.key() title=ts.col_server>{text}</span>
+                                            }
+                                        })}
                                         <span class="mart-actions">
                                             <button type="button" class="button ghost small" data-action="duplicate-mart" on:click=move |_| duplicate(dup_name.clone())>
                                                 {tx.duplicate}

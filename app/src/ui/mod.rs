@@ -14,6 +14,7 @@ pub mod data;
 pub mod datamarts;
 mod heatmap;
 pub mod key;
+pub mod mart_sync;
 pub mod quick;
 pub mod report_doc;
 pub mod reports;

@@ -85,6 +85,13 @@ impl Page {
         !matches!(self, Page::Quick | Page::Data | Page::Reports)
     }
 
+    /// An analysis page with something to do before any analysis: saved datamarts are listed,
+    /// imported, opened from the sync server and edited as JSON (their customers wait for the
+    /// data).
+    pub fn opens_without_report(self) -> bool {
+        matches!(self, Page::Datamarts)
+    }
+
     pub fn view(self) -> AnyView {
         use super::*;
         match self {

@@ -257,7 +257,7 @@ pub fn PageFrame(page: Page, children: ChildrenFn) -> impl IntoView {
         }
     });
     let body = move || {
-        if page.needs_report() && app.report.with(Option::is_none) {
+        if page.needs_report() && !page.opens_without_report() && app.report.with(Option::is_none) {
             view! { <NeedsAnalysis /> }.into_any()
         } else {
             children().into_any()

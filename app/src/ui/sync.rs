@@ -1,5 +1,6 @@
 //! The Reports page's server panel ([`crate::sync`]): set up and test the server, send what
-//! waits, list the server's reports and their history, open one, and the conflict dialog.
+//! waits, list the server's reports and datamarts and their history, open one, make an old
+//! version the current one again, and the conflict dialog.
 //!
 //! Offline first: a report is saved in the browser before anything is sent; reports saved
 //! while the server is away stay "to send" and go when it answers again (at start, when the
@@ -14,12 +15,23 @@ use wasm_bindgen::prelude::Closure;
 use crate::i18n::Lang;
 use crate::persist::{self, RemoteState, SavedReport};
 use crate::store::use_app;
-use crate::sync::{self, RemoteItem, RemoteReport, RemoteVersion, SyncConfig, SyncError};
+use crate::sync::{self, Kind, RemoteDoc, RemoteHistory, RemoteItem, SyncConfig, SyncError};
+use crate::ui::mart_sync::{self, MartSync};
 
-/// Sends every report waiting to be sent, oldest first, each on the version before it. Stops
-/// at the first error that is not a conflict (the rest wait for the next try). The number
-/// sent.
+/// Sends every report waiting to be sent, oldest first, each on the version before it, then
+/// every datamart changed since the server had it. Stops at the first error that is not a
+/// conflict (the rest wait for the next try). The number sent.
 pub async fn flush() -> Result<usize, SyncError> {
+    let cfg = sync::config();
+    if !cfg.is_set() {
+        return Ok(0);
+    }
+    let reports = flush_reports().await?;
+    let marts = mart_sync::flush(&cfg).await?;
+    Ok(reports + marts)
+}
+
+async fn flush_reports() -> Result<usize, SyncError> {
     let cfg = sync::config();
     if !cfg.is_set() {
         return Ok(0);
@@ -38,7 +50,15 @@ pub async fn flush() -> Result<usize, SyncError> {
             continue;
         }
         let base = known_version(&all, &state.id);
-        let result = sync::push(&cfg, &state.id, &all[i].name, &all[i].document, base).await;
+        let result = sync::push(
+            &cfg,
+            Kind::Reports,
+            &state.id,
+            &all[i].name,
+            &all[i].document,
+            base,
+        )
+        .await;
         let next = match result {
             Ok(v) => {
                 sent += 1;
@@ -70,7 +90,7 @@ fn known_version(all: &[SavedReport], id: &str) -> Option<u32> {
 
 /// Keeps a report read from the server in this browser (a new local version of its name),
 /// unless one of them already is that server version. The local report's id.
-async fn keep_remote(r: &RemoteReport, lang: Lang) -> Result<String, String> {
+async fn keep_remote(r: &RemoteDoc, lang: Lang) -> Result<String, String> {
     let all = persist::reports().await.map_err(|e| format!("{e:?}"))?;
     if let Some(local) = all.iter().find(|l| {
         l.remote
@@ -118,7 +138,7 @@ pub async fn resolve(local: SavedReport, how: Resolution, lang: Lang) -> Result<
     };
     let current = state.conflict.unwrap_or(0);
     if how != Resolution::Mine {
-        let theirs = sync::get(&cfg, &state.id, None)
+        let theirs = sync::get(&cfg, Kind::Reports, &state.id, None)
             .await
             .map_err(|e| e.message())?;
         keep_remote(&theirs, lang).await?;
@@ -127,9 +147,16 @@ pub async fn resolve(local: SavedReport, how: Resolution, lang: Lang) -> Result<
     if how == Resolution::Theirs {
         mine.remote = None;
     } else {
-        let v = sync::push(&cfg, &state.id, &mine.name, &mine.document, Some(current))
-            .await
-            .map_err(|e| e.message())?;
+        let v = sync::push(
+            &cfg,
+            Kind::Reports,
+            &state.id,
+            &mine.name,
+            &mine.document,
+            Some(current),
+        )
+        .await
+        .map_err(|e| e.message())?;
         mine.remote = Some(RemoteState {
             version: Some(v),
             pending: false,
@@ -171,6 +198,17 @@ fn error_text(e: &SyncError, l: Lang) -> String {
     }
 }
 
+/// A document's history, as shown under the lists.
+#[derive(Debug, Clone, PartialEq)]
+struct Shown {
+    kind: Kind,
+    id: String,
+    name: String,
+    history: RemoteHistory,
+}
+
+type Listing = Option<Result<Vec<RemoteItem>, String>>;
+
 /// The server panel. `on_open` opens a local report by id; `reload` refreshes the local list.
 #[component]
 pub fn SyncPanel(
@@ -186,7 +224,9 @@ pub fn SyncPanel(
     let editing = RwSignal::new(!cfg.get_untracked().is_set());
     let status = RwSignal::new(None::<(bool, String)>);
     let remote = RwSignal::new(None::<Result<Vec<RemoteItem>, String>>);
-    let history = RwSignal::new(None::<(String, String, Vec<RemoteVersion>)>);
+    let remote_marts = RwSignal::new(None::<Result<Vec<RemoteItem>, String>>);
+    let marts = RwSignal::new(mart_sync::standing());
+    let history = RwSignal::new(None::<Shown>);
     let busy = RwSignal::new(false);
 
     // The panel's signals may be gone by the time an answer comes (the user left the page):
@@ -197,6 +237,8 @@ pub fn SyncPanel(
         };
         if !c.is_set() {
             remote.set(None);
+            remote_marts.set(None);
+            marts.set(Vec::new());
             return;
         }
         wasm_bindgen_futures::spawn_local(async move {
@@ -214,11 +256,21 @@ pub fn SyncPanel(
                 }
             }
             let _ = reload.try_run(());
-            remote.set(Some(sync::list(&c).await.map_err(|e| error_text(&e, l))));
+            marts.set(mart_sync::standing());
+            remote.set(Some(
+                sync::list(&c, Kind::Reports)
+                    .await
+                    .map_err(|e| error_text(&e, l)),
+            ));
+            remote_marts.set(Some(
+                sync::list(&c, Kind::Datamarts)
+                    .await
+                    .map_err(|e| error_text(&e, l)),
+            ));
         });
     };
     refresh();
-    // A background send (back online) refreshes the lists.
+    // A background send (back online, a datamart saved) refreshes the lists.
     Effect::new(move |prev: Option<u32>| {
         let n = app.synced.get();
         if prev.is_some_and(|p| p != n) {
@@ -249,14 +301,19 @@ pub fn SyncPanel(
             status.set(Some((false, t().incomplete.to_string())));
             return;
         }
+        let before = cfg.get_untracked();
         if !sync::set_config(&c) {
             status.set(Some((false, t().not_kept.to_string())));
             return;
         }
+        if before.url != c.url || before.workspace != c.workspace {
+            // Another server or workspace: what the datamarts were there says nothing here.
+            mart_sync::forget();
+        }
         cfg.set(c);
         editing.set(false);
         status.set(None);
-        // Reports already saved here become "to send".
+        // Reports already saved here become "to send" (datamarts are, until sent).
         wasm_bindgen_futures::spawn_local(async move {
             let all = persist::reports().await.unwrap_or_default();
             for mut r in all.into_iter().filter(|r| r.remote.is_none()) {
@@ -273,38 +330,88 @@ pub fn SyncPanel(
     };
     let forget = move |_| {
         let _ = sync::set_config(&SyncConfig::default());
+        mart_sync::forget();
         cfg.set(SyncConfig::default());
         form.set(SyncConfig::default());
         editing.set(true);
         remote.set(None);
+        remote_marts.set(None);
+        marts.set(Vec::new());
         history.set(None);
         status.set(None);
     };
-    let open_remote = move |id: String, v: Option<u32>| {
+    // A report opens on this page; a datamart is kept with the others and opens on its page.
+    let take = move |kind: Kind, doc: RemoteDoc| async move {
+        let l = lang.get_untracked();
+        match kind {
+            Kind::Reports => {
+                let local = keep_remote(&doc, l).await?;
+                let _ = reload.try_run(());
+                let _ = on_open.try_run(local);
+            }
+            Kind::Datamarts => {
+                let name = mart_sync::take(&doc, l.sync().mine_suffix)?;
+                app.keep_in_workspace();
+                app.goto.set(Some(format!(
+                    "/datamarts?m={}",
+                    String::from(js_sys::encode_uri_component(&name))
+                )));
+            }
+        }
+        Ok::<(), String>(())
+    };
+    let open_remote = move |kind: Kind, id: String, v: Option<u32>| {
         let c = cfg.get_untracked();
         wasm_bindgen_futures::spawn_local(async move {
             let l = lang.get_untracked();
-            let got = match sync::get(&c, &id, v).await {
-                Ok(r) => keep_remote(&r, l).await,
+            let got = match sync::get(&c, kind, &id, v).await {
+                Ok(doc) => take(kind, doc).await,
                 Err(e) => Err(error_text(&e, l)),
             };
-            match got {
-                Ok(local) => {
-                    let _ = reload.try_run(());
-                    let _ = on_open.try_run(local);
-                }
-                Err(m) => status.set(Some((false, m))),
+            if let Err(m) = got {
+                status.set(Some((false, m)));
             }
         });
     };
-    let show_history = move |id: String, name: String| {
+    let show_history = move |kind: Kind, id: String, name: String| {
         let c = cfg.get_untracked();
         wasm_bindgen_futures::spawn_local(async move {
             let l = lang.get_untracked();
-            match sync::versions(&c, &id).await {
-                Ok(v) => history.set(Some((id, name, v))),
+            match sync::versions(&c, kind, &id).await {
+                Ok(h) => history.set(Some(Shown {
+                    kind,
+                    id,
+                    name,
+                    history: h,
+                })),
                 Err(e) => status.set(Some((false, error_text(&e, l)))),
             }
+        });
+    };
+    // Version `v` becomes the server's current one (a new version), then is taken here.
+    let restore = move |kind: Kind, id: String, v: u32, current: u32| {
+        let c = cfg.get_untracked();
+        wasm_bindgen_futures::spawn_local(async move {
+            let l = lang.get_untracked();
+            let done = match sync::restore(&c, kind, &id, v, current).await {
+                Ok(_) => match sync::get(&c, kind, &id, None).await {
+                    Ok(doc) => take(kind, doc).await,
+                    Err(e) => Err(error_text(&e, l)),
+                },
+                Err(SyncError::Conflict { current }) => {
+                    Err(l.sync().restore_stale.replace("{v}", &current.to_string()))
+                }
+                Err(e) => Err(error_text(&e, l)),
+            };
+            match done {
+                Ok(()) => status.set(Some((
+                    true,
+                    l.sync().restored.replace("{v}", &v.to_string()),
+                ))),
+                Err(m) => status.set(Some((false, m))),
+            }
+            history.set(None);
+            refresh();
         });
     };
     let conflicts = move || {
@@ -312,6 +419,16 @@ pub fn SyncPanel(
             l.iter()
                 .filter(|r| r.remote.as_ref().is_some_and(|x| x.conflict.is_some()))
                 .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let mart_conflicts = move || {
+        marts.with(|m| {
+            m.iter()
+                .filter_map(|(name, s)| match s {
+                    MartSync::Conflict(v) => Some((name.clone(), *v)),
+                    _ => None,
+                })
                 .collect::<Vec<_>>()
         })
     };
@@ -324,7 +441,7 @@ pub fn SyncPanel(
                         .is_some_and(|x| x.pending && x.conflict.is_none())
                 })
                 .count()
-        })
+        }) + marts.with(|m| m.iter().filter(|(_, s)| *s == MartSync::Pending).count())
     };
 
     let field = move |label: fn(Lang) -> &'static str,
@@ -346,6 +463,76 @@ pub fn SyncPanel(
                     }
                 />
             </label>
+        }
+    };
+
+    // The server's reports or datamarts.
+    let listing = move |kind: Kind, items: Listing| {
+        let l = lang.get();
+        let (testid, caption, none, col_name) = match kind {
+            Kind::Reports => (
+                "remote-reports",
+                l.sync().on_server,
+                l.sync().none,
+                l.rep().col_name,
+            ),
+            Kind::Datamarts => (
+                "remote-datamarts",
+                l.sync().marts_on_server,
+                l.sync().marts_none,
+                l.mart().name,
+            ),
+        };
+        match items {
+            None => None,
+            Some(Err(m)) => Some(
+                view! { <p class="error-message" role="alert" data-testid="remote-error">{m}</p> }
+                    .into_any(),
+            ),
+            Some(Ok(items)) if items.is_empty() => Some(
+                view! { <p class="hint" data-testid=format!("{testid}-none")>{none}</p> }.into_any(),
+            ),
+            Some(Ok(items)) => Some(
+                view! {
+                    <table class="reports" data-testid=testid>
+                        <caption>{caption}</caption>
+                        <thead>
+                            <tr>
+                                <th>{col_name}</th>
+                                <th class="num">{l.rep().col_version}</th>
+                                <th>{l.sync().updated}</th>
+                                <th>{l.sync().author}</th>
+                                <th></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {items
+                                .into_iter()
+                                .map(|it| {
+                                    let (id1, id2, name) = (it.id.clone(), it.id.clone(), it.name.clone());
+                                    view! {
+                                        <tr data-remote=it.id.clone() data-version=it.version>
+                                            <td><strong>{it.name.clone()}</strong></td>
+                                            <td class="num">{format!("v{}", it.version)}</td>
+                                            <td>{l.date(it.updated_at.get(..10).unwrap_or_default())}</td>
+                                            <td>{it.author.clone().unwrap_or_default()}</td>
+                                            <td class="row-actions">
+                                                <button class="button ghost small" data-action="remote-open" on:click=move |_| open_remote(kind, id1.clone(), None)>
+                                                    {l.rep().open}
+                                                </button>
+                                                <button class="button ghost small" data-action="remote-history" on:click=move |_| show_history(kind, id2.clone(), name.clone())>
+                                                    {l.sync().history}
+                                                </button>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any(),
+            ),
         }
     };
 
@@ -423,58 +610,64 @@ pub fn SyncPanel(
                     }).collect_view()
                 })
             }}
-            {move || match remote.get() {
-                None => None,
-                Some(Err(m)) => Some(view! { <p class="error-message" role="alert" data-testid="remote-error">{m}</p> }.into_any()),
-                Some(Ok(items)) if items.is_empty() => Some(view! { <p class="hint" data-testid="remote-none">{t().none}</p> }.into_any()),
-                Some(Ok(items)) => {
+            {move || {
+                let list = mart_conflicts();
+                (!list.is_empty()).then(|| {
                     let l = lang.get();
-                    Some(view! {
-                        <table class="reports" data-testid="remote-reports">
-                            <caption>{l.sync().on_server}</caption>
-                            <thead>
-                                <tr>
-                                    <th>{l.rep().col_name}</th>
-                                    <th class="num">{l.rep().col_version}</th>
-                                    <th>{l.sync().updated}</th>
-                                    <th>{l.sync().author}</th>
-                                    <th></th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {items.into_iter().map(|it| {
-                                    let (id1, id2, name) = (it.id.clone(), it.id.clone(), it.name.clone());
-                                    view! {
-                                        <tr data-remote=it.id.clone() data-version=it.version>
-                                            <td><strong>{it.name.clone()}</strong></td>
-                                            <td class="num">{format!("v{}", it.version)}</td>
-                                            <td>{l.date(it.updated_at.get(..10).unwrap_or_default())}</td>
-                                            <td>{it.author.clone().unwrap_or_default()}</td>
-                                            <td class="row-actions">
-                                                <button class="button ghost small" data-action="remote-open" on:click=move |_| open_remote(id1.clone(), None)>{l.rep().open}</button>
-                                                <button class="button ghost small" data-action="remote-history" on:click=move |_| show_history(id2.clone(), name.clone())>{l.sync().history}</button>
-                                            </td>
-                                        </tr>
+                    list.into_iter().map(|(name, current)| {
+                        let text = l.sync().mart_conflict.replace("{name}", &name).replace("{v}", &current.to_string());
+                        let act = move |how: Resolution, name: String| {
+                            move |_| {
+                                let name = name.clone();
+                                wasm_bindgen_futures::spawn_local(async move {
+                                    let l = lang.get_untracked();
+                                    match mart_sync::resolve(&name, how, l.sync().mine_suffix).await {
+                                        Ok(()) => app.keep_in_workspace(),
+                                        Err(m) => status.set(Some((false, m))),
                                     }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any())
-                }
+                                    refresh();
+                                });
+                            }
+                        };
+                        view! {
+                            <div class="sync-conflict" role="dialog" aria-modal="false" data-testid="sync-conflict" data-datamart=name.clone()>
+                                <p><strong>{l.sync().conflict_title}</strong> " " {text}</p>
+                                <div class="row-actions">
+                                    <button class="button primary" data-action="conflict-mine" on:click=act(Resolution::Mine, name.clone())>{l.sync().keep_mine}</button>
+                                    <button class="button ghost" data-action="conflict-theirs" on:click=act(Resolution::Theirs, name.clone())>{l.sync().take_theirs}</button>
+                                    <button class="button ghost" data-action="conflict-both" on:click=act(Resolution::Both, name.clone())>{l.sync().keep_both}</button>
+                                </div>
+                            </div>
+                        }
+                    }).collect_view()
+                })
             }}
-            {move || history.get().map(|(id, name, versions)| {
+            {move || listing(Kind::Reports, remote.get())}
+            {move || listing(Kind::Datamarts, remote_marts.get())}
+            {move || history.get().map(|shown| {
                 let l = lang.get();
+                let Shown { kind, id, name, history: h } = shown;
+                let current = h.current_version;
+                let kind_key = match kind { Kind::Reports => "reports", Kind::Datamarts => "datamarts" };
                 view! {
-                    <div class="sync-history" data-testid="remote-history" data-remote=id.clone()>
+                    <div class="sync-history" data-testid="remote-history" data-kind=kind_key data-remote=id.clone()>
                         <h3>{l.sync().history} " · " {name}</h3>
                         <ul>
-                            {versions.into_iter().map(|v| {
-                                let id = id.clone();
+                            {h.versions.into_iter().map(|v| {
+                                let (id1, id2) = (id.clone(), id.clone());
+                                let is_current = v.version == current && !h.deleted;
                                 view! {
-                                    <li data-version=v.version>
+                                    <li data-version=v.version class:current=is_current>
                                         {format!("v{} · {} · {} ", v.version, v.name, l.date(v.updated_at.get(..10).unwrap_or_default()))}
                                         {v.author.clone().map(|a| format!("· {a} "))}
-                                        <button class="button ghost small" data-action="remote-open-version" on:click=move |_| open_remote(id.clone(), Some(v.version))>{l.rep().open}</button>
+                                        {is_current.then(|| view! { <span class="badge">{l.sync().current}</span> " " })}
+                                        // An old datamart opens by becoming the current one; an old report opens read-only.
+                                        {(kind == Kind::Reports).then(|| view! {
+                                            <button class="button ghost small" data-action="remote-open-version" on:click=move |_| open_remote(kind, id1.clone(), Some(v.version))>{l.rep().open}</button>
+                                        })}
+                                        {(!is_current).then(|| view! {
+                                            <button class="button ghost small" data-action="remote-restore" title=l.sync().restore_hint on:click=move |_| restore(kind, id2.clone(), v.version, current)>{l.sync().restore}</button>
+                                        })}
                                     </li>
                                 }
                             }).collect_view()}
