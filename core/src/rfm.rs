@@ -464,8 +464,19 @@ mod tests {
     #[test]
     fn ids_are_ordered_as_their_values() {
         let cases: Vec<Vec<&str>> = vec![
-            vec!["C10", "C9", "C010", "B99", "c1", "C", "", "Ç1", "C\u{0}", "C\u{0}1"],
-            vec!["12", "-3", "007", "7", "0", "-10", "9223372036854775807", "-9223372036854775808"],
+            vec![
+                "C10", "C9", "C010", "B99", "c1", "C", "", "Ç1", "C\u{0}", "C\u{0}1",
+            ],
+            vec![
+                "12",
+                "-3",
+                "007",
+                "7",
+                "0",
+                "-10",
+                "9223372036854775807",
+                "-9223372036854775808",
+            ],
             vec![
                 "customer-0000000000002",
                 "customer-0000000000001",
@@ -485,7 +496,17 @@ mod tests {
 
     #[test]
     fn float_bits_order_as_total_cmp() {
-        let mut xs = vec![3.5, -0.0, 0.0, -2.25, 1e300, -1e300, 0.01, f64::INFINITY, f64::NEG_INFINITY];
+        let mut xs = vec![
+            3.5,
+            -0.0,
+            0.0,
+            -2.25,
+            1e300,
+            -1e300,
+            0.01,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
         let mut by_bits = xs.clone();
         xs.sort_by(f64::total_cmp);
         by_bits.sort_by_key(|&x| total_order_bits(x));

@@ -198,6 +198,31 @@ fn error_text(e: &SyncError, l: Lang) -> String {
     }
 }
 
+/// The choice offered when the server refused a save of a report or a datamart (412).
+fn conflict_dialog(
+    l: Lang,
+    text: String,
+    report: Option<String>,
+    datamart: Option<String>,
+    act: impl Fn(Resolution) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let button = move |how: Resolution, class: &'static str, action: &'static str, label| {
+        let act = act.clone();
+        view! { <button class=class data-action=action on:click=move |_| act(how)>{label}</button> }
+    };
+    let t = l.sync();
+    view! {
+        <div class="sync-conflict" role="dialog" aria-modal="false" data-testid="sync-conflict" data-report=report data-datamart=datamart>
+            <p><strong>{t.conflict_title}</strong> " " {text}</p>
+            <div class="row-actions">
+                {button(Resolution::Mine, "button primary", "conflict-mine", t.keep_mine)}
+                {button(Resolution::Theirs, "button ghost", "conflict-theirs", t.take_theirs)}
+                {button(Resolution::Both, "button ghost", "conflict-both", t.keep_both)}
+            </div>
+        </div>
+    }
+}
+
 /// A document's history, as shown under the lists.
 #[derive(Debug, Clone, PartialEq)]
 struct Shown {
@@ -585,28 +610,18 @@ pub fn SyncPanel(
                     list.into_iter().map(|r| {
                         let current = r.remote.as_ref().and_then(|x| x.conflict).unwrap_or(0);
                         let text = l.sync().conflict.replace("{name}", &r.name).replace("{v}", &current.to_string());
-                        let act = move |how: Resolution, r: SavedReport| {
-                            move |_| {
-                                let r = r.clone();
-                                wasm_bindgen_futures::spawn_local(async move {
-                                    let l = lang.get_untracked();
-                                    if let Err(m) = resolve(r, how, l).await {
-                                        status.set(Some((false, m)));
-                                    }
-                                    refresh();
-                                });
-                            }
+                        let name = r.name.clone();
+                        let act = move |how: Resolution| {
+                            let r = r.clone();
+                            wasm_bindgen_futures::spawn_local(async move {
+                                let l = lang.get_untracked();
+                                if let Err(m) = resolve(r, how, l).await {
+                                    status.set(Some((false, m)));
+                                }
+                                refresh();
+                            });
                         };
-                        view! {
-                            <div class="sync-conflict" role="dialog" aria-modal="false" data-testid="sync-conflict" data-report=r.name.clone()>
-                                <p><strong>{l.sync().conflict_title}</strong> " " {text}</p>
-                                <div class="row-actions">
-                                    <button class="button primary" data-action="conflict-mine" on:click=act(Resolution::Mine, r.clone())>{l.sync().keep_mine}</button>
-                                    <button class="button ghost" data-action="conflict-theirs" on:click=act(Resolution::Theirs, r.clone())>{l.sync().take_theirs}</button>
-                                    <button class="button ghost" data-action="conflict-both" on:click=act(Resolution::Both, r.clone())>{l.sync().keep_both}</button>
-                                </div>
-                            </div>
-                        }
+                        conflict_dialog(l, text, Some(name), None, act)
                     }).collect_view()
                 })
             }}
@@ -616,29 +631,19 @@ pub fn SyncPanel(
                     let l = lang.get();
                     list.into_iter().map(|(name, current)| {
                         let text = l.sync().mart_conflict.replace("{name}", &name).replace("{v}", &current.to_string());
-                        let act = move |how: Resolution, name: String| {
-                            move |_| {
-                                let name = name.clone();
-                                wasm_bindgen_futures::spawn_local(async move {
-                                    let l = lang.get_untracked();
-                                    match mart_sync::resolve(&name, how, l.sync().mine_suffix).await {
-                                        Ok(()) => app.keep_in_workspace(),
-                                        Err(m) => status.set(Some((false, m))),
-                                    }
-                                    refresh();
-                                });
-                            }
+                        let mart = name.clone();
+                        let act = move |how: Resolution| {
+                            let name = name.clone();
+                            wasm_bindgen_futures::spawn_local(async move {
+                                let l = lang.get_untracked();
+                                match mart_sync::resolve(&name, how, l.sync().mine_suffix).await {
+                                    Ok(()) => app.keep_in_workspace(),
+                                    Err(m) => status.set(Some((false, m))),
+                                }
+                                refresh();
+                            });
                         };
-                        view! {
-                            <div class="sync-conflict" role="dialog" aria-modal="false" data-testid="sync-conflict" data-datamart=name.clone()>
-                                <p><strong>{l.sync().conflict_title}</strong> " " {text}</p>
-                                <div class="row-actions">
-                                    <button class="button primary" data-action="conflict-mine" on:click=act(Resolution::Mine, name.clone())>{l.sync().keep_mine}</button>
-                                    <button class="button ghost" data-action="conflict-theirs" on:click=act(Resolution::Theirs, name.clone())>{l.sync().take_theirs}</button>
-                                    <button class="button ghost" data-action="conflict-both" on:click=act(Resolution::Both, name.clone())>{l.sync().keep_both}</button>
-                                </div>
-                            </div>
-                        }
+                        conflict_dialog(l, text, None, Some(mart), act)
                     }).collect_view()
                 })
             }}

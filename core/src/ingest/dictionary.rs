@@ -242,7 +242,14 @@ impl DictionaryBuilder {
             hashed.len() + self.dense_len.min(self.keys.len()),
             hashed.value_data().len(),
         );
-        let mut by_number = vec![0u32; if self.dense.is_some() { self.dense_len } else { 0 }];
+        let mut by_number = vec![
+            0u32;
+            if self.dense.is_some() {
+                self.dense_len
+            } else {
+                0
+            }
+        ];
         let mut by_code = vec![0u32; hashed.len()];
         let mut next = 0u32;
         for key in self.keys.iter_mut() {
@@ -331,8 +338,30 @@ mod tests {
         // Fixed width (leading zeros), then ids of another width, another prefix, no digits,
         // long ones, and the same number written two ways: none may share a code.
         let cases: Vec<Vec<&[u8]>> = vec![
-            vec![b"C0000042", b"C0000001", b"C0000042", b"C42", b"C00000042", b"D0000042", b"C0000001", b"C", b"x", b"C0000000"],
-            vec![b"100234", b"7", b"0", b"007", b"07", b"100234", b"7", b"1234567890", b"12345678901234567890", b"0"],
+            vec![
+                b"C0000042",
+                b"C0000001",
+                b"C0000042",
+                b"C42",
+                b"C00000042",
+                b"D0000042",
+                b"C0000001",
+                b"C",
+                b"x",
+                b"C0000000",
+            ],
+            vec![
+                b"100234",
+                b"7",
+                b"0",
+                b"007",
+                b"07",
+                b"100234",
+                b"7",
+                b"1234567890",
+                b"12345678901234567890",
+                b"0",
+            ],
             vec![b"0042", b"42", b"0042", b"4200", b"0420"],
             vec!["ÉTÉ1".as_bytes(), "ÉTÉ1".as_bytes(), "ÉTÉ2".as_bytes()],
             vec![b"A-1", b"A-1", b"A-2", b"A-01", b"a-1"],
@@ -353,7 +382,10 @@ mod tests {
             .collect();
         let ids: Vec<&[u8]> = owned.iter().map(|s| s.as_bytes()).collect();
         assert_eq!(built(&ids, 10), reference(&ids));
-        let natural: Vec<String> = [10, 20, 30_000_000, 10, 40].iter().map(|n| n.to_string()).collect();
+        let natural: Vec<String> = [10, 20, 30_000_000, 10, 40]
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
         let ids: Vec<&[u8]> = natural.iter().map(|s| s.as_bytes()).collect();
         assert_eq!(built(&ids, 10), reference(&ids));
     }
@@ -371,7 +403,11 @@ mod tests {
         let owned: Vec<String> = (0..200_000)
             .map(|i| {
                 let n = next() % 50_000;
-                if i % 997 == 0 { format!("X{n}") } else { format!("C{n:07}") }
+                if i % 997 == 0 {
+                    format!("X{n}")
+                } else {
+                    format!("C{n:07}")
+                }
             })
             .collect();
         let ids: Vec<&[u8]> = owned.iter().map(|s| s.as_bytes()).collect();
