@@ -284,6 +284,12 @@ describe("reports shared through the sync server", { timeout: 600_000 }, () => {
     await dave.page.click(`[data-testid=remote-datamarts] tr[data-remote="${martId}"] [data-action=remote-open]`);
     await dave.page.waitForSelector("[data-page=datamarts]");
     assert.deepEqual(await kept(dave.page), [["Relance", 0.3]]);
+    // A laptop with no data, on a tablet-wide window: the saved datamarts and their standing.
+    await badge(dave.page, "Relance", "synced");
+    // Opened as it is on the server: nothing to save.
+    assert.equal(await dave.page.locator("[data-testid=mart-dirty]").count(), 0);
+    await dave.page.setViewportSize({ width: 768, height: 900 });
+    await dave.page.screenshot({ path: join(outDir(), "sync-marts-768-en.png"), fullPage: true });
 
     assert.deepEqual(carol.errors.filter((e) => !/status of 412/.test(e)), []);
     assert.deepEqual(dave.errors, []);
