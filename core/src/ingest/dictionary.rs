@@ -123,15 +123,16 @@ impl Dense {
         Some(v)
     }
 
-    /// The id of number `n` (the inverse of [`Dense::number`]).
-    fn id(&self, n: usize) -> String {
+    /// The id of number `n` (the inverse of [`Dense::number`]), written into `out`.
+    fn write_id(&self, n: usize, out: &mut String) {
+        use std::fmt::Write;
+        out.clear();
         // The prefix is ASCII: the same text in every encoding.
-        let mut out = String::from_utf8_lossy(&self.prefix).into_owned();
-        match self.width {
-            Some(w) => out.push_str(&format!("{n:0w$}")),
-            None => out.push_str(&n.to_string()),
-        }
-        out
+        out.extend(self.prefix.iter().map(|&b| char::from(b)));
+        let _ = match self.width {
+            Some(w) => write!(out, "{n:0w$}"),
+            None => write!(out, "{n}"),
+        };
     }
 }
 
@@ -182,6 +183,7 @@ impl DictionaryBuilder {
             return;
         };
         let mut given: HashMap<u32, u32> = HashMap::new();
+        let mut id = String::new();
         for k in 0..self.keys.len() {
             let key = self.keys[k];
             if key != MISSING && key & NUMBERED != 0 {
@@ -189,7 +191,8 @@ impl DictionaryBuilder {
                 let code = match given.get(&n) {
                     Some(&c) => c,
                     None => {
-                        let c = self.hashed(dense.id(n as usize).as_bytes());
+                        dense.write_id(n as usize, &mut id);
+                        let c = self.hashed(id.as_bytes());
                         given.insert(n, c);
                         c
                     }
@@ -252,6 +255,7 @@ impl DictionaryBuilder {
         ];
         let mut by_code = vec![0u32; hashed.len()];
         let mut next = 0u32;
+        let mut id = String::new();
         for key in self.keys.iter_mut() {
             if *key == MISSING {
                 *key = 0;
@@ -267,7 +271,8 @@ impl DictionaryBuilder {
                 *slot = next;
                 match &self.dense {
                     Some(d) if *key & NUMBERED != 0 => {
-                        values.append_value(d.id((*key & !NUMBERED) as usize));
+                        d.write_id((*key & !NUMBERED) as usize, &mut id);
+                        values.append_value(&id);
                     }
                     _ => values.append_value(hashed.value(*key as usize)),
                 }
