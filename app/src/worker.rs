@@ -169,6 +169,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     });
     if kind == "analyze" {
         let inputs = Inputs {
+            summary: None,
             transactions: Some(TransactionsInput {
                 file: &name,
                 tx: &tx,

@@ -9,8 +9,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use arrow_array::RecordBatch;
 use prisme_core::analysis::{
-    AnalysisParams, CustomersInput, Inputs, Report, SliceInput, TransactionsInput, analyze,
-    fingerprint, text_values,
+    AnalysisParams, CustomersInput, Inputs, Report, SliceInput, Step, SummaryInput,
+    TransactionsInput, analyze_with_progress, fingerprint, text_values,
 };
 use prisme_core::anonymize::{AnonymizeOptions, anonymize};
 use prisme_core::clv::{Dropout, TimeUnit};
@@ -23,12 +23,15 @@ use prisme_core::ingest::roles::Role;
 use prisme_core::ingest::{self, ReadOptions};
 use prisme_core::key::Secret;
 use prisme_core::transactions::{BadRows, load_transactions};
+use prisme_core::warehouse::CustomerSummary;
 
 use crate::keys;
 
 /// What the command line asked for.
 pub struct AnalyzeArgs {
     pub transactions: Option<PathBuf>,
+    /// A warehouse's per-customer summary, in place of the transactions.
+    pub summary: Option<PathBuf>,
     pub customers: Option<PathBuf>,
     pub map: Vec<String>,
     pub snapshot: Option<i32>,
@@ -174,8 +177,8 @@ pub fn parse_map(pairs: &[String]) -> Result<Vec<(String, Role)>> {
 
 pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
     let start = Instant::now();
-    if a.transactions.is_none() && a.customers.is_none() {
-        bail!("give --transactions FILE, --customers FILE, or both");
+    if a.transactions.is_none() && a.summary.is_none() && a.customers.is_none() {
+        bail!("give --transactions FILE (or --summary FILE), --customers FILE, or both");
     }
     let opts = ReadOptions {
         roles: parse_map(&a.map)?,
@@ -202,6 +205,17 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
         }
         None => None,
     };
+    let summary_loaded = match &a.summary {
+        Some(path) => {
+            let bytes =
+                fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let name = file_name(path);
+            let table = load_table(&name, &bytes, &opts, anonymization.as_ref())?;
+            let summary = CustomerSummary::from_table(&table)?;
+            Some((name, bytes, summary))
+        }
+        None => None,
+    };
     let customers_loaded = match &a.customers {
         Some(path) => {
             let bytes =
@@ -220,7 +234,7 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
     let mut per_customer_slice = false;
     if let Some(column) = &a.slice {
         let Some((tx_name, tx_bytes, tx, load)) = &tx_loaded else {
-            bail!("--slice needs --transactions");
+            bail!("--slice needs --transactions (indicators are computed from purchases)");
         };
         let from_customers = customers_loaded.as_ref().and_then(|(_, batch, id, _)| {
             let idx = batch.schema().index_of(column).ok()?;
@@ -287,6 +301,12 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
     params.per_customer = a.per_customer;
 
     let inputs = Inputs {
+        summary: summary_loaded
+            .as_ref()
+            .map(|(name, _, summary)| SummaryInput {
+                file: name,
+                summary,
+            }),
         transactions: tx_loaded
             .as_ref()
             .map(|(name, _, tx, _)| TransactionsInput { file: name, tx }),
@@ -308,11 +328,29 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
         extra_slices: Vec::new(),
     };
     let t = Instant::now();
-    let mut analysis = analyze(&inputs, &params)?;
+    // Each step's wall time, for the closing line: where an analysis spends its time.
+    let mut steps: Vec<(Step, Instant)> = Vec::new();
+    let mut analysis =
+        analyze_with_progress(&inputs, &params, &mut |s| steps.push((s, Instant::now())))?;
     let analysis_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let step_ms: Vec<String> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, (s, at))| {
+            let end = steps.get(i + 1).map_or_else(Instant::now, |n| n.1);
+            format!(
+                "{} {:.0}",
+                format!("{s:?}").to_lowercase(),
+                (end - *at).as_secs_f64() * 1e3
+            )
+        })
+        .collect();
     if a.out.is_some() || a.json {
         let mut fingerprints = Vec::new();
         if let Some((name, bytes, _, _)) = &tx_loaded {
+            fingerprints.push((name.clone(), bytes.len() as u64, fingerprint(bytes)));
+        }
+        if let Some((name, bytes, _)) = &summary_loaded {
             fingerprints.push((name.clone(), bytes.len() as u64, fingerprint(bytes)));
         }
         if let Some(path) = &a.customers {
@@ -377,8 +415,9 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
     }
     writeln!(
         w,
-        "analysis {:.0} ms, total {:.0} ms",
+        "analysis {:.0} ms ({}), total {:.0} ms",
         analysis_ms,
+        step_ms.join(", "),
         start.elapsed().as_secs_f64() * 1000.0
     )?;
     Ok(())

@@ -90,8 +90,13 @@ enum Command {
     /// into a JSON report and a per-customer scores CSV.
     Analyze {
         /// Transactions file: one row per purchase (customer id, date, amount).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "summary")]
         transactions: Option<PathBuf>,
+        /// A per-customer summary computed by a warehouse engine (CSV or Parquet, the columns of
+        /// docs/warehouse.md), in place of the transactions: RFM, segments, clusters and CLV
+        /// run on it; cohorts, indicators and the holdout-window churn model need transactions.
+        #[arg(long)]
+        summary: Option<PathBuf>,
         /// Customer table: one row per customer (attributes, maybe a churn label).
         #[arg(long)]
         customers: Option<PathBuf>,
@@ -292,6 +297,7 @@ fn run(cli: Cli) -> Result<()> {
         }),
         Command::Analyze {
             transactions,
+            summary,
             customers,
             map,
             snapshot,
@@ -313,6 +319,7 @@ fn run(cli: Cli) -> Result<()> {
             key,
         } => analyze::analyze_command(analyze::AnalyzeArgs {
             transactions,
+            summary,
             customers,
             map,
             snapshot: snapshot.as_deref().map(parse_day).transpose()?,

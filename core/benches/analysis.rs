@@ -36,6 +36,7 @@ fn whole(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("whole", rows), &rows, |b, _| {
             b.iter(|| {
                 let inputs = Inputs {
+                    summary: None,
                     transactions: Some(TransactionsInput {
                         file: "bench.csv",
                         tx: &tx,

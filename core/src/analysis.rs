@@ -27,6 +27,7 @@ use crate::period::Period;
 use crate::rfm::{self, Cell, RfmParams};
 use crate::segment::{self, Migration, RULES, Segment, SegmentRule, SegmentSummary};
 use crate::transactions::Transactions;
+use crate::warehouse::CustomerSummary;
 
 /// The report's format name and version: readers refuse other formats and newer versions.
 pub const REPORT_FORMAT: &str = "prisme-report";
@@ -89,6 +90,32 @@ pub struct TransactionsInput<'a> {
     pub tx: &'a Transactions,
 }
 
+/// A per-customer summary computed by a warehouse engine (see [`crate::warehouse`]), read in
+/// place of the transactions when there are none.
+pub struct SummaryInput<'a> {
+    pub file: &'a str,
+    pub summary: &'a CustomerSummary,
+}
+
+/// Where the customer-level analyses read purchases from.
+enum Purchases<'a> {
+    Rows(&'a Transactions),
+    Summary(&'a CustomerSummary),
+}
+
+impl Purchases<'_> {
+    fn ids(&self) -> &StringArray {
+        match self {
+            Purchases::Rows(tx) => tx.customer_ids(),
+            Purchases::Summary(s) => &s.ids,
+        }
+    }
+}
+
+/// Why an analysis cannot run on a summary.
+const NEEDS_ROWS: &str = "needs the raw transactions: a customer summary holds each customer's \
+                          totals, not the dates of every purchase";
+
 /// A customer table (one row per customer) and its id column.
 pub struct CustomersInput<'a> {
     pub file: &'a str,
@@ -107,6 +134,8 @@ pub struct SliceInput<'a> {
 #[derive(Default)]
 pub struct Inputs<'a> {
     pub transactions: Option<TransactionsInput<'a>>,
+    /// Used when `transactions` is `None`.
+    pub summary: Option<SummaryInput<'a>>,
     pub customers: Option<CustomersInput<'a>>,
     /// The slice of `report.indicators` (the CLI's `--slice`).
     pub slice: Option<SliceInput<'a>>,
@@ -694,7 +723,7 @@ pub fn analyze_with_progress(
     params: &AnalysisParams,
     progress: &mut dyn FnMut(Step),
 ) -> Result<Analysis, AnalysisError> {
-    if inputs.transactions.is_none() && inputs.customers.is_none() {
+    if inputs.transactions.is_none() && inputs.summary.is_none() && inputs.customers.is_none() {
         return Err(AnalysisError::NoInput);
     }
     let mut skipped = Vec::new();
@@ -720,30 +749,51 @@ pub fn analyze_with_progress(
     let mut has_churn = false;
     let mut snapshot = None;
 
-    if let Some(t) = &inputs.transactions {
-        let tx = t.tx;
+    let source = match (&inputs.transactions, &inputs.summary) {
+        (Some(t), _) => Some((t.file, Purchases::Rows(t.tx))),
+        (None, Some(s)) => Some((s.file, Purchases::Summary(s.summary))),
+        (None, None) => None,
+    };
+    if let Some((file, src)) = &source {
         summaries.push(InputSummary {
-            file: t.file.to_string(),
-            kind: "transactions".into(),
-            rows: tx.len(),
-            customers: tx.customer_ids().len(),
+            file: file.to_string(),
+            kind: match src {
+                Purchases::Rows(_) => "transactions",
+                Purchases::Summary(_) => "summary",
+            }
+            .into(),
+            rows: match src {
+                Purchases::Rows(tx) => tx.len(),
+                Purchases::Summary(s) => s.len(),
+            },
+            customers: src.ids().len(),
             bytes: None,
             sha256: None,
         });
         progress(Step::Rfm);
-        match rfm::rfm(tx, &params.rfm) {
+        let scored = match src {
+            Purchases::Rows(tx) => rfm::rfm(tx, &params.rfm),
+            Purchases::Summary(s) => rfm::rfm_summary(s, &params.rfm),
+        };
+        match scored {
             Ok(out) => {
                 snapshot = Some(out.snapshot);
                 let seg = segment::segments(&out);
                 let from = params.migration_from.unwrap_or(out.snapshot - 90);
-                let (migration, previous) =
-                    match segment::migration_with_previous(tx, &params.rfm, from, out.snapshot) {
-                        Ok((m, p)) => (Some(m), p),
-                        Err(e) => {
-                            skip(&mut skipped, "segment migration", e);
-                            (None, hashbrown::HashMap::new())
-                        }
-                    };
+                let moved = match src {
+                    Purchases::Rows(tx) => {
+                        segment::migration_with_previous(tx, &params.rfm, from, out.snapshot)
+                            .map_err(|e| e.to_string())
+                    }
+                    Purchases::Summary(_) => Err(NEEDS_ROWS.to_string()),
+                };
+                let (migration, previous) = match moved {
+                    Ok((m, p)) => (Some(m), p),
+                    Err(e) => {
+                        skip(&mut skipped, "segment migration", e);
+                        (None, hashbrown::HashMap::new())
+                    }
+                };
                 #[allow(clippy::needless_range_loop)] // eight parallel vectors
                 for i in 0..out.customers() {
                     index.insert(out.customer_id[i].clone(), rows.len());
@@ -794,9 +844,18 @@ pub fn analyze_with_progress(
         }
         let mut clv_per_key: Option<Vec<Option<f64>>> = None;
         progress(Step::Clv);
-        match clv::analyze(tx, &clv_params) {
+        let valued = match src {
+            Purchases::Rows(tx) => clv::analyze(tx, &clv_params),
+            Purchases::Summary(s) => {
+                if clv_params.calibration_end.is_none() {
+                    clv_params.calibration_end = s.calibration.as_ref().map(|c| c.end);
+                }
+                clv::analyze_summary(s, &clv_params)
+            }
+        };
+        match valued {
             Ok(mut c) => {
-                let ids = tx.customer_ids();
+                let ids = src.ids();
                 for key in 0..ids.len() {
                     if let Some(&row) = index.get(ids.value(key)) {
                         let r = &mut rows[row];
@@ -829,60 +888,71 @@ pub fn analyze_with_progress(
             Err(e) => skip(&mut skipped, "customer value (CLV)", e),
         }
 
-        progress(Step::Cohorts);
-        match cohort::cohorts(tx, &params.cohorts) {
-            Ok(c) => report.cohorts = Some(c),
-            Err(e) => skip(&mut skipped, "cohorts", e),
-        }
-        if report.cohorts.is_some() {
-            for period in [Period::Month, Period::Quarter, Period::Year] {
-                if period == params.cohorts.period {
-                    continue;
+        let tx = match src {
+            Purchases::Rows(tx) => Some(*tx),
+            Purchases::Summary(_) => {
+                for a in ["cohorts", "indicators"] {
+                    skip(&mut skipped, a, NEEDS_ROWS);
                 }
-                let p = CohortParams {
-                    period,
-                    ..params.cohorts.clone()
-                };
-                if let Ok(c) = cohort::cohorts(tx, &p) {
-                    report.charts.more_cohorts.push(c);
+                None
+            }
+        };
+        if let Some(tx) = tx {
+            progress(Step::Cohorts);
+            match cohort::cohorts(tx, &params.cohorts) {
+                Ok(c) => report.cohorts = Some(c),
+                Err(e) => skip(&mut skipped, "cohorts", e),
+            }
+            if report.cohorts.is_some() {
+                for period in [Period::Month, Period::Quarter, Period::Year] {
+                    if period == params.cohorts.period {
+                        continue;
+                    }
+                    let p = CohortParams {
+                        period,
+                        ..params.cohorts.clone()
+                    };
+                    if let Ok(c) = cohort::cohorts(tx, &p) {
+                        report.charts.more_cohorts.push(c);
+                    }
                 }
             }
-        }
-        let clv_values: Option<Vec<f64>> = clv_per_key
-            .as_ref()
-            .map(|v| v.iter().map(|x| x.unwrap_or(0.0)).collect());
-        progress(Step::Indicators);
-        match indicators::indicators(
-            tx,
-            &params.indicators,
-            inputs.slice.as_ref().map(|s| s.labels),
-            clv_values.as_deref(),
-        ) {
-            Ok(i) => {
-                if let Some(s) = &inputs.slice {
-                    report.charts.slices.push(SliceSet {
-                        column: s.column.to_string(),
-                        per_customer: matches!(s.labels, Slice::Customers(_)),
-                        values: i.slices.clone(),
-                    });
-                }
-                report.indicators = Some(i);
-            }
-            Err(e) => skip(&mut skipped, "indicators", e),
-        }
-        for s in &inputs.extra_slices {
+            let clv_values: Option<Vec<f64>> = clv_per_key
+                .as_ref()
+                .map(|v| v.iter().map(|x| x.unwrap_or(0.0)).collect());
+            progress(Step::Indicators);
             match indicators::indicators(
                 tx,
                 &params.indicators,
-                Some(s.labels),
+                inputs.slice.as_ref().map(|s| s.labels),
                 clv_values.as_deref(),
             ) {
-                Ok(i) => report.charts.slices.push(SliceSet {
-                    column: s.column.to_string(),
-                    per_customer: matches!(s.labels, Slice::Customers(_)),
-                    values: i.slices,
-                }),
-                Err(e) => skip(&mut skipped, &format!("indicators by {}", s.column), e),
+                Ok(i) => {
+                    if let Some(s) = &inputs.slice {
+                        report.charts.slices.push(SliceSet {
+                            column: s.column.to_string(),
+                            per_customer: matches!(s.labels, Slice::Customers(_)),
+                            values: i.slices.clone(),
+                        });
+                    }
+                    report.indicators = Some(i);
+                }
+                Err(e) => skip(&mut skipped, "indicators", e),
+            }
+            for s in &inputs.extra_slices {
+                match indicators::indicators(
+                    tx,
+                    &params.indicators,
+                    Some(s.labels),
+                    clv_values.as_deref(),
+                ) {
+                    Ok(i) => report.charts.slices.push(SliceSet {
+                        column: s.column.to_string(),
+                        per_customer: matches!(s.labels, Slice::Customers(_)),
+                        values: i.slices,
+                    }),
+                    Err(e) => skip(&mut skipped, &format!("indicators by {}", s.column), e),
+                }
             }
         }
     } else {
@@ -894,7 +964,11 @@ pub fn analyze_with_progress(
             "cohorts",
             "indicators",
         ] {
-            skip(&mut skipped, a, "needs a transactions file");
+            skip(
+                &mut skipped,
+                a,
+                "needs a transactions file or a customer summary",
+            );
         }
     }
 
@@ -943,6 +1017,12 @@ pub fn analyze_with_progress(
             window: None,
             result,
         });
+    } else if inputs.transactions.is_none() && inputs.summary.is_some() {
+        skip(
+            &mut skipped,
+            "churn model from a holdout window",
+            NEEDS_ROWS,
+        );
     } else if let (Some(t), Some(snap)) = (&inputs.transactions, snapshot) {
         match holdout_churn(t.tx, snap, params) {
             Ok((mut result, now)) => {

@@ -25,6 +25,8 @@
 //! - [`period`] numbers ISO weeks, months, quarters and years consecutively;
 //! - [`analysis`] runs every analysis the inputs allow into one versioned report and a
 //!   per-customer scores table;
+//! - [`warehouse`] reads a per-customer summary computed by a warehouse engine, an input the
+//!   customer-level analyses run on without the purchases;
 //! - [`synth`] writes deterministic synthetic files for tests and benchmarks.
 
 // Errors carry the file, line, column and value the user needs; they are rare and cold.
@@ -56,6 +58,7 @@ pub mod sources;
 pub mod summary;
 pub mod synth;
 pub mod transactions;
+pub mod warehouse;
 pub mod workbench;
 
 pub use error::IngestError;

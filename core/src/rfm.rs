@@ -37,6 +37,11 @@ pub enum RfmError {
     #[error("no purchase before the snapshot date {0}: choose a later snapshot")]
     NothingBeforeSnapshot(String),
     #[error(
+        "the summary counts purchases up to {last}: a snapshot on or before that day needs the \
+         raw transactions, or a summary computed up to the snapshot"
+    )]
+    SummaryEnds { last: String },
+    #[error(
         "{measure} thresholds must be finite and strictly increasing, and every measure needs \
          the same number of them (between 1 and 99): got {got:?}"
     )]
@@ -261,15 +266,8 @@ pub fn rfm(tx: &Transactions, params: &RfmParams) -> Result<Rfm, RfmError> {
     let keys = tx.customer.keys().values();
     let max_day = tx.day.iter().copied().max().unwrap_or(i32::MIN);
     let snapshot = params.snapshot.unwrap_or(max_day.saturating_add(1));
-    // One record per customer, so that a row touches one cache line, not three.
-    #[derive(Clone, Copy)]
-    struct Acc {
-        sum: f64,
-        last: i32,
-        orders: u32,
-    }
     let mut acc = vec![
-        Acc {
+        Totals {
             sum: 0.0,
             last: i32::MIN,
             orders: 0
@@ -285,12 +283,64 @@ pub fn rfm(tx: &Transactions, params: &RfmParams) -> Result<Rfm, RfmError> {
         a.orders += 1;
         a.sum += amount;
     }
-    let orders: Vec<u32> = acc.iter().map(|a| a.orders).collect();
     let freq = match params.frequency {
-        FrequencyMeasure::Orders => orders.clone(),
+        FrequencyMeasure::Orders => acc.iter().map(|a| a.orders).collect(),
         FrequencyMeasure::Days => distinct_days(tx, snapshot),
     };
-    let used: Vec<bool> = orders.iter().map(|&f| f > 0).collect();
+    score(ids, &acc, &freq, snapshot, tiles, params)
+}
+
+/// RFM from a per-customer summary computed elsewhere (a warehouse's, see
+/// [`crate::warehouse`]): the same scores as [`rfm`] on the purchases it summarises. The
+/// summary holds one date, so a snapshot must come after its last purchase.
+pub fn rfm_summary(
+    s: &crate::warehouse::CustomerSummary,
+    params: &RfmParams,
+) -> Result<Rfm, RfmError> {
+    let tiles = params.validate()?;
+    if s.is_empty() {
+        return Err(RfmError::NoTransactions);
+    }
+    let last = s.last_day();
+    let snapshot = params.snapshot.unwrap_or(last.saturating_add(1));
+    if snapshot <= last {
+        return Err(RfmError::SummaryEnds {
+            last: crate::ingest::date::format_days(last),
+        });
+    }
+    let acc: Vec<Totals> = (0..s.len())
+        .map(|i| Totals {
+            sum: s.revenue[i],
+            last: s.last[i],
+            orders: s.orders[i],
+        })
+        .collect();
+    let freq = match params.frequency {
+        FrequencyMeasure::Orders => s.orders.clone(),
+        FrequencyMeasure::Days => s.purchase_days.clone(),
+    };
+    score(&s.ids, &acc, &freq, snapshot, tiles, params)
+}
+
+/// One customer's purchases before the snapshot: one record per customer, so that a row
+/// touches one cache line, not three.
+#[derive(Clone, Copy)]
+struct Totals {
+    sum: f64,
+    last: i32,
+    orders: u32,
+}
+
+/// Scores customers from their totals (by customer key; `freq` is the frequency measure).
+fn score(
+    ids: &StringArray,
+    acc: &[Totals],
+    freq: &[u32],
+    snapshot: i32,
+    tiles: u32,
+    params: &RfmParams,
+) -> Result<Rfm, RfmError> {
+    let used: Vec<bool> = acc.iter().map(|a| a.orders > 0).collect();
     if !used.iter().any(|&u| u) {
         return Err(RfmError::NothingBeforeSnapshot(
             crate::ingest::date::format_days(snapshot),
@@ -353,11 +403,7 @@ pub fn rfm(tx: &Transactions, params: &RfmParams) -> Result<Rfm, RfmError> {
         f,
         m,
         snapshot,
-        rows: keys
-            .iter()
-            .zip(&tx.day)
-            .filter(|(_, d)| **d < snapshot)
-            .count(),
+        rows: acc.iter().map(|a| a.orders as usize).sum(),
         tiles,
     })
 }

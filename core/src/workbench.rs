@@ -316,6 +316,7 @@ pub fn analyze_sources(
         .collect::<Vec<_>>()
         .join(" + ");
     let inputs = Inputs {
+        summary: None,
         transactions: loaded
             .as_ref()
             .map(|(tx, _)| TransactionsInput { file: &tx_file, tx }),

@@ -67,6 +67,7 @@ fn labelled_customers() -> RecordBatch {
 fn transactions_alone_run_everything_but_the_labelled_model() {
     let tx = synthetic(20_000);
     let inputs = Inputs {
+        summary: None,
         transactions: Some(TransactionsInput {
             file: "synth.csv",
             tx: &tx,
@@ -148,6 +149,7 @@ fn transactions_alone_run_everything_but_the_labelled_model() {
 fn a_labelled_customer_table_alone_gets_the_churn_model() {
     let customers = labelled_customers();
     let inputs = Inputs {
+        summary: None,
         customers: Some(CustomersInput {
             file: "customers.csv",
             batch: &customers,
@@ -177,7 +179,7 @@ fn a_labelled_customer_table_alone_gets_the_churn_model() {
     assert!(
         r.skipped
             .iter()
-            .all(|s| s.reason == "needs a transactions file")
+            .all(|s| s.reason == "needs a transactions file or a customer summary")
     );
     assert_eq!(out.scores.rows.len(), 400);
     assert!(
@@ -199,6 +201,7 @@ fn no_input_is_an_error() {
 fn reports_round_trip_and_refuse_newer_versions() {
     let tx = synthetic(5_000);
     let inputs = Inputs {
+        summary: None,
         transactions: Some(TransactionsInput {
             file: "synth.csv",
             tx: &tx,
@@ -294,6 +297,7 @@ fn the_profile_predictions_follow_the_fitted_model() {
     params.clv.observation_end = Some(end);
     let out = analyze(
         &Inputs {
+            summary: None,
             transactions: Some(TransactionsInput {
                 file: "t.csv",
                 tx: &tx,
@@ -358,6 +362,7 @@ fn risk_bands_are_thirds() {
 fn whole_report_snapshot() {
     let tx = synthetic(3_000);
     let inputs = Inputs {
+        summary: None,
         transactions: Some(TransactionsInput {
             file: "synth.csv",
             tx: &tx,
@@ -422,6 +427,7 @@ fn fingerprints_are_sha256() {
     );
     let tx = synthetic(2_000);
     let inputs = Inputs {
+        summary: None,
         transactions: Some(TransactionsInput {
             file: "synth.csv",
             tx: &tx,
@@ -445,6 +451,7 @@ fn fingerprints_are_sha256() {
 fn an_edited_report_is_inconsistent() {
     let tx = synthetic(5_000);
     let inputs = Inputs {
+        summary: None,
         transactions: Some(TransactionsInput {
             file: "synth.csv",
             tx: &tx,
@@ -477,6 +484,7 @@ fn an_edited_report_is_inconsistent() {
 fn a_kept_report_holds_the_chosen_pages_only() {
     let tx = synthetic(5_000);
     let inputs = Inputs {
+        summary: None,
         transactions: Some(TransactionsInput {
             file: "synth.csv",
             tx: &tx,

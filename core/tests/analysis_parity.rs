@@ -69,6 +69,7 @@ fn reports() -> Value {
     params.indicators.period = prisme_core::period::Period::Quarter;
     let whole = analyze(
         &Inputs {
+            summary: None,
             transactions: Some(TransactionsInput {
                 file: "synth.csv",
                 tx: &tx,
@@ -91,6 +92,7 @@ fn reports() -> Value {
     let batch = prisme_core::churn::dataset::table_batch(&customers).unwrap();
     let churn = analyze(
         &Inputs {
+            summary: None,
             customers: Some(CustomersInput {
                 file: "churn_synth.csv",
                 batch: &batch,

@@ -73,6 +73,7 @@ fn telco_through_analysis(
     let mut params = AnalysisParams::default();
     params.churn.seed = seed;
     let inputs = Inputs {
+        summary: None,
         customers: Some(CustomersInput {
             file: "Customer_Churn.csv",
             batch,

@@ -63,7 +63,12 @@ fn main() {
         Some("gen-data") => gen_data(&["100k", "1m", "5m"]).map(|_| ()),
         Some("bench-browser") => bench_browser(&args[1..]),
         Some("wasm-size") => wasm_size(),
-        Some("refdata") => refdata::fetch().map(|d| eprintln!("reference data in {}", d.display())),
+        Some("refdata") => refdata::fetch().and_then(|d| {
+            eprintln!("reference data in {}", d.display());
+            let p = refdata::python_deps()?;
+            eprintln!("Python packages in {}", p.display());
+            Ok(())
+        }),
         Some("check-pins") => check_pins(),
         _ => {
             eprint!("{USAGE}");
@@ -477,12 +482,14 @@ fn test_cmd() -> Result<()> {
     let all = Instant::now();
     setup(true)?;
     let refdata = refdata::fetch()?;
+    let python = refdata::python_deps()?;
 
     let t = step("test: native (all crates; the server on SQLite and PostgreSQL)");
     let pg = postgres::Cluster::start().context("starting PostgreSQL for the server's tests")?;
     run(cargo()
         .args(["test", "--workspace", "--locked"])
         .env("PRISME_REFDATA", &refdata)
+        .env("PRISME_PYTHONPATH", &python)
         .env(PG_ENV, &pg.url))?;
     drop(pg);
     done("test: native (all crates)", t);

@@ -100,3 +100,35 @@ pub fn fetch() -> Result<PathBuf> {
     }
     Ok(dir)
 }
+
+/// DuckDB's Python package, pinned, for the warehouse test (`cli/tests/warehouse.rs` runs
+/// docs/warehouse.md's SQL with it): installed from PyPI into `target/refdata/python`, which
+/// the tests get as `PRISME_PYTHONPATH`. Never the system's site-packages.
+const DUCKDB: &str = "duckdb==1.4.2";
+
+pub fn python_deps() -> Result<PathBuf> {
+    let dir = target_dir().join("refdata/python");
+    let stamp = dir.join(".installed");
+    if fs::read_to_string(&stamp).ok().as_deref() == Some(DUCKDB) {
+        return Ok(dir);
+    }
+    eprintln!("installing {DUCKDB} from PyPI into {}", dir.display());
+    if dir.exists() {
+        fs::remove_dir_all(&dir)?;
+    }
+    run(Command::new("python3")
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+        ])
+        .arg("--target")
+        .arg(&dir)
+        .arg(DUCKDB))
+    .with_context(|| format!("pip install {DUCKDB} (PyPI must be reachable)"))?;
+    fs::write(&stamp, DUCKDB)?;
+    Ok(dir)
+}

@@ -343,30 +343,33 @@ fn distinct_index(values: &[f64]) -> (Vec<u32>, Vec<f64>) {
 
 impl Compressed {
     fn new(frequency: &[u32], recency: &[f64], t: &[f64]) -> Self {
-        let mut index: HashMap<(u32, u64, u64), usize> = HashMap::new();
+        let mut counts: HashMap<(u32, u64, u64), f64> = HashMap::new();
+        for ((&x, &tx), &tt) in frequency.iter().zip(recency).zip(t) {
+            // Recency is irrelevant when x = 0 (it is 0 by convention).
+            let tx = if x == 0 { 0.0 } else { tx };
+            *counts.entry((x, tx.to_bits(), tt.to_bits())).or_insert(0.0) += 1.0;
+        }
+        // In one fixed order (the customers' order does not matter): the likelihood's sums,
+        // and so the fit, are then the same for the same customers listed in any order (a
+        // summary from a warehouse lists them by id, a file by first purchase).
+        let mut triples: Vec<((u32, u64, u64), f64)> = counts.into_iter().collect();
+        triples.sort_unstable_by_key(|&(k, _)| k);
         let mut c = Compressed {
-            x: Vec::new(),
-            tx: Vec::new(),
-            t: Vec::new(),
-            w: Vec::new(),
+            x: Vec::with_capacity(triples.len()),
+            tx: Vec::with_capacity(triples.len()),
+            t: Vec::with_capacity(triples.len()),
+            w: Vec::with_capacity(triples.len()),
             max_x: 0,
             t_at: Vec::new(),
             tx_at: Vec::new(),
             t_values: Vec::new(),
             tx_values: Vec::new(),
         };
-        for ((&x, &tx), &tt) in frequency.iter().zip(recency).zip(t) {
-            // Recency is irrelevant when x = 0 (it is 0 by convention).
-            let tx = if x == 0 { 0.0 } else { tx };
-            let k = (x, tx.to_bits(), tt.to_bits());
-            let i = *index.entry(k).or_insert_with(|| {
-                c.x.push(x);
-                c.tx.push(tx);
-                c.t.push(tt);
-                c.w.push(0.0);
-                c.x.len() - 1
-            });
-            c.w[i] += 1.0;
+        for ((x, tx, tt), w) in triples {
+            c.x.push(x);
+            c.tx.push(f64::from_bits(tx));
+            c.t.push(f64::from_bits(tt));
+            c.w.push(w);
             c.max_x = c.max_x.max(x as usize);
         }
         (c.t_at, c.t_values) = distinct_index(&c.t);

@@ -58,6 +58,13 @@ pub enum ClvError {
     BadParam(String),
     #[error("invalid summary at customer {row}: {reason}")]
     BadSummary { row: usize, reason: String },
+    #[error(
+        "the summary counts purchases up to {last}: it cannot be read as of {end} (recompute it \
+         up to that date, or analyse the raw transactions)"
+    )]
+    SummaryEnds { last: String, end: String },
+    #[error("no holdout check: {reason}")]
+    SummaryCalibration { reason: String },
     #[error("no customer bought more than once: the purchase model cannot be fitted")]
     NoRepeatPurchases,
     #[error(
@@ -307,10 +314,26 @@ pub struct ClvResult {
 /// data while the check stays honest.
 pub fn analyze(tx: &Transactions, params: &ClvParams) -> Result<ClvResult, ClvError> {
     params.validate()?;
-    let hist = summary::Histories::new(tx)?;
+    analyze_history(&summary::Histories::new(tx)?, params)
+}
+
+/// [`analyze`] on a per-customer summary computed elsewhere (a warehouse's): the same models
+/// on the same quantities; keys are the summary's rows.
+pub fn analyze_summary(
+    s: &crate::warehouse::CustomerSummary,
+    params: &ClvParams,
+) -> Result<ClvResult, ClvError> {
+    params.validate()?;
+    analyze_history(s, params)
+}
+
+fn analyze_history(
+    hist: &dyn summary::PurchaseHistory,
+    params: &ClvParams,
+) -> Result<ClvResult, ClvError> {
     let unit = params.time_unit;
-    let observation_end = params.observation_end.unwrap_or(hist.last_day + 1);
-    let (full, _) = hist.summarise(observation_end, unit, None);
+    let observation_end = params.observation_end.unwrap_or(hist.last_day() + 1);
+    let full = hist.summarise(observation_end, unit)?;
     if full.is_empty() {
         return Err(ClvError::NothingBefore {
             end: observation_end,
@@ -329,7 +352,7 @@ pub fn analyze(tx: &Transactions, params: &ClvParams) -> Result<ClvResult, ClvEr
         Err(e) => (None, Some(e.to_string())),
     };
     let horizon = params.horizon();
-    let k = hist.customers;
+    let k = hist.customers();
     let mut p_alive = vec![None; k];
     let mut expected_purchases = vec![None; k];
     let mut expected_spend = vec![None; k];
@@ -382,7 +405,7 @@ pub fn analyze(tx: &Transactions, params: &ClvParams) -> Result<ClvResult, ClvEr
     totals.mean_p_alive /= full.len() as f64;
     let holdout = match params.calibration_end {
         Some(cal) => {
-            let ch = summary::calibration_and_holdout_from(&hist, cal, observation_end, unit)?;
+            let ch = hist.calibration_and_holdout(cal, observation_end, unit)?;
             let model = params.bgnbd.fit(&ch.calibration)?;
             Some(holdout::compare(&model, &ch)?)
         }

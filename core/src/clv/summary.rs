@@ -41,6 +41,53 @@ impl Summary {
     }
 }
 
+/// What the CLV analysis needs of a purchase history: raw purchases ([`Histories`]) or a
+/// summary computed elsewhere ([`crate::warehouse::CustomerSummary`]). Keys index the
+/// customer ids of the source.
+pub(crate) trait PurchaseHistory {
+    /// Number of customer keys.
+    fn customers(&self) -> usize;
+    /// The latest purchase day.
+    fn last_day(&self) -> i32;
+    /// Summary over purchase days `<= end`.
+    fn summarise(&self, end: i32, unit: TimeUnit) -> Result<Summary, ClvError>;
+    /// Each customer's total spend over purchase days `<= end`, by key.
+    fn spend_until(&self, end: i32) -> Vec<f64>;
+    fn calibration_and_holdout(
+        &self,
+        calibration_end: i32,
+        observation_end: i32,
+        unit: TimeUnit,
+    ) -> Result<CalibrationHoldout, ClvError>;
+}
+
+impl PurchaseHistory for Histories {
+    fn customers(&self) -> usize {
+        self.customers
+    }
+
+    fn last_day(&self) -> i32 {
+        self.last_day
+    }
+
+    fn summarise(&self, end: i32, unit: TimeUnit) -> Result<Summary, ClvError> {
+        Ok(Histories::summarise(self, end, unit, None).0)
+    }
+
+    fn spend_until(&self, end: i32) -> Vec<f64> {
+        Histories::spend_until(self, end)
+    }
+
+    fn calibration_and_holdout(
+        &self,
+        calibration_end: i32,
+        observation_end: i32,
+        unit: TimeUnit,
+    ) -> Result<CalibrationHoldout, ClvError> {
+        calibration_and_holdout_from(self, calibration_end, observation_end, unit)
+    }
+}
+
 /// One customer's purchase days and spend per day, sorted by day; built once and reused for
 /// the calibration and full-period summaries.
 pub(crate) struct Histories {
