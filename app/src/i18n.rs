@@ -538,6 +538,10 @@ impl Lang {
             TableKind::Transactions => ("Transactions", "Transactions"),
             TableKind::Interactions => ("Contacts", "Interactions"),
             TableKind::Contracts => ("Contrats", "Contracts"),
+            TableKind::Summary => (
+                "Synthèse clients (entrepôt)",
+                "Customer summary (warehouse)",
+            ),
             TableKind::Unknown => ("Inconnu (écarté)", "Unknown (left out)"),
         };
         match self {
@@ -951,7 +955,6 @@ pub struct WbTexts {
     pub previous: &'static str,
     pub next: &'static str,
     pub all_customers: &'static str,
-    pub no_indicators: &'static str,
     pub returning: &'static str,
     pub vs_previous: &'static str,
     pub vs_year: &'static str,
@@ -965,6 +968,8 @@ pub struct WbTexts {
     pub slice_filter: &'static str,
     pub trends_title: &'static str,
     pub not_available: &'static str,
+    pub needs_rows: &'static str,
+    pub needs_tx: &'static str,
 }
 
 impl WbTexts {
@@ -1093,7 +1098,6 @@ pub static WB_FR: WbTexts = WbTexts {
     previous: "← Précédents",
     next: "Suivants →",
     all_customers: "Tous les clients",
-    no_indicators: "Pas d'indicateurs : il faut un fichier de transactions.",
     returning: "fidélisés",
     vs_previous: "vs période préc.",
     vs_year: "vs an dernier",
@@ -1107,6 +1111,8 @@ pub static WB_FR: WbTexts = WbTexts {
     slice_filter: "Périmètre",
     trends_title: "Évolution",
     not_available: "Cette analyse n'a pas pu être faite sur ces données (voir le rapport).",
+    needs_rows: "Cette analyse a besoin de la date de chaque achat : la synthèse clients de l'entrepôt donne les scores, les segments, les groupes et la valeur client, pas le reste. Ajoutez le fichier des transactions pour l'obtenir.",
+    needs_tx: "Cette analyse a besoin d'un fichier de transactions (client, date, montant).",
 };
 
 pub static WB_EN: WbTexts = WbTexts {
@@ -1147,7 +1153,6 @@ pub static WB_EN: WbTexts = WbTexts {
     previous: "← Previous",
     next: "Next →",
     all_customers: "All customers",
-    no_indicators: "No indicators: they need a transactions file.",
     returning: "returning",
     vs_previous: "vs prev. period",
     vs_year: "vs last year",
@@ -1161,6 +1166,8 @@ pub static WB_EN: WbTexts = WbTexts {
     slice_filter: "Scope",
     trends_title: "Trends",
     not_available: "This analysis could not run on this data (see the report).",
+    needs_rows: "This analysis needs the date of each purchase: the warehouse's customer summary gives scores, segments, clusters and customer value, not the rest. Add the transactions file to get it.",
+    needs_tx: "This analysis needs a transactions file (customer, date, amount).",
 };
 
 /// The Segments page.

@@ -79,7 +79,7 @@ fn a_missing_input_is_a_clear_error() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("--transactions FILE, --customers FILE, or both"),
+        err.contains("--transactions FILE (or --summary FILE), --customers FILE, or both"),
         "{err}"
     );
 }

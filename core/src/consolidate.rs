@@ -72,6 +72,9 @@ pub enum TableKind {
     Interactions,
     /// Contracts with a start and an expiry.
     Contracts,
+    /// One row per customer with purchase totals, computed by a warehouse engine (see
+    /// [`crate::warehouse`]): analysed in place of transactions.
+    Summary,
     Unknown,
 }
 
@@ -82,6 +85,7 @@ impl TableKind {
             TableKind::Transactions => "transactions",
             TableKind::Interactions => "interactions",
             TableKind::Contracts => "contracts",
+            TableKind::Summary => "summary",
             TableKind::Unknown => "unknown",
         }
     }
@@ -92,6 +96,9 @@ pub fn table_kind(plan: &Plan) -> (TableKind, f64) {
     let has = |r: Role| plan.column_for(r).is_some();
     if !has(Role::CustomerId) {
         return (TableKind::Unknown, 0.0);
+    }
+    if crate::warehouse::is_summary(plan.columns.iter().map(|c| c.name.as_str())) {
+        return (TableKind::Summary, 0.95);
     }
     let id_unique = plan
         .column_for(Role::CustomerId)
@@ -485,6 +492,20 @@ pub fn consolidate(sources: &[Source<'_>], as_of: i32) -> Result<CustomerBase, C
                     }
                 }
             }
+            TableKind::Summary => match crate::warehouse::CustomerSummary::from_table(t) {
+                // The purchase totals the base derives from transactions, read as computed.
+                Ok(sum) => {
+                    for (row, c) in rows.iter().enumerate() {
+                        let Some(c) = c else { continue };
+                        let ci = *c as usize;
+                        first_purchase[ci] = Some(sum.first[row]);
+                        last_purchase[ci] = Some(sum.last[row]);
+                        orders[ci] += sum.orders[row];
+                        revenue[ci] += sum.revenue[row];
+                    }
+                }
+                Err(e) => report.skipped.push((t.plan.file.clone(), e.to_string())),
+            },
             TableKind::Unknown => {}
         }
         if has_customer_file && src.kind != TableKind::Customers {
@@ -553,13 +574,12 @@ pub fn consolidate(sources: &[Source<'_>], as_of: i32) -> Result<CustomerBase, C
         Arc::new(b.finish())
     };
     let has_kind = |k: TableKind| report.sources.iter().any(|s| s.kind == k);
-    if has_kind(TableKind::Transactions) {
+    if has_kind(TableKind::Transactions) || has_kind(TableKind::Summary) {
         fields.extend([
             Field::new("first_purchase", DataType::Date32, true),
             Field::new("last_purchase", DataType::Date32, true),
             Field::new("orders", DataType::UInt32, false),
             Field::new("revenue", DataType::Float64, false),
-            Field::new("refunds", DataType::UInt32, false),
         ]);
         arrays.push(date_col(&first_purchase));
         arrays.push(date_col(&last_purchase));
@@ -572,7 +592,11 @@ pub fn consolidate(sources: &[Source<'_>], as_of: i32) -> Result<CustomerBase, C
                 .collect::<Vec<_>>(),
         );
         arrays.push(Arc::new(b.finish()));
-        arrays.push(u32_col(&refunds));
+        // A warehouse's summary has no refund count: the column comes with purchases only.
+        if has_kind(TableKind::Transactions) {
+            fields.push(Field::new("refunds", DataType::UInt32, false));
+            arrays.push(u32_col(&refunds));
+        }
     }
     if has_kind(TableKind::Contracts) {
         fields.extend([

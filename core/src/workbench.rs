@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::IngestError;
 use crate::analysis::{
     self, Analysis, AnalysisError, AnalysisParams, CustomersInput, Inputs, SliceInput, Step,
-    TransactionsInput, text_values,
+    SummaryInput, TransactionsInput, text_values,
 };
 use crate::consolidate::{ConsolidateError, TableKind};
 use crate::datamart::{DatamartError, join_columns};
@@ -21,6 +21,7 @@ use crate::ingest::column::ColumnKind;
 use crate::ingest::roles::Role;
 use crate::sources::PreparedSource;
 use crate::transactions::{self, BadRows, Transactions};
+use crate::warehouse::{CustomerSummary, SummaryError};
 
 /// A slice column needs at least two and at most this many distinct values.
 pub const MAX_SLICE_VALUES: usize = 60;
@@ -76,8 +77,9 @@ pub struct Workbench {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum WorkbenchError {
     #[error(
-        "there is nothing to analyse: add a transactions file (customer, date, amount), or a \
-         customer table with a churn label column"
+        "there is nothing to analyse: add a transactions file (customer, date, amount), a \
+         customer summary from a warehouse (docs/warehouse.md), or a customer table with a churn \
+         label column"
     )]
     NoInput,
     #[error(transparent)]
@@ -90,6 +92,8 @@ pub enum WorkbenchError {
     Datamart(#[from] DatamartError),
     #[error(transparent)]
     Churn(#[from] crate::churn::ChurnError),
+    #[error(transparent)]
+    Summary(#[from] SummaryError),
     #[error("the churn label column {0:?} is not in the customer table")]
     NoLabel(String),
     #[error("cannot slice by {0:?}: it is not a column of the customer table or the transactions")]
@@ -218,6 +222,14 @@ pub fn analyze_sources(
         .collect();
     let customer_source = sources.iter().find(|s| s.view.kind == TableKind::Customers);
     let loaded = transactions_of(&tx_sources, settings.bad_rows)?;
+    // A warehouse's customer summary stands in for purchases when there are none.
+    let summary = match sources.iter().find(|s| s.view.kind == TableKind::Summary) {
+        Some(src) if loaded.is_none() => Some((
+            src.view.file.as_str(),
+            CustomerSummary::from_table(&src.table)?,
+        )),
+        _ => None,
+    };
 
     let mut params = settings.params.clone();
     if params.clv.calibration_end.is_none()
@@ -254,7 +266,7 @@ pub fn analyze_sources(
         }
         None => None,
     };
-    if loaded.is_none() && customers.is_none() {
+    if loaded.is_none() && summary.is_none() && customers.is_none() {
         return Err(WorkbenchError::NoInput);
     }
 
@@ -316,7 +328,9 @@ pub fn analyze_sources(
         .collect::<Vec<_>>()
         .join(" + ");
     let inputs = Inputs {
-        summary: None,
+        summary: summary
+            .as_ref()
+            .map(|(file, summary)| SummaryInput { file, summary }),
         transactions: loaded
             .as_ref()
             .map(|(tx, _)| TransactionsInput { file: &tx_file, tx }),

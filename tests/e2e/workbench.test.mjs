@@ -578,6 +578,90 @@ describe("the workbench", () => {
     }
   });
 
+  test("a warehouse's customer summary: the raw purchases' segments and customer value; what needs purchases says so", async () => {
+    // The summary of achats.csv by docs/warehouse.md's definitions, computed here (not by
+    // Prisme), with the holdout split the raw analysis chose.
+    const calibrationEnd = reference.clv.calibration_end;
+    const byCustomer = new Map();
+    for (const r of frenchCsv("achats.csv")) {
+      const [d, m, y] = r.date_achat.split("/").map(Number);
+      const day = Date.UTC(y, m - 1, d) / 86_400_000;
+      const days = byCustomer.get(r.id_client) ?? new Map();
+      const cell = days.get(day) ?? { orders: 0, spend: 0 };
+      cell.orders += 1;
+      cell.spend += Number(r.montant.replace(",", "."));
+      days.set(day, cell);
+      byCustomer.set(r.id_client, days);
+    }
+    const iso = (day) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+    let csv =
+      "customer_id,first_purchase,last_purchase,orders,purchase_days,revenue,repeat_revenue," +
+      "calibration_end,calibration_last_purchase,calibration_purchase_days,holdout_purchase_days\n";
+    for (const [id, days] of byCustomer) {
+      const ds = [...days.keys()].sort((a, b) => a - b);
+      const cal = ds.filter((d) => d <= calibrationEnd);
+      let orders = 0;
+      let revenue = 0;
+      let repeat = 0;
+      for (const d of ds) {
+        orders += days.get(d).orders;
+        revenue += days.get(d).spend;
+        if (d > ds[0]) repeat += days.get(d).spend;
+      }
+      csv += [id, iso(ds[0]), iso(ds[ds.length - 1]), orders, ds.length, revenue, repeat, iso(calibrationEnd),
+        cal.length ? iso(cal[cal.length - 1]) : "", cal.length, ds.length - cal.length].join(",") + "\n";
+    }
+    const path = join(demoDir, "synthese_clients.csv");
+    writeFileSync(path, csv);
+
+    for (const [lang, kind, needs] of [
+      ["fr-FR", "Synthèse clients (entrepôt)", /besoin de la date de chaque achat/],
+      ["en-US", "Customer summary (warehouse)", /needs the date of each purchase/],
+    ]) {
+      const { page, errors } = await open("/data", { lang });
+      await drop(page, ".dropzone", [path]);
+      await page.waitForSelector("[data-testid=base-customers]", { timeout: 60_000 });
+      assert.match(await page.textContent("[data-testid=source]"), new RegExp(kind.replace(/[()]/g, "\\$&")));
+      await page.uncheck("[data-testid=anonymize]");
+      await page.waitForFunction(() => !document.querySelector("[data-testid=data-busy]"));
+      await page.click("[data-action=analyze]");
+      // The dashboard's indicators need purchases one by one: the page says so.
+      await page.waitForSelector("[data-page=dashboard] [data-testid=unavailable]", { timeout: 120_000 });
+      assert.match(await page.textContent("[data-page=dashboard] [data-testid=unavailable]"), needs);
+      await page.screenshot({ path: join(outDir(), `summary-dashboard-${lang.slice(0, 2)}.png`) });
+
+      // Segments and clusters: the raw files' (the CLI's on achats.csv and the others).
+      await page.click("[data-nav=segments]");
+      await page.waitForSelector("[data-table=segments-table] tbody tr");
+      const counts = await page.$$eval("[data-table=segments-table] tbody tr", (rows) =>
+        rows.map((r) => r.children[1].textContent),
+      );
+      assert.deepEqual(counts, reference.rfm.segments.map((s) => integer(lang, s.customers)));
+      assert.equal(Number(await page.getAttribute("[data-testid=cluster-k]", "data-value")), reference.clusters.k);
+      assert.match(await page.textContent("[data-section=migration] [data-testid=unavailable]"), needs);
+      await page.screenshot({ path: join(outDir(), `summary-segments-${lang.slice(0, 2)}.png`), fullPage: true });
+
+      // Customer value: the same fitted parameters and holdout check as from the purchases.
+      await page.click("[data-nav=value]");
+      const bg = await page.$eval("[data-param=bgnbd]", (e) => ({ ...e.dataset }));
+      for (const p of ["r", "alpha", "a", "b"]) close(Number(bg[p]), reference.clv.bgnbd[p], p);
+      const holdout = await page.$eval("[data-testid=holdout]", (e) => ({ ...e.dataset }));
+      assert.equal(Number(holdout.actual), reference.clv.holdout.actual_total);
+
+      // Cohorts and attrition need the purchases.
+      for (const nav of ["cohorts", "attrition"]) {
+        await page.click(`[data-nav=${nav}]`);
+        assert.match(await page.textContent(`[data-page=${nav}] [data-testid=unavailable]`), needs);
+        await page.screenshot({ path: join(outDir(), `summary-${nav}-${lang.slice(0, 2)}.png`), fullPage: true });
+      }
+      await page.click("[data-nav=data]");
+      await page.waitForSelector("[data-testid=source]");
+      await page.screenshot({ path: join(outDir(), `summary-data-${lang.slice(0, 2)}.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    }
+  });
+
   test("Quick RFM: a bad row is an error until 'skip bad rows' is ticked; singular and plural", async () => {
     const body = (bad) =>
       "customer_id,date,amount\nA,2024-01-01,3.50\nB,2024-01-02,4.25\nC,2024-01-03,2.00\n" +

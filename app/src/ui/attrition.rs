@@ -16,7 +16,7 @@ use crate::charts::{BarChart, Curve, Curves, NumFmt, Series, colour};
 use crate::i18n::Lang;
 use crate::store::use_app;
 use crate::ui::table::CustomerTable;
-use crate::ui::widgets::Section;
+use crate::ui::widgets::{Section, Unavailable};
 
 /// The sweep's confusion matrix nearest to `t`.
 pub fn at_threshold(e: &Evaluation, t: f64) -> Option<&Confusion> {
@@ -272,8 +272,10 @@ pub fn AttritionPage() -> impl IntoView {
         })
     });
 
+    // Without a churn model, the page says why (the threshold and the at-risk list would have
+    // no score to work on).
     view! {
-        {move || churn.with(Option::is_none).then(|| view! { <p class="notice">{move || lang.get().wb().not_available}</p> })}
+        <Show when=move || churn.with(Option::is_some) fallback=|| view! { <Unavailable/> }>
         <Section title=Signal::derive(move || a().models_title.to_string()) id="models">
             {models}
         </Section>
@@ -315,6 +317,7 @@ pub fn AttritionPage() -> impl IntoView {
                 initial_sort=SortBy { column: "churn_score".into(), descending: true }
             />
         </Section>
+        </Show>
     }
 }
 

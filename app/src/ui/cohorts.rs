@@ -11,7 +11,7 @@ use prisme_core::period::Period;
 
 use crate::charts::{BarChart, HeatMatrix, LineChart, NumFmt, Series};
 use crate::store::use_app;
-use crate::ui::widgets::{Picker, Section};
+use crate::ui::widgets::{Picker, Section, Unavailable};
 
 fn period_key(p: Period) -> &'static str {
     match p {
@@ -38,6 +38,9 @@ pub fn CohortsPage() -> impl IntoView {
             let r = r.as_ref()?;
             let mut v: Vec<Cohorts> = r.cohorts.iter().cloned().collect();
             v.extend(r.charts.more_cohorts.iter().cloned());
+            if v.is_empty() {
+                return None;
+            }
             // By period, the shortest first.
             let keys: Vec<f64> = v.iter().map(|c| -f64::from(c.period as u8)).collect();
             Some(
@@ -258,7 +261,7 @@ pub fn CohortsPage() -> impl IntoView {
     };
 
     view! {
-        {move || all.with(Option::is_none).then(|| view! { <p class="notice">{move || lang.get().wb().not_available}</p> })}
+        <Show when=move || all.with(Option::is_some) fallback=|| view! { <Unavailable/> }>
         <div class="filters no-print">
             <Picker
                 label=Signal::derive(move || c().period.to_string())
@@ -278,5 +281,6 @@ pub fn CohortsPage() -> impl IntoView {
             <div class="chips no-print" role="group" aria-label=move || c().pick_cohorts>{pickers}</div>
             {curves}
         </Section>
+        </Show>
     }
 }

@@ -11,7 +11,7 @@ use prisme_core::indicators::{Change, PeriodIndicators};
 
 use crate::charts::{BarChart, LineChart, NumFmt, Series};
 use crate::store::use_app;
-use crate::ui::widgets::{ChangeBadge, Info, Picker, Section};
+use crate::ui::widgets::{ChangeBadge, Info, Picker, Section, Unavailable};
 
 /// The indicators the dashboard shows, in tile order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,7 +176,7 @@ pub fn DashboardPage() -> impl IntoView {
     let tiles = move || {
         let l = lang.get();
         let Some(p) = current() else {
-            return view! { <p class="notice">{w().no_indicators}</p> }.into_any();
+            return view! { <Unavailable/> }.into_any();
         };
         Measure::ALL
             .into_iter()
@@ -315,7 +315,14 @@ pub fn DashboardPage() -> impl IntoView {
         })
     };
 
+    // Without indicators (a report from a customer summary, or a customer table alone), the
+    // page says why instead of empty filters and charts.
+    let has_indicators = move || {
+        app.report
+            .with(|r| r.as_ref().is_some_and(|r| r.indicators.is_some()))
+    };
     view! {
+        <Show when=has_indicators fallback=|| view! { <Unavailable/> }>
         <div class="filters no-print" role="group" aria-label=move || w().filters>
             <Picker
                 label=Signal::derive(move || w().period_filter.to_string())
@@ -360,6 +367,7 @@ pub fn DashboardPage() -> impl IntoView {
             </div>
             {ranking}
         </Section>
+        </Show>
     }
 }
 

@@ -324,11 +324,12 @@ impl Default for DataState {
     }
 }
 
-const KINDS: [TableKind; 5] = [
+const KINDS: [TableKind; 6] = [
     TableKind::Customers,
     TableKind::Transactions,
     TableKind::Interactions,
     TableKind::Contracts,
+    TableKind::Summary,
     TableKind::Unknown,
 ];
 

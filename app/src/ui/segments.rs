@@ -10,7 +10,7 @@ use prisme_core::segment::Segment;
 
 use crate::charts::{BarChart, HeatMatrix, LineChart, NumFmt, Scatter, Series, Treemap};
 use crate::store::use_app;
-use crate::ui::widgets::{Picker, Section, SmallTable};
+use crate::ui::widgets::{Picker, Section, SmallTable, Unavailable};
 
 /// One colour per segment, from thriving (greens, blues) to leaving (oranges, greys).
 pub fn segment_colour(s: Segment) -> &'static str {
@@ -33,7 +33,6 @@ pub fn segment_colour(s: Segment) -> &'static str {
 pub fn SegmentsPage() -> impl IntoView {
     let app = use_app();
     let lang = app.lang;
-    let w = move || lang.get().wb();
     let s = move || lang.get().seg();
 
     let segments = move || {
@@ -430,7 +429,7 @@ pub fn SegmentsPage() -> impl IntoView {
         <Section title=Signal::derive(move || s().migration_section.to_string()) intro=Signal::derive(move || s().migration_intro.to_string()) id="migration">
             {move || match migration() {
                 Some(v) => v.into_any(),
-                None => view! { <p class="notice">{w().not_available}</p> }.into_any(),
+                None => view! { <Unavailable/> }.into_any(),
             }}
         </Section>
         <Section title=Signal::derive(move || s().clusters_title.to_string()) intro=Signal::derive(move || s().clusters_intro.to_string()) id="clusters">

@@ -6,6 +6,36 @@ use leptos::prelude::*;
 use crate::export;
 use crate::i18n::Lang;
 
+/// The notice of an analysis the report does not hold: computed from purchases, it could not
+/// run on them; from a warehouse's customer summary alone, it needs the purchases (a summary
+/// holds totals, not the date of each purchase); from neither, it needs a transactions file.
+#[component]
+pub fn Unavailable() -> impl IntoView {
+    let app = crate::store::use_app();
+    // What the report was computed from: purchases, a summary, or neither.
+    let source = move || {
+        app.report.with(|r| {
+            let has = |kind: &str| {
+                r.as_ref()
+                    .is_some_and(|r| r.inputs.iter().any(|i| i.kind == kind))
+            };
+            (has("transactions"), has("summary"))
+        })
+    };
+    view! {
+        <p class="notice" data-testid="unavailable">
+            {move || {
+                let t = app.lang.get().wb();
+                match source() {
+                    (true, _) => t.not_available,
+                    (false, true) => t.needs_rows,
+                    (false, false) => t.needs_tx,
+                }
+            }}
+        </p>
+    }
+}
+
 /// An explanation behind an ⓘ: a tooltip for the mouse, the same text for screen readers.
 #[component]
 pub fn Info(#[prop(into)] text: Signal<String>) -> impl IntoView {
