@@ -1084,7 +1084,7 @@ fn holdout_churn(
     };
     let train_data = churn::ChurnDataset::from_batch(&train.to_record_batch()?, &p)?;
     let model = churn::ChurnModel::fit(&train_data, &p)?;
-    let result = churn::result_from_model(&train_data, &model);
+    let result = churn::report_of_model(&train_data, &model);
     // Features as of the last day before the snapshot; the label column is a placeholder.
     let now = churn::label_from_holdout(tx, snapshot - 1, 1)?;
     let now_data = churn::ChurnDataset::from_batch(&now.to_record_batch()?, &p)?;

@@ -304,25 +304,33 @@ impl ChurnDataset {
             find(name)?;
         }
         let label_array = find(&label_name)?;
-        let label_text = texts(label_array).ok_or_else(|| ChurnError::BadLabel {
-            column: label_name.clone(),
-            value: format!("a column of type {}", label_array.data_type()),
-        })?;
-        let mut label = Vec::with_capacity(rows);
-        for v in &label_text {
-            match v {
-                None => label.push(None),
-                Some(t) => match parse_label(t) {
-                    Some(l) => label.push(l),
-                    None => {
-                        return Err(ChurnError::BadLabel {
-                            column: label_name.clone(),
-                            value: t.clone(),
-                        });
+        let label: Vec<Option<bool>> = match label_array.as_boolean_opt() {
+            // A boolean column is its own label (the holdout window's `churned`): no detour
+            // through text for every row.
+            Some(b) => b.iter().collect(),
+            None => {
+                let label_text = texts(label_array).ok_or_else(|| ChurnError::BadLabel {
+                    column: label_name.clone(),
+                    value: format!("a column of type {}", label_array.data_type()),
+                })?;
+                let mut label = Vec::with_capacity(rows);
+                for v in &label_text {
+                    match v {
+                        None => label.push(None),
+                        Some(t) => match parse_label(t) {
+                            Some(l) => label.push(l),
+                            None => {
+                                return Err(ChurnError::BadLabel {
+                                    column: label_name.clone(),
+                                    value: t.clone(),
+                                });
+                            }
+                        },
                     }
-                },
+                }
+                label
             }
-        }
+        };
         let blank_labels = label.iter().filter(|l| l.is_none()).count();
         let ids = match &id_name {
             Some(n) => {
@@ -399,11 +407,20 @@ const PERSONAL_SAMPLE: usize = 1000;
 
 /// The personal-data role a column's name and first values show, if any.
 fn detected_personal(name: &str, array: &ArrayRef) -> Option<Role> {
-    let values: Vec<String> = texts(array)?
-        .into_iter()
-        .flatten()
-        .take(PERSONAL_SAMPLE)
-        .collect();
+    // The first values as text, from a growing slice rather than the whole column (formatting
+    // 100k floats as text to look at a thousand of them was a fifth of the churn step).
+    let mut len = PERSONAL_SAMPLE.min(array.len());
+    let values: Vec<String> = loop {
+        let values: Vec<String> = texts(&array.slice(0, len))?
+            .into_iter()
+            .flatten()
+            .take(PERSONAL_SAMPLE)
+            .collect();
+        if values.len() >= PERSONAL_SAMPLE || len == array.len() {
+            break values;
+        }
+        len = (len * 4).min(array.len());
+    };
     let bytes: Vec<&[u8]> = values.iter().map(|v| v.as_bytes()).collect();
     personal_role(name, &guess_kind(&bytes))
 }

@@ -355,7 +355,20 @@ pub fn analyze_dataset(
 
 /// The report of a fitted model, with every row of `data` scored.
 pub fn result_from_model(data: &ChurnDataset, model: &ChurnModel) -> ChurnResult {
-    let churn_score = model.predict_proba(data);
+    let mut r = report_of_model(data, model);
+    r.customer_id = data
+        .ids
+        .clone()
+        .unwrap_or_else(|| vec![String::new(); data.rows]);
+    r.churn_score = model.predict_proba(data);
+    r
+}
+
+/// The report of a fitted model without scoring `data`'s rows (`customer_id` and
+/// `churn_score` empty): for a
+/// caller who scores other rows (the holdout-window model scores customers as of the
+/// snapshot, not the training rows), so as not to run 200 trees over every row for nothing.
+pub fn report_of_model(data: &ChurnDataset, model: &ChurnModel) -> ChurnResult {
     let labelled = data.labelled_rows();
     let churners = data.label.iter().filter(|l| **l == Some(true)).count();
     ChurnResult {
@@ -386,10 +399,7 @@ pub fn result_from_model(data: &ChurnDataset, model: &ChurnModel) -> ChurnResult
             drivers: model.gbt_drivers(),
         },
         chosen: model.chosen,
-        customer_id: data
-            .ids
-            .clone()
-            .unwrap_or_else(|| vec![String::new(); data.rows]),
-        churn_score,
+        customer_id: Vec::new(),
+        churn_score: Vec::new(),
     }
 }

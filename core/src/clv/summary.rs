@@ -110,7 +110,21 @@ impl Histories {
             });
         }
         let keys = tx.customer.keys();
-        let mut rows: Vec<(u32, i32, f64)> = Vec::with_capacity(tx.len());
+        let customers = tx.customer_ids().len();
+        // Grouped by customer with a counting sort (keys are dense dictionary codes), rows of a
+        // customer kept in file order, then each customer's few rows sorted by day (stable):
+        // linear, where sorting a million (key, day) pairs took a fifth of the CLV step.
+        let mut start = vec![0u32; customers + 1];
+        for i in 0..tx.len() {
+            if keys.is_valid(i) {
+                start[keys.value(i) as usize + 1] += 1;
+            }
+        }
+        for c in 0..customers {
+            start[c + 1] += start[c];
+        }
+        let mut rows: Vec<(u32, i32, f64)> = vec![(0, 0, 0.0); start[customers] as usize];
+        let mut next = start.clone();
         for i in 0..tx.len() {
             if keys.is_null(i) {
                 continue;
@@ -119,12 +133,17 @@ impl Histories {
             if !amount.is_finite() {
                 return Err(ClvError::BadAmount { row: i, amount });
             }
-            rows.push((keys.value(i), tx.day[i], amount));
+            let k = keys.value(i);
+            let at = &mut next[k as usize];
+            rows[*at as usize] = (k, tx.day[i], amount);
+            *at += 1;
         }
         if rows.is_empty() {
             return Err(ClvError::NoTransactions);
         }
-        rows.sort_unstable_by_key(|&(k, d, _)| (k, d));
+        for c in 0..customers {
+            rows[start[c] as usize..start[c + 1] as usize].sort_by_key(|&(_, d, _)| d);
+        }
         let mut days: Vec<(u32, i32, f64)> = Vec::with_capacity(rows.len());
         let mut last_day = i32::MIN;
         for (k, d, a) in rows {
@@ -136,7 +155,7 @@ impl Histories {
         }
         Ok(Histories {
             days,
-            customers: tx.customer_ids().len(),
+            customers,
             last_day,
         })
     }
