@@ -43,7 +43,8 @@ usage: cargo xtask <command>
   gen-data       write the deterministic benchmark CSVs (100k, 1M, 5M rows) to target/data/
   bench-browser  run bench.html's benchRun (or benchAnalyze with --analysis) on the 1M-row file
                  in headless Chromium
-                 (median of 5) and print the figures
+                 (median of 5) and print the figures; with --duckdb, side by side with
+                 DuckDB-WASM (npm) on the same file, cells compared
   wasm-size      print the built modules' sizes, raw and gzipped
   check-pins     check that the tools the bundler runs are the pinned ones (wasm-bindgen:
                  Cargo.lock's; wasm-opt: package.json's binaryen); every build does it too
@@ -597,14 +598,22 @@ fn bench_server() -> Result<()> {
 fn bench_browser(args: &[String]) -> Result<()> {
     setup(true)?;
     build_app(Build::Deploy, "/")?;
-    // `bench-browser [100k|1m|5m] [--analysis]`: the slice (benchRun) or the whole analysis
-    // (benchAnalyze).
+    // `bench-browser [100k|1m|5m] [--analysis | --duckdb]`: the slice (benchRun), the whole
+    // analysis (benchAnalyze), or the slice against DuckDB-WASM.
     let analysis = args.iter().any(|a| a == "--analysis");
+    let duckdb = args.iter().any(|a| a == "--duckdb");
     let size = args
         .iter()
         .find(|a| !a.starts_with("--"))
         .map_or("1m", String::as_str);
     let data = gen_data(&[size])?;
+    if duckdb {
+        // Side by side with DuckDB-WASM (npm), same file, same Chromium, cells compared.
+        return run(Command::new("node")
+            .args(["tests/e2e/bench-duckdb.mjs"])
+            .arg(&data[0])
+            .env("PRISME_DIST", root().join("dist")));
+    }
     run(Command::new("node")
         .args(["tests/e2e/bench.mjs"])
         .arg(&data[0])
