@@ -9,8 +9,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use arrow_array::RecordBatch;
 use prisme_core::analysis::{
-    AnalysisParams, CustomersInput, Inputs, Report, SliceInput, Step, SummaryInput,
-    TransactionsInput, analyze_with_progress, fingerprint, text_values,
+    AnalysisParams, CustomersInput, Inputs, Job, Report, SliceInput, Step, SummaryInput,
+    TransactionsInput, analyze_side_by_side, analyze_with_progress, fingerprint, text_values,
 };
 use prisme_core::anonymize::{AnonymizeOptions, anonymize};
 use prisme_core::clv::{Dropout, TimeUnit};
@@ -32,6 +32,8 @@ pub struct AnalyzeArgs {
     pub transactions: Option<PathBuf>,
     /// A warehouse's per-customer summary, in place of the transactions.
     pub summary: Option<PathBuf>,
+    /// Threads for the independent analyses (1: sequential, with step times).
+    pub threads: usize,
     pub customers: Option<PathBuf>,
     pub map: Vec<String>,
     pub snapshot: Option<i32>,
@@ -85,6 +87,27 @@ fn load_table(
         keys::report(name, &report);
     }
     Ok(table)
+}
+
+/// Runs the jobs on up to `threads` threads, each taking the next job in order (the core lists
+/// the longest first).
+fn run_jobs(jobs: Vec<Job<'_>>, threads: usize) {
+    let queue = std::sync::Mutex::new(jobs.into_iter());
+    let workers = threads.min(queue.lock().map_or(0, |q| q.len())).max(1);
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    // A job that panicked poisons nothing we rely on: take the queue anyway.
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                    match next {
+                        Some(job) => job(),
+                        None => break,
+                    }
+                }
+            });
+        }
+    });
 }
 
 /// `yyyy-mm-dd` as days since 1970-01-01.
@@ -330,21 +353,29 @@ pub fn analyze_command(a: AnalyzeArgs) -> Result<()> {
     let t = Instant::now();
     // Each step's wall time, for the closing line: where an analysis spends its time.
     let mut steps: Vec<(Step, Instant)> = Vec::new();
-    let mut analysis =
-        analyze_with_progress(&inputs, &params, &mut |s| steps.push((s, Instant::now())))?;
+    let mut analysis = if a.threads > 1 {
+        analyze_side_by_side(&inputs, &params, &|jobs| run_jobs(jobs, a.threads))?
+    } else {
+        analyze_with_progress(&inputs, &params, &mut |s| steps.push((s, Instant::now())))?
+    };
+    let end = Instant::now();
     let analysis_ms = t.elapsed().as_secs_f64() * 1000.0;
-    let step_ms: Vec<String> = steps
-        .iter()
-        .enumerate()
-        .map(|(i, (s, at))| {
-            let end = steps.get(i + 1).map_or_else(Instant::now, |n| n.1);
-            format!(
-                "{} {:.0}",
-                format!("{s:?}").to_lowercase(),
-                (end - *at).as_secs_f64() * 1e3
-            )
-        })
-        .collect();
+    let step_ms: Vec<String> = if steps.is_empty() {
+        vec![format!(
+            "{} threads: clusters, CLV, cohorts and churn side by side",
+            a.threads
+        )]
+    } else {
+        steps
+            .iter()
+            .enumerate()
+            .map(|(i, (s, at))| {
+                let until = steps.get(i + 1).map_or(end, |n| n.1);
+                let ms = (until - *at).as_secs_f64() * 1e3;
+                format!("{} {ms:.0}", format!("{s:?}").to_lowercase())
+            })
+            .collect()
+    };
     if a.out.is_some() || a.json {
         let mut fingerprints = Vec::new();
         if let Some((name, bytes, _, _)) = &tx_loaded {

@@ -97,6 +97,11 @@ enum Command {
         /// run on it; cohorts, indicators and the holdout-window churn model need transactions.
         #[arg(long)]
         summary: Option<PathBuf>,
+        /// Threads for the analyses that are independent once RFM is scored (clusters, CLV,
+        /// cohorts, churn); default: the machine's cores. 1 runs them one after the other and
+        /// prints each step's time. The report is the same either way.
+        #[arg(long)]
+        threads: Option<usize>,
         /// Customer table: one row per customer (attributes, maybe a churn label).
         #[arg(long)]
         customers: Option<PathBuf>,
@@ -298,6 +303,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Analyze {
             transactions,
             summary,
+            threads,
             customers,
             map,
             snapshot,
@@ -320,6 +326,9 @@ fn run(cli: Cli) -> Result<()> {
         } => analyze::analyze_command(analyze::AnalyzeArgs {
             transactions,
             summary,
+            threads: threads.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            }),
             customers,
             map,
             snapshot: snapshot.as_deref().map(parse_day).transpose()?,

@@ -723,6 +723,150 @@ pub fn analyze_with_progress(
     params: &AnalysisParams,
     progress: &mut dyn FnMut(Step),
 ) -> Result<Analysis, AnalysisError> {
+    assemble(inputs, params, progress, Precomputed::default())
+}
+
+/// One piece of work of [`analyze_side_by_side`].
+pub type Job<'a> = Box<dyn FnOnce() + Send + 'a>;
+
+/// [`analyze`] with the analyses that are independent once RFM is scored — clusters, CLV,
+/// cohorts, the churn model — handed to `run` as jobs, which it may run side by side (the CLI
+/// on threads); it returns when all are done. The core starts no thread itself. The report and
+/// scores are those of [`analyze`]: each job computes exactly what the sequential run would,
+/// and the results are put together in the sequential order (`core/tests/analysis.rs` checks
+/// it).
+pub fn analyze_side_by_side(
+    inputs: &Inputs<'_>,
+    params: &AnalysisParams,
+    run: &dyn Fn(Vec<Job<'_>>),
+) -> Result<Analysis, AnalysisError> {
+    let mut pre = Precomputed::default();
+    let source = purchases_of(inputs);
+    let scored = source.as_ref().map(|(_, src)| match src {
+        Purchases::Rows(tx) => rfm::rfm(tx, &params.rfm),
+        Purchases::Summary(s) => rfm::rfm_summary(s, &params.rfm),
+    });
+    {
+        use std::sync::Mutex;
+        let clusters = Mutex::new(None);
+        let valued = Mutex::new(None);
+        let cohorts = Mutex::new(Vec::new());
+        let labelled = Mutex::new(None);
+        let holdout = Mutex::new(None);
+        let mut jobs: Vec<Job<'_>> = Vec::new();
+        // The longest first (on 1M rows: churn, clusters, CLV, cohorts), so that a runner with
+        // fewer threads than jobs, taking them in order, finishes soonest.
+        if let Some(c) = &inputs.customers {
+            let labelled = &labelled;
+            jobs.push(Box::new(move || {
+                *labelled.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(churn::analyze(c.batch, &labelled_params(c, params)));
+            }));
+        } else if let (Some(t), Some(Ok(out))) = (&inputs.transactions, &scored) {
+            let (holdout, snap) = (&holdout, out.snapshot);
+            jobs.push(Box::new(move || {
+                *holdout.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(holdout_churn(t.tx, snap, params));
+            }));
+        }
+        if let Some(Ok(out)) = &scored {
+            let clusters = &clusters;
+            jobs.push(Box::new(move || {
+                *clusters.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(cluster::cluster(&Features::from_rfm(out), &params.cluster));
+            }));
+        }
+        if let Some((_, src)) = &source {
+            let valued = &valued;
+            jobs.push(Box::new(move || {
+                *valued.lock().unwrap_or_else(|e| e.into_inner()) = Some(clv_of(src, params));
+            }));
+            if let Purchases::Rows(tx) = src {
+                let cohorts = &cohorts;
+                jobs.push(Box::new(move || {
+                    let mut all = Vec::new();
+                    for period in [Period::Month, Period::Quarter, Period::Year] {
+                        let p = CohortParams {
+                            period,
+                            ..params.cohorts.clone()
+                        };
+                        all.push((period, cohort::cohorts(tx, &p)));
+                    }
+                    *cohorts.lock().unwrap_or_else(|e| e.into_inner()) = all;
+                }));
+            }
+        }
+        run(jobs);
+        fn take<T>(m: Mutex<T>) -> T {
+            m.into_inner().unwrap_or_else(|e| e.into_inner())
+        }
+        pre.clusters = take(clusters);
+        pre.clv = take(valued);
+        pre.cohorts = take(cohorts);
+        pre.labelled_churn = take(labelled);
+        pre.holdout_churn = take(holdout);
+    }
+    pre.rfm = scored;
+    assemble(inputs, params, &mut |_| {}, pre)
+}
+
+/// Results computed ahead by [`analyze_side_by_side`]; what is `None` is computed in place.
+#[derive(Default)]
+struct Precomputed {
+    rfm: Option<Result<rfm::Rfm, rfm::RfmError>>,
+    clusters: Option<Result<Clustering, cluster::ClusterError>>,
+    clv: Option<Result<ClvResult, clv::ClvError>>,
+    cohorts: Vec<(Period, Result<Cohorts, cohort::CohortError>)>,
+    labelled_churn: Option<Result<ChurnResult, churn::ChurnError>>,
+    holdout_churn: Option<Result<HoldoutChurn, churn::ChurnError>>,
+}
+
+/// The holdout-window model's report and each customer's score as of the snapshot.
+type HoldoutChurn = (ChurnResult, Vec<(String, f64)>);
+
+fn purchases_of<'a>(inputs: &Inputs<'a>) -> Option<(&'a str, Purchases<'a>)> {
+    match (&inputs.transactions, &inputs.summary) {
+        (Some(t), _) => Some((t.file, Purchases::Rows(t.tx))),
+        (None, Some(s)) => Some((s.file, Purchases::Summary(s.summary))),
+        (None, None) => None,
+    }
+}
+
+/// The CLV analysis with the parameters the report's other analyses imply.
+fn clv_of(src: &Purchases<'_>, params: &AnalysisParams) -> Result<ClvResult, clv::ClvError> {
+    let mut clv_params = params.clv.clone();
+    if clv_params.observation_end.is_none()
+        && let Some(s) = params.rfm.snapshot
+    {
+        // The RFM snapshot counts purchases before it; the CLV end is the last day counted.
+        clv_params.observation_end = Some(s - 1);
+    }
+    match src {
+        Purchases::Rows(tx) => clv::analyze(tx, &clv_params),
+        Purchases::Summary(s) => {
+            if clv_params.calibration_end.is_none() {
+                clv_params.calibration_end = s.calibration.as_ref().map(|c| c.end);
+            }
+            clv::analyze_summary(s, &clv_params)
+        }
+    }
+}
+
+/// The churn parameters for a labelled customer table.
+fn labelled_params(c: &CustomersInput<'_>, params: &AnalysisParams) -> ChurnParams {
+    ChurnParams {
+        id: params.churn.id.clone().or(c.id_column.map(str::to_string)),
+        ..params.churn.clone()
+    }
+}
+
+/// Every analysis, in the report's order, taking what `pre` holds and computing the rest.
+fn assemble(
+    inputs: &Inputs<'_>,
+    params: &AnalysisParams,
+    progress: &mut dyn FnMut(Step),
+    mut pre: Precomputed,
+) -> Result<Analysis, AnalysisError> {
     if inputs.transactions.is_none() && inputs.summary.is_none() && inputs.customers.is_none() {
         return Err(AnalysisError::NoInput);
     }
@@ -749,11 +893,7 @@ pub fn analyze_with_progress(
     let mut has_churn = false;
     let mut snapshot = None;
 
-    let source = match (&inputs.transactions, &inputs.summary) {
-        (Some(t), _) => Some((t.file, Purchases::Rows(t.tx))),
-        (None, Some(s)) => Some((s.file, Purchases::Summary(s.summary))),
-        (None, None) => None,
-    };
+    let source = purchases_of(inputs);
     if let Some((file, src)) = &source {
         summaries.push(InputSummary {
             file: file.to_string(),
@@ -771,10 +911,10 @@ pub fn analyze_with_progress(
             sha256: None,
         });
         progress(Step::Rfm);
-        let scored = match src {
+        let scored = pre.rfm.take().unwrap_or_else(|| match src {
             Purchases::Rows(tx) => rfm::rfm(tx, &params.rfm),
             Purchases::Summary(s) => rfm::rfm_summary(s, &params.rfm),
-        };
+        });
         match scored {
             Ok(out) => {
                 snapshot = Some(out.snapshot);
@@ -810,7 +950,10 @@ pub fn analyze_with_progress(
                     });
                 }
                 progress(Step::Clusters);
-                match cluster::cluster(&Features::from_rfm(&out), &params.cluster) {
+                let clustered = pre.clusters.take().unwrap_or_else(|| {
+                    cluster::cluster(&Features::from_rfm(&out), &params.cluster)
+                });
+                match clustered {
                     Ok(mut c) => {
                         for (row, &label) in rows.iter_mut().zip(&c.labels) {
                             row.cluster = Some(label);
@@ -835,24 +978,9 @@ pub fn analyze_with_progress(
             Err(e) => skip(&mut skipped, "rfm", e),
         }
 
-        let mut clv_params = params.clv.clone();
-        if clv_params.observation_end.is_none()
-            && let Some(s) = params.rfm.snapshot
-        {
-            // The RFM snapshot counts purchases before it; the CLV end is the last day counted.
-            clv_params.observation_end = Some(s - 1);
-        }
         let mut clv_per_key: Option<Vec<Option<f64>>> = None;
         progress(Step::Clv);
-        let valued = match src {
-            Purchases::Rows(tx) => clv::analyze(tx, &clv_params),
-            Purchases::Summary(s) => {
-                if clv_params.calibration_end.is_none() {
-                    clv_params.calibration_end = s.calibration.as_ref().map(|c| c.end);
-                }
-                clv::analyze_summary(s, &clv_params)
-            }
-        };
+        let valued = pre.clv.take().unwrap_or_else(|| clv_of(src, params));
         match valued {
             Ok(mut c) => {
                 let ids = src.ids();
@@ -899,7 +1027,19 @@ pub fn analyze_with_progress(
         };
         if let Some(tx) = tx {
             progress(Step::Cohorts);
-            match cohort::cohorts(tx, &params.cohorts) {
+            // Each period's cohorts, ahead of time or now.
+            let mut cohorts_at =
+                |period: Period| match pre.cohorts.iter().position(|(p, _)| *p == period) {
+                    Some(i) => pre.cohorts.swap_remove(i).1,
+                    None => cohort::cohorts(
+                        tx,
+                        &CohortParams {
+                            period,
+                            ..params.cohorts.clone()
+                        },
+                    ),
+                };
+            match cohorts_at(params.cohorts.period) {
                 Ok(c) => report.cohorts = Some(c),
                 Err(e) => skip(&mut skipped, "cohorts", e),
             }
@@ -908,11 +1048,7 @@ pub fn analyze_with_progress(
                     if period == params.cohorts.period {
                         continue;
                     }
-                    let p = CohortParams {
-                        period,
-                        ..params.cohorts.clone()
-                    };
-                    if let Ok(c) = cohort::cohorts(tx, &p) {
+                    if let Ok(c) = cohorts_at(period) {
                         report.charts.more_cohorts.push(c);
                     }
                 }
@@ -975,11 +1111,11 @@ pub fn analyze_with_progress(
     // Churn: a labelled customer table first, else labels from a holdout window.
     progress(Step::Churn);
     let labelled = inputs.customers.as_ref().and_then(|c| {
-        let p = ChurnParams {
-            id: params.churn.id.clone().or(c.id_column.map(str::to_string)),
-            ..params.churn.clone()
-        };
-        match churn::analyze(c.batch, &p) {
+        let fitted = pre
+            .labelled_churn
+            .take()
+            .unwrap_or_else(|| churn::analyze(c.batch, &labelled_params(c, params)));
+        match fitted {
             Ok(r) => Some(r),
             Err(e) => {
                 skip(&mut skipped, "churn model on the customer table", e);
@@ -1024,7 +1160,11 @@ pub fn analyze_with_progress(
             NEEDS_ROWS,
         );
     } else if let (Some(t), Some(snap)) = (&inputs.transactions, snapshot) {
-        match holdout_churn(t.tx, snap, params) {
+        let fitted = pre
+            .holdout_churn
+            .take()
+            .unwrap_or_else(|| holdout_churn(t.tx, snap, params));
+        match fitted {
             Ok((mut result, now)) => {
                 has_churn = true;
                 for (id, score) in now {
@@ -1073,7 +1213,7 @@ fn holdout_churn(
     tx: &Transactions,
     snapshot: i32,
     params: &AnalysisParams,
-) -> Result<(ChurnResult, Vec<(String, f64)>), churn::ChurnError> {
+) -> Result<HoldoutChurn, churn::ChurnError> {
     let w = params.churn_window_days;
     let cutoff = snapshot - 1 - w;
     let train = churn::label_from_holdout(tx, cutoff, w)?;

@@ -9,6 +9,7 @@ use prisme_core::analysis::{
     AnalysisError, AnalysisParams, CustomersInput, Inputs, REPORT_VERSION, Report, ReportError,
     ReportPage, TransactionsInput, analyze,
 };
+use prisme_core::analysis::{Job, analyze_side_by_side};
 use prisme_core::ingest::ReadOptions;
 use prisme_core::rfm::{RfmParams, rfm};
 use prisme_core::segment::{Segment, segments};
@@ -549,4 +550,47 @@ fn a_kept_report_holds_the_chosen_pages_only() {
     assert_eq!(kept.charts.slices, full.charts.slices);
     assert!(kept.churn.is_none() && kept.customers.is_none());
     assert_eq!(kept.check_consistency(), Ok(()));
+}
+
+/// The analyses run side by side (on threads here, as the CLI runs them) give the report and
+/// the scores of the run one after the other: with the holdout-window churn model and with a
+/// labelled customer table, the holdout check on.
+#[test]
+fn side_by_side_equals_one_after_the_other() {
+    let tx = synthetic(20_000);
+    let customers = labelled_customers();
+    let threads = |jobs: Vec<Job<'_>>| {
+        std::thread::scope(|s| {
+            for job in jobs {
+                s.spawn(job);
+            }
+        })
+    };
+    let mut params = AnalysisParams {
+        per_customer: true,
+        ..AnalysisParams::default()
+    };
+    params.clv.calibration_end = prisme_core::workbench::auto_calibration_end(&tx, None);
+    assert!(params.clv.calibration_end.is_some());
+    for with_customers in [false, true] {
+        let inputs = Inputs {
+            transactions: Some(TransactionsInput {
+                file: "synth.csv",
+                tx: &tx,
+            }),
+            customers: with_customers.then_some(CustomersInput {
+                file: "customers.csv",
+                batch: &customers,
+                id_column: Some("customer_id"),
+            }),
+            ..Inputs::default()
+        };
+        let one = analyze(&inputs, &params).unwrap();
+        let both = analyze_side_by_side(&inputs, &params, &threads).unwrap();
+        let r = &one.report;
+        assert!(r.clusters.is_some() && r.churn.is_some() && r.cohorts.is_some());
+        assert!(r.clv.as_ref().is_some_and(|c| c.holdout.is_some()));
+        assert_eq!(one.report.to_json(), both.report.to_json());
+        assert_eq!(one.scores.to_csv(), both.scores.to_csv());
+    }
 }
