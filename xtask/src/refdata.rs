@@ -124,6 +124,8 @@ pub fn python_deps() -> Result<PathBuf> {
             "--quiet",
             "--disable-pip-version-check",
             "--no-deps",
+            // CI runs as root; the packages go to a directory of our own, not the system's.
+            "--root-user-action=ignore",
         ])
         .arg("--target")
         .arg(&dir)
