@@ -550,7 +550,7 @@ fn write_scores(path: &Path, r: &prisme_core::rfm::Rfm) -> Result<()> {
     let mut w = io::BufWriter::new(f);
     writeln!(w, "customer_id,recency,frequency,monetary,r,f,m")?;
     for i in 0..r.customers() {
-        let id = &r.customer_id[i];
+        let id = r.customer_id.value(i);
         if id.contains([',', '"', '\n', '\r']) {
             write!(w, "\"{}\"", id.replace('"', "\"\""))?;
         } else {

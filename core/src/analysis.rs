@@ -936,7 +936,8 @@ fn assemble(
                 };
                 #[allow(clippy::needless_range_loop)] // eight parallel vectors
                 for i in 0..out.customers() {
-                    index.insert(out.customer_id[i].clone(), rows.len());
+                    let id = out.customer_id.value(i);
+                    index.insert(id.to_string(), rows.len());
                     rows.push(ScoreRow {
                         recency: Some(out.recency[i]),
                         frequency: Some(out.frequency[i]),
@@ -945,8 +946,8 @@ fn assemble(
                         f: Some(out.f[i]),
                         m: Some(out.m[i]),
                         segment: Some(seg[i]),
-                        previous_segment: previous.get(&out.customer_id[i]).copied(),
-                        ..empty_row(out.customer_id[i].clone())
+                        previous_segment: previous.get(id).copied(),
+                        ..empty_row(id.to_string())
                     });
                 }
                 progress(Step::Clusters);

@@ -311,14 +311,14 @@ pub fn migration_with_previous(
     let index: hashbrown::HashMap<&str, Segment> = before
         .customer_id
         .iter()
-        .map(String::as_str)
+        .flatten()
         .zip(seg_before.iter().copied())
         .collect();
     let mut matrix = vec![vec![0u64; 11]; 11];
     let mut new = vec![0u64; 11];
     let (mut both, mut stable) = (0u64, 0u64);
-    for (id, &s) in after.customer_id.iter().zip(&seg_after) {
-        match index.get(id.as_str()) {
+    for (id, &s) in after.customer_id.iter().flatten().zip(&seg_after) {
+        match index.get(id) {
             Some(&b) => {
                 matrix[b as usize][s as usize] += 1;
                 both += 1;

@@ -89,7 +89,7 @@ fn transactions_alone_run_everything_but_the_labelled_model() {
     let seg = segments(&alone);
     assert_eq!(out.scores.rows.len(), alone.customers());
     for (i, row) in out.scores.rows.iter().enumerate().step_by(97) {
-        assert_eq!(row.customer_id, alone.customer_id[i]);
+        assert_eq!(row.customer_id, alone.customer_id.value(i));
         assert_eq!(row.recency, Some(alone.recency[i]));
         assert_eq!(row.r, Some(alone.r[i]));
         assert_eq!(row.segment, Some(seg[i]));
