@@ -471,16 +471,8 @@ impl PurchaseHistory for CustomerSummary {
             });
         }
         let u = unit.days();
-        let mut s = Summary {
-            key: Vec::new(),
-            frequency: Vec::new(),
-            recency: Vec::new(),
-            t: Vec::new(),
-            // The holdout check uses the purchase model alone: spends are left at 0.
-            monetary: Vec::new(),
-            end: calibration_end,
-            unit,
-        };
+        // The holdout check uses the purchase model alone: spends are left at 0.
+        let mut s = Summary::empty(calibration_end, unit);
         let mut holdout = Vec::new();
         for i in 0..self.len() {
             let Some(last) = c.last[i] else { continue };

@@ -32,6 +32,19 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// No customer yet, over purchase days up to `end`.
+    pub(crate) fn empty(end: i32, unit: TimeUnit) -> Self {
+        Summary {
+            key: Vec::new(),
+            frequency: Vec::new(),
+            recency: Vec::new(),
+            t: Vec::new(),
+            monetary: Vec::new(),
+            end,
+            unit,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.key.len()
     }
@@ -181,15 +194,7 @@ impl Histories {
         holdout_end: Option<i32>,
     ) -> (Summary, Vec<u32>) {
         let u = unit.days();
-        let mut s = Summary {
-            key: Vec::new(),
-            frequency: Vec::new(),
-            recency: Vec::new(),
-            t: Vec::new(),
-            monetary: Vec::new(),
-            end,
-            unit,
-        };
+        let mut s = Summary::empty(end, unit);
         let mut holdout = Vec::new();
         let mut i = 0;
         let days = &self.days;
