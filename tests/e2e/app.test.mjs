@@ -221,6 +221,80 @@ describe("a deploy under a sub-path (GitHub Pages' /<repo>/)", () => {
   });
 });
 
+describe("page groups, loaded lazily", () => {
+  test("the first page is drawn before the other pages' modules are fetched", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en" });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    try {
+      await page.goto(`${url}/`);
+      await page.waitForSelector("[data-page=quick]", { timeout: 60_000 });
+      // All three groups are fetched in the background once the page is up.
+      await page.waitForFunction(
+        () =>
+          ["split_analysis", "split_data", "split_library"].every((g) =>
+            performance.getEntriesByType("resource").some((e) => e.name.includes(`/${g}.wasm`)),
+          ),
+        null,
+        { timeout: 30_000 },
+      );
+      const { fcp, groups, main } = await page.evaluate(() => {
+        const res = performance.getEntriesByType("resource");
+        return {
+          fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+          groups: res.filter((e) => /\/(split_\w+|chunk_\d+)\.wasm$/.test(e.name)).map((e) => e.startTime),
+          main: res.filter((e) => /\/prisme-app_bg\.wasm$/.test(e.name)).length,
+        };
+      });
+      assert.equal(main, 1, "the page's own module is fetched once");
+      assert.ok(fcp > 0, "first contentful paint recorded");
+      assert.ok(groups.length >= 3);
+      for (const start of groups) assert.ok(start > fcp, `a group's module fetched at ${start} ms, before the first paint at ${fcp} ms`);
+      // The pages whose code is in those modules draw (the analysis group's pages need a
+      // report: the next test opens one).
+      await page.click("[data-nav=data]");
+      await page.waitForSelector("[data-page=data] h1");
+      await page.click("[data-nav=reports]");
+      await page.waitForSelector("[data-page=reports] [data-testid=report-no-analysis]");
+      await page.click("[data-nav=datamarts]");
+      await page.waitForSelector("[data-page=datamarts] [data-testid=no-marts]");
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a group that cannot be fetched says so, and a reload brings the page", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr" });
+    await context.route("**/split_analysis.wasm", (route) => route.abort("internetdisconnected"));
+    const page = await context.newPage();
+    const crashes = [];
+    page.on("pageerror", (e) => crashes.push(e.message));
+    try {
+      await page.goto(`${url}/`);
+      await page.waitForSelector("[data-page=quick]", { timeout: 60_000 });
+      // The demo's analysis runs (its code is in the worker), then opens the dashboard.
+      await page.click("[data-action=demo]");
+      await page.waitForSelector("[data-page=dashboard] [data-testid=load-failed]", { timeout: 120_000 });
+      const text = await page.textContent("[data-testid=load-failed]");
+      assert.match(text, /n'a pas pu être chargée/);
+      // The shell still works: another group's page opens.
+      await page.click("[data-nav=data]");
+      await page.waitForSelector("[data-page=data] h1");
+      await page.click("[data-nav=dashboard]");
+      await page.waitForSelector("[data-testid=load-failed] button");
+      // Back online, the notice's button reloads, and the dashboard draws the kept report.
+      await context.unroute("**/split_analysis.wasm");
+      await page.click("[data-testid=load-failed] button");
+      await page.waitForSelector("[data-page=dashboard] [data-kpi=revenue]", { timeout: 60_000 });
+      assert.equal(await page.$("[data-testid=load-failed]"), null);
+      assert.deepEqual(crashes, [], "no panic, no uncaught error");
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("bad input", () => {
   test("errors name the file, line and column; the worker survives; the next file works", async () => {
     const { page, errors } = await openApp("en");

@@ -3,7 +3,7 @@
 //! It replaces Trunk, whose `cargo install` took about 12 minutes on 2 cores: most of a
 //! newcomer's first `cargo xtask serve`. Prisme used a handful of Trunk's features, which take
 //! a few hundred lines here with the tools the build needs anyway (cargo, the wasm-bindgen CLI
-//! of Cargo.lock, npm's binaryen `wasm-opt`).
+//! of Cargo.lock, npm's binaryen `wasm-opt`, the pinned `wasm-split-cli`).
 //!
 //! `index.html` at the root stays the page's source: its head (title, meta, noscript) is kept
 //! as written, and its `data-bundle` tags say what to build, each replaced by real tags:
@@ -17,8 +17,12 @@
 //!   deploy build, `wasm-opt -O<level>`. `data-cargo-profile=…` names the cargo profile of a
 //!   deploy build instead (the page's `page`: size over speed), in a cargo run of its own;
 //!   local builds keep `release` for every module, one run, no second compile of the shared
-//!   dependencies. The page's module is preloaded and started by a
-//!   `<script type="module">`. A worker gets no tag: the app starts it from a fixed-name
+//!   dependencies. A page whose code has `#[wasm_split]` functions (its lazily loaded page
+//!   groups, `app/src/ui/routes.rs`) is cut there by `wasm-split-cli` before wasm-bindgen;
+//!   its files (main module, groups, shared chunks, `__wasm_split.js`) name each other, so
+//!   they go into one directory named after their hash, `prisme-app-<hash>/`. A deploy
+//!   build fails if the page's own module is over its gzipped budget. The page's module is
+//!   preloaded and started by a `<script type="module">`. A worker gets no tag: the app starts it from a fixed-name
 //!   `<bin>_loader.js` (`importScripts` of its glue, then its init), the one name the app
 //!   knows; its glue and module carry hashed names like the rest;
 //! - `<link data-bundle rel="copy-file" href=…>`: copied under its own name (the bench page).
@@ -229,6 +233,66 @@ fn main_module_tags(base: &str, js: &str, wasm: &str, indent: &str) -> String {
     )
 }
 
+/// What a first visit may download of the page's own module, gzipped: the budget the
+/// project set (the engine's weight lives in the worker, other pages in their groups).
+const PAGE_BUDGET_GZ: u64 = 500_000;
+
+/// `gzip -9`'s output size (what a host's compression approaches).
+fn gzip_size(path: &Path) -> Result<u64> {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("gzip -9 -c '{}' | wc -c", path.display()))
+        .output()
+        .context("running gzip")?;
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .with_context(|| format!("gzip of {}", path.display()))
+}
+
+/// Whether a linked module has `#[wasm_split]` functions: it then imports their loaders from
+/// the splitter's placeholder module, and cannot run before it is split.
+fn has_split_points(wasm: &Path) -> Result<bool> {
+    let bytes = fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    let needle = b"__wasm_split_placeholder__";
+    Ok(bytes.windows(needle.len()).any(|w| w == needle))
+}
+
+/// The files under `dir`, recursively, in a fixed order (what a directory's hash is over).
+pub fn dir_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(fs::DirEntry::file_name);
+    for e in entries {
+        let path = e.path();
+        if path.is_dir() {
+            out.extend(dir_files(&path)?);
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
+/// The `.wasm` files of a module's wasm-bindgen output: the main module and, for a split
+/// page, its groups' modules and shared chunks.
+fn wasm_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    Ok(dir_files(dir)?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .collect())
+}
+
+/// The wasm features rustc 1.95 emits for wasm32-unknown-unknown, which wasm-opt must be told
+/// of (it otherwise refuses the split modules' bulk-memory and reference-types instructions).
+const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+];
+
 /// A worker's classic-script loader (`--target no-modules` glue defines `wasm_bindgen`).
 /// Trunk 0.21 wrote `wasm_bindgen("./worker_bg.wasm")`; the object form is the one
 /// wasm-bindgen 0.2.9x and later take without a deprecation warning.
@@ -372,32 +436,60 @@ pub fn build(opts: &Options) -> Result<()> {
         done("bundle: cargo build", t);
     }
 
-    let t = step("bundle: wasm-bindgen");
+    let t = step("bundle: wasm-split and wasm-bindgen");
     let bindgen_root = opts.target_dir.join("bundle");
+    let mut split = BTreeMap::new();
     for m in &modules {
         let out_dir = bindgen_root.join(&m.bin);
         if out_dir.exists() {
             fs::remove_dir_all(&out_dir)?;
         }
-        let wasm = opts
+        let mut wasm = opts
             .target_dir
             .join("wasm32-unknown-unknown")
             .join(m.profile(opts.optimize))
             .join(format!("{}.wasm", m.bin));
-        run(Command::new("wasm-bindgen")
+        let is_split = !m.worker && has_split_points(&wasm)?;
+        if is_split {
+            // The linked module, cut at its `#[wasm_split]` functions: the main part (in
+            // `split/`, for wasm-bindgen), each group's module and the chunks groups share,
+            // and `__wasm_split.js` that fetches them, all written into `out_dir`.
+            let split_dir = bindgen_root.join(format!("{}.split", m.bin));
+            if split_dir.exists() {
+                fs::remove_dir_all(&split_dir)?;
+            }
+            run(Command::new("wasm-split-cli")
+                .env("PATH", &opts.tool_path)
+                .env("RUST_LOG", "warn")
+                .arg(&wasm)
+                .arg(&out_dir)
+                .arg(format!("--out-name={}", m.bin)))?;
+            fs::create_dir_all(&split_dir)?;
+            let main = split_dir.join(format!("{}.wasm", m.bin));
+            fs::rename(out_dir.join(format!("{}.wasm", m.bin)), &main)?;
+            wasm = main;
+        }
+        split.insert(m.bin.clone(), is_split);
+        let mut bindgen = Command::new("wasm-bindgen");
+        bindgen
             .env("PATH", &opts.tool_path)
             .arg(if m.worker {
                 "--target=no-modules"
             } else {
                 "--target=web"
             })
-            .arg("--no-typescript")
+            .arg("--no-typescript");
+        if is_split {
+            // The split modules import the main module's functions by their linker names.
+            bindgen.args(["--keep-lld-exports", "--no-demangle"]);
+        }
+        run(bindgen
             .arg(format!("--out-name={}", m.bin))
             .arg("--out-dir")
             .arg(&out_dir)
             .arg(&wasm))?;
     }
-    done("bundle: wasm-bindgen", t);
+    done("bundle: wasm-split and wasm-bindgen", t);
 
     if opts.optimize {
         let t = step("bundle: wasm-opt (both modules side by side)");
@@ -406,18 +498,22 @@ pub fn build(opts: &Options) -> Result<()> {
                 .iter()
                 .filter_map(|m| m.opt.as_ref().map(|level| (m, level)))
                 .map(|(m, level)| {
-                    let file = bindgen_root.join(&m.bin).join(format!("{}_bg.wasm", m.bin));
+                    let dir = bindgen_root.join(&m.bin);
                     let path = &opts.tool_path;
                     s.spawn(move || -> Result<()> {
-                        let tmp = file.with_extension("opt.wasm");
                         let since = std::time::Instant::now();
-                        run(Command::new("wasm-opt")
-                            .env("PATH", path)
-                            .arg(format!("-O{level}"))
-                            .arg("--output")
-                            .arg(&tmp)
-                            .arg(&file))?;
-                        fs::rename(&tmp, &file)?;
+                        // The main module, then (for a split page) its groups and chunks.
+                        for file in wasm_files(&dir)? {
+                            let tmp = file.with_extension("opt.wasm");
+                            run(Command::new("wasm-opt")
+                                .env("PATH", path)
+                                .arg(format!("-O{level}"))
+                                .args(WASM_OPT_FEATURES)
+                                .arg("--output")
+                                .arg(&tmp)
+                                .arg(&file))?;
+                            fs::rename(&tmp, &file)?;
+                        }
                         eprintln!(
                             "wasm-opt -O{level} {}: {:.0} s",
                             m.bin,
@@ -435,8 +531,44 @@ pub fn build(opts: &Options) -> Result<()> {
         done("bundle: wasm-opt", t);
     }
 
+    if opts.optimize {
+        for m in modules.iter().filter(|m| !m.worker) {
+            let wasm = bindgen_root.join(&m.bin).join(format!("{}_bg.wasm", m.bin));
+            let gz = gzip_size(&wasm)?;
+            eprintln!(
+                "{}_bg.wasm: {gz} bytes gzipped (budget {PAGE_BUDGET_GZ})",
+                m.bin
+            );
+            if gz > PAGE_BUDGET_GZ {
+                bail!(
+                    "the page's module is {gz} bytes gzipped, over its budget of \
+                     {PAGE_BUDGET_GZ}: move code into a page group (app/src/ui/routes.rs) \
+                     or into the worker"
+                );
+            }
+        }
+    }
+
     for m in &modules {
         let out_dir = bindgen_root.join(&m.bin);
+        if split[&m.bin] {
+            // The main module's files import each other by their own names
+            // (`./__wasm_split.js`, `./chunk_4.wasm`…): one directory named after a hash of
+            // them all keeps those names and still changes with any of them.
+            let files = dir_files(&out_dir)?;
+            let contents: Vec<Vec<u8>> = files.iter().map(fs::read).collect::<Result<_, _>>()?;
+            let parts: Vec<&[u8]> = contents.iter().map(Vec::as_slice).collect();
+            let dir_name = format!("{}-{}", m.bin, hex(&parts));
+            copy_dir(&out_dir, &staging.join(&dir_name))?;
+            let text = main_module_tags(
+                &base,
+                &format!("{dir_name}/{}.js", m.bin),
+                &format!("{dir_name}/{}_bg.wasm", m.bin),
+                indent_of(&html, all[m.tag].start),
+            );
+            replacements.insert(m.tag, text);
+            continue;
+        }
         let js = fs::read(out_dir.join(format!("{}.js", m.bin)))?;
         let wasm = fs::read(out_dir.join(format!("{}_bg.wasm", m.bin)))?;
         let hash = hex(&[&js, &wasm]);
@@ -470,6 +602,8 @@ pub fn build(opts: &Options) -> Result<()> {
     // GitHub Pages (and hosts like it) answer unknown paths with 404.html: the app itself, so
     // that /dashboard and the other routes load from a cold link.
     fs::write(staging.join("404.html"), &page)?;
+    // GitHub Pages' Jekyll would drop the page's `__wasm_split.js`, as every name with a `_`.
+    fs::write(staging.join(".nojekyll"), "")?;
 
     let dist = root.join("dist");
     let old = root.join("dist.old");

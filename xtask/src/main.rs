@@ -38,7 +38,7 @@ usage: cargo xtask <command>
                  for a site published under a sub-path; see docs/deploy.md)
   bench-server   the sync server's load test (16 clients saving reports) on SQLite and on a
                  throwaway PostgreSQL, release build, median of 5 runs (3 when contended)
-  setup          install what is missing (wasm target, wasm-bindgen-cli, npm tools, clang,
+  setup          install what is missing (wasm target, wasm-bindgen-cli, wasm-split-cli, npm tools, clang,
                  chromium, chromedriver, poppler-utils and postgresql)
   gen-data       write the deterministic benchmark CSVs (100k, 1M, 5M rows) to target/data/
   bench-browser  run bench.html's benchRun (or benchAnalyze with --analysis) on the 1M-row file
@@ -192,6 +192,11 @@ fn check_pins() -> Result<()> {
             found.as_deref().unwrap_or("none")
         ),
     }
+    if !have_wasm_split() {
+        bail!(
+            "wasm-split-cli {WASM_SPLIT} is needed to split the page's module: run `cargo xtask setup`"
+        );
+    }
     let package =
         fs::read_to_string(root().join("package.json")).context("reading package.json")?;
     let binaryen = package
@@ -209,6 +214,18 @@ fn check_pins() -> Result<()> {
         ),
     }
     Ok(())
+}
+
+/// The splitter of the page's module (`wasm-split-cli`): the version whose placeholder
+/// imports match Cargo.lock's `wasm_split_helpers` (the one `cargo leptos --split` uses).
+const WASM_SPLIT: &str = "0.2.4";
+
+/// Whether `cargo install` put the pinned splitter in place (it has no `--version` flag).
+fn have_wasm_split() -> bool {
+    output("cargo", &["install", "--list"]).is_some_and(|list| {
+        list.lines()
+            .any(|l| l.starts_with(&format!("wasm_split_cli_support v{WASM_SPLIT}:")))
+    })
 }
 
 fn is_root() -> bool {
@@ -262,6 +279,19 @@ fn setup(browser: bool) -> Result<()> {
             "--force",
             "--version",
             &format!("={bindgen}"),
+        ]))?;
+    }
+    if !have_wasm_split() {
+        eprintln!("installing wasm_split_cli_support {WASM_SPLIT} (about 1 minute on 2 cores)");
+        run(cargo().args([
+            "install",
+            "wasm_split_cli_support",
+            "--locked",
+            "--force",
+            "--features",
+            "build-binary",
+            "--version",
+            &format!("={WASM_SPLIT}"),
         ]))?;
     }
     let npm_stamp = root().join("node_modules/.package-lock.json");
@@ -626,30 +656,45 @@ fn bench_browser(args: &[String]) -> Result<()> {
 
 fn wasm_size() -> Result<()> {
     let dist = root().join("dist");
-    let mut entries: Vec<_> = fs::read_dir(&dist)
-        .context("no dist/: run `cargo xtask build` first")?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "wasm"))
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let raw = e.metadata()?.len();
-        let gz = output(
+    if !dist.is_dir() {
+        bail!("no dist/: run `cargo xtask build` first");
+    }
+    let gz_of = |path: &Path| {
+        output(
             "sh",
-            &[
-                "-c",
-                &format!("gzip -9 -c '{}' | wc -c", e.path().display()),
-            ],
+            &["-c", &format!("gzip -9 -c '{}' | wc -c", path.display())],
         )
         .and_then(|s| s.trim().parse::<u64>().ok())
-        .unwrap_or(0);
+        .unwrap_or(0)
+    };
+    // The page's module sits in a directory of its own with its groups' modules and their
+    // shared chunks (`bundle.rs`): what a first visit downloads is its `_bg.wasm`.
+    let mut files: Vec<PathBuf> = bundle::dir_files(&dist)?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
+        .collect();
+    files.sort();
+    let (mut split_raw, mut split_gz) = (0, 0);
+    for path in &files {
+        let raw = fs::metadata(path)?.len();
+        let gz = gz_of(path);
+        let name = path.strip_prefix(&dist).unwrap_or(path).to_string_lossy();
+        if path.parent() != Some(dist.as_path()) && !name.ends_with("_bg.wasm") {
+            split_raw += raw;
+            split_gz += gz;
+        }
         println!(
-            "{:<40} raw {:>9} bytes ({:.2} MB)  gzip -9 {:>9} bytes ({:.2} MB)",
-            e.file_name().to_string_lossy(),
-            raw,
+            "{name:<60} raw {raw:>9} bytes ({:.2} MB)  gzip -9 {gz:>9} bytes ({:.2} MB)",
             raw as f64 / 1e6,
-            gz,
             gz as f64 / 1e6
+        );
+    }
+    if split_raw > 0 {
+        println!(
+            "{:<60} raw {split_raw:>9} bytes ({:.2} MB)  gzip -9 {split_gz:>9} bytes ({:.2} MB)",
+            "(the page's groups and chunks, fetched after it starts)",
+            split_raw as f64 / 1e6,
+            split_gz as f64 / 1e6
         );
     }
     Ok(())

@@ -56,6 +56,11 @@ pub fn App() -> impl IntoView {
     let app = AppState::new(move |event| quick.on_event(event));
     provide_context(app);
     provide_context(quick);
+    // Once the first page is drawn, the other pages' modules are fetched in the background.
+    set_timeout(
+        routes::preload_page_groups,
+        std::time::Duration::from_millis(300),
+    );
 
     Effect::new(move |_| {
         let l = app.lang.get();

@@ -291,6 +291,23 @@ pub fn NeedsAnalysis() -> impl IntoView {
     }
 }
 
+/// In place of a page whose group's module could not be fetched.
+#[component]
+pub fn LoadFailed() -> impl IntoView {
+    let lang = use_app().lang;
+    let reload = |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    };
+    view! {
+        <section class="empty" role="alert" data-testid="load-failed">
+            <p>{move || lang.get().wb().load_failed}</p>
+            <button class="button primary" on:click=reload>{move || lang.get().wb().reload}</button>
+        </section>
+    }
+}
+
 #[component]
 pub fn NotFound() -> impl IntoView {
     let lang = use_app().lang;
