@@ -213,17 +213,21 @@ fn id_order(ids: &StringArray, used: &[bool]) -> Vec<usize> {
             (prefix_key(bytes(i)), int, pos as u32)
         })
         .collect();
-    if ints.is_some() {
-        keyed.sort_unstable_by(|a, b| {
-            a.1.cmp(&b.1)
-                .then(a.0.cmp(&b.0))
-                .then_with(|| bytes(idx[a.2 as usize]).cmp(bytes(idx[b.2 as usize])))
-        });
-    } else {
-        keyed.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| bytes(idx[a.2 as usize]).cmp(bytes(idx[b.2 as usize])))
-        });
+    // A radix sort on the packed keys (`int` is 0 for every id when they are not all
+    // integers), then the rare runs of equal keys by their whole bytes.
+    radsort::sort_by_key(&mut keyed, |k| (k.1, k.0));
+    let mut start = 0;
+    while start < keyed.len() {
+        let mut end = start + 1;
+        while end < keyed.len() && (keyed[end].1, keyed[end].0) == (keyed[start].1, keyed[start].0)
+        {
+            end += 1;
+        }
+        if end - start > 1 {
+            keyed[start..end]
+                .sort_unstable_by(|a, b| bytes(idx[a.2 as usize]).cmp(bytes(idx[b.2 as usize])));
+        }
+        start = end;
     }
     keyed.into_iter().map(|k| idx[k.2 as usize]).collect()
 }
@@ -238,11 +242,12 @@ fn prefix_key(b: &[u8]) -> u128 {
     u128::from_be_bytes(buf)
 }
 
-/// Positions `0..n` sorted by `key`, ties in position order (a stable sort), as one sort of
-/// contiguous pairs.
+/// Positions `0..n` sorted by `key`, ties in position order: a radix sort (stable) of
+/// contiguous pairs, which at millions of customers takes a fraction of a comparison sort's
+/// time (`radsort`: only the key bytes that differ between keys are passes).
 fn order_by(n: usize, key: impl Fn(usize) -> u64) -> Vec<u32> {
     let mut keyed: Vec<(u64, u32)> = (0..n).map(|p| (key(p), p as u32)).collect();
-    keyed.sort_unstable();
+    radsort::sort_by_key(&mut keyed, |k| k.0);
     keyed.into_iter().map(|(_, p)| p).collect()
 }
 
@@ -416,7 +421,7 @@ fn distinct_days(tx: &Transactions, snapshot: i32) -> Vec<u32> {
         .filter(|(_, d)| **d < snapshot)
         .map(|(&k, &d)| (k, d))
         .collect();
-    pairs.sort_unstable();
+    radsort::sort(&mut pairs);
     pairs.dedup();
     let mut out = vec![0u32; tx.customer_ids().len()];
     for (k, _) in pairs {
