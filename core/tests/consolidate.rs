@@ -12,6 +12,7 @@ use arrow_array::{Array, RecordBatch};
 use prisme_core::anonymize::{AnonymizeOptions, PiiAction, anonymize};
 use prisme_core::consolidate::{Source, TableKind, consolidate, table_kind};
 use prisme_core::ingest::date::days_from_civil;
+use prisme_core::ingest::roles::Role;
 use prisme_core::ingest::{ReadOptions, Table, load};
 use prisme_core::key::Secret;
 
@@ -73,6 +74,28 @@ fn text(batch: &RecordBatch, col: &str, row: usize) -> Option<String> {
         );
     }
     Some(a.as_string::<i32>().value(row).to_string())
+}
+
+#[test]
+fn a_summary_s_calibration_end_is_not_a_contract_end() {
+    let csv =
+        b"customer_id,first_purchase,last_purchase,orders,purchase_days,revenue,repeat_revenue,\
+calibration_end,calibration_last_purchase,calibration_purchase_days,holdout_purchase_days\n\
+C1,2023-01-05,2024-06-01,4,4,120.5,80.25,2024-01-01,2023-11-02,3,1\n\
+C2,2023-03-10,2023-03-10,1,1,35,0,2024-01-01,2023-03-10,1,0\n";
+    let t = read("summary.csv", csv);
+    assert_eq!(table_kind(&t.plan).0, TableKind::Summary);
+    for c in &t.plan.columns {
+        let role = c.role.map(|g| g.role);
+        assert!(
+            !matches!(role, Some(Role::ContractStart | Role::ContractEnd)),
+            "{}: {role:?}",
+            c.name
+        );
+    }
+    // Contracts keep theirs.
+    let contracts = read("contracts.csv", include_bytes!("data/contracts.csv"));
+    assert!(contracts.plan.column_for(Role::ContractEnd).is_some());
 }
 
 #[test]

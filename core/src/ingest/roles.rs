@@ -911,6 +911,22 @@ pub fn assign_roles(names: &[String], guesses: &[KindGuess]) -> Vec<Option<RoleG
             confidence: 0.35,
         });
     }
+    // A warehouse's customer summary is read by its column names (`warehouse`): its
+    // `calibration_end` is the holdout split, not a contract's end, whatever its words say.
+    if crate::warehouse::is_summary(names.iter().map(String::as_str)) {
+        for (i, name) in names.iter().enumerate() {
+            let own = name.trim().to_ascii_lowercase();
+            let summary_column = crate::warehouse::REQUIRED
+                .iter()
+                .chain(&crate::warehouse::CALIBRATION)
+                .any(|c| *c == own);
+            if summary_column
+                && out[i].is_some_and(|g| matches!(g.role, Role::ContractStart | Role::ContractEnd))
+            {
+                out[i] = None;
+            }
+        }
+    }
     out
 }
 
