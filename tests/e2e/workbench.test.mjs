@@ -138,6 +138,15 @@ describe("the workbench", () => {
     assert.equal(k.revenue.value, period.revenue);
     assert.equal(k.orders.value, period.orders);
     assert.equal(k.active_customers.value, period.active_customers);
+    // The trends draw one chart per task after the tiles: all eight come, in the tiles' order,
+    // each an SVG image with a label, one point per period of the report.
+    const trends = ["revenue", "orders", "active_customers", "new_customers", "average_basket", "purchase_frequency", "churn_rate", "clv"];
+    await page.waitForFunction((n) => document.querySelectorAll("[data-section=trends] [data-chart^=series-] svg[role=img]").length === n, trends.length);
+    const charts = await page.$$eval("[data-section=trends] [data-chart^=series-]", (fs) =>
+      fs.map((f) => ({ id: f.dataset.chart, label: f.querySelector("svg[role=img]").getAttribute("aria-label") })),
+    );
+    assert.deepEqual(charts.map((c) => c.id), trends.map((t) => `series-${t}`));
+    for (const c of charts) assert.ok(c.label && c.label.length > 0, `${c.id} has an aria-label`);
     // The Data page shows the demo's four files.
     await page.click("[data-nav=data]");
     await page.waitForSelector("[data-testid=source]");
