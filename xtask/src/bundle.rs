@@ -12,12 +12,13 @@
 //! - `<link data-bundle rel="icon" href=…>` and `rel="css"`: the file copied under a hashed
 //!   name, linked as an icon or a stylesheet;
 //! - `<link data-bundle rel="rust" href="app/Cargo.toml" data-bin=… data-type="main"|"worker"
-//!   data-wasm-opt=…>`: the bin built for wasm32 with the `release` profile, then
+//!   data-wasm-opt=…>`: the bin built for wasm32 (the `local` profile, `release` for a
+//!   deploy build), then
 //!   wasm-bindgen (`--target web` for the page, `--target no-modules` for a worker) and, for a
 //!   deploy build, `wasm-opt -O<level>`. `data-cargo-profile=…` names the cargo profile of a
 //!   deploy build instead (the page's `page`: size over speed), in a cargo run of its own;
-//!   local builds keep `release` for every module, one run, no second compile of the shared
-//!   dependencies. A page whose code has `#[wasm_split]` functions (its lazily loaded page
+//!   local builds use `local` (release code, more codegen units: a shorter first build) for
+//!   every module, one run, no second compile of the shared dependencies. A page whose code has `#[wasm_split]` functions (its lazily loaded page
 //!   groups, `app/src/ui/routes.rs`) is cut there by `wasm-split-cli` before wasm-bindgen;
 //!   its files (main module, groups, shared chunks, `__wasm_split.js`) name each other, so
 //!   they go into one directory named after their hash, `prisme-app-<hash>/`. A deploy
@@ -94,7 +95,8 @@ impl Module {
     fn profile(&self, optimize: bool) -> &str {
         match &self.deploy_profile {
             Some(p) if optimize => p,
-            _ => "release",
+            _ if optimize => "release",
+            _ => "local",
         }
     }
 }
