@@ -240,7 +240,7 @@ fn main_module_tags(base: &str, js: &str, wasm: &str, indent: &str) -> String {
 const PAGE_BUDGET_GZ: u64 = 500_000;
 
 /// `gzip -9`'s output size (what a host's compression approaches).
-fn gzip_size(path: &Path) -> Result<u64> {
+pub fn gzip_size(path: &Path) -> Result<u64> {
     let out = Command::new("sh")
         .arg("-c")
         .arg(format!("gzip -9 -c '{}' | wc -c", path.display()))

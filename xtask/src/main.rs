@@ -667,14 +667,6 @@ fn wasm_size() -> Result<()> {
     if !dist.is_dir() {
         bail!("no dist/: run `cargo xtask build` first");
     }
-    let gz_of = |path: &Path| {
-        output(
-            "sh",
-            &["-c", &format!("gzip -9 -c '{}' | wc -c", path.display())],
-        )
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .unwrap_or(0)
-    };
     // The page's module sits in a directory of its own with its groups' modules and their
     // shared chunks (`bundle.rs`): what a first visit downloads is its `_bg.wasm`.
     let mut files: Vec<PathBuf> = bundle::dir_files(&dist)?
@@ -685,7 +677,7 @@ fn wasm_size() -> Result<()> {
     let (mut split_raw, mut split_gz) = (0, 0);
     for path in &files {
         let raw = fs::metadata(path)?.len();
-        let gz = gz_of(path);
+        let gz = bundle::gzip_size(path)?;
         let name = path.strip_prefix(&dist).unwrap_or(path).to_string_lossy();
         if path.parent() != Some(dist.as_path()) && !name.ends_with("_bg.wasm") {
             split_raw += raw;
