@@ -40,7 +40,8 @@ pub enum EngineEvent {
 pub struct RfmRequest {
     pub job: u32,
     pub name: String,
-    pub bytes: ArrayBuffer,
+    /// The file itself: the worker streams it (`Blob.stream()`).
+    pub file: web_sys::Blob,
     pub locale: &'static str,
     pub skip_bad_rows: bool,
 }
@@ -417,8 +418,7 @@ impl Engine {
                 set(&msg, "name", &JsValue::from_str(&req.name));
                 set(&msg, "locale", &JsValue::from_str(req.locale));
                 set(&msg, "skipBadRows", &JsValue::from_bool(req.skip_bad_rows));
-                set(&msg, "bytes", &req.bytes);
-                transfer.push(&req.bytes);
+                set(&msg, "source", &req.file);
             }
             Request::Prepare(req) => {
                 set(&msg, "type", &JsValue::from_str("prepare"));

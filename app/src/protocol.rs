@@ -130,6 +130,9 @@ pub enum FromWorker {
         job: u32,
         stage: Stage,
         fraction: f64,
+        /// Bytes read and the file's size, when the file is read as a stream.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bytes: Option<(f64, f64)>,
     },
     Done {
         job: u32,

@@ -4,7 +4,7 @@ use js_sys::{Reflect, Uint8Array};
 use prisme_core::ingest::{Locale, Progress, ReadOptions, Stage};
 use prisme_core::rfm::{RfmParams, rfm};
 use prisme_core::summary::RfmSummary;
-use prisme_core::transactions::{BadRows, load_transactions};
+use prisme_core::transactions::{BadRows, LoadReport, Transactions, load_transactions};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -126,26 +126,156 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     } else {
         BadRows::Stop
     };
-    let perf = scope.performance();
-    let now = || perf.as_ref().map_or(0.0, |p| p.now());
-    let t0 = now();
-    let bytes = Uint8Array::new(&field(data, "bytes")).to_vec();
     let opts = ReadOptions {
         locale,
         ..ReadOptions::default()
     };
-    let mut progress = |p: Progress| {
-        post(
-            scope,
-            &FromWorker::Progress {
-                job,
-                stage: p.stage,
-                fraction: p.fraction,
-            },
-        )
-    };
-    let loaded = load_transactions(&name, &bytes, &opts, bad_rows, &mut progress);
+    let source = field(data, "source");
+    if !source.is_undefined() && !source.is_null() {
+        let scope = scope.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let t0 = now_ms(&scope);
+            let loaded = stream_transactions(&scope, job, &name, &source, &opts, bad_rows).await;
+            score(&scope, job, &kind, name, loaded, t0);
+        });
+        return;
+    }
+    let t0 = now_ms(scope);
+    let bytes = Uint8Array::new(&field(data, "bytes")).to_vec();
+    let loaded = load_transactions(&name, &bytes, &opts, bad_rows, &mut |p| {
+        post_progress(scope, job, p, None)
+    });
     drop(bytes);
+    score(scope, job, &kind, name, loaded, t0);
+}
+
+fn now_ms(scope: &DedicatedWorkerGlobalScope) -> f64 {
+    scope.performance().map_or(0.0, |p| p.now())
+}
+
+fn post_progress(
+    scope: &DedicatedWorkerGlobalScope,
+    job: u32,
+    p: Progress,
+    bytes: Option<(f64, f64)>,
+) {
+    post(
+        scope,
+        &FromWorker::Progress {
+            job,
+            stage: p.stage,
+            fraction: p.fraction,
+            bytes,
+        },
+    )
+}
+
+/// Reads a file handed over as a `Blob` (a dropped `File`) or a `ReadableStream` (the bench's
+/// HTTP response) chunk by chunk into the column builders: the file is never whole in memory,
+/// progress is counted in bytes, and the read overlaps the disk's (or the network's).
+async fn stream_transactions(
+    scope: &DedicatedWorkerGlobalScope,
+    job: u32,
+    name: &str,
+    source: &JsValue,
+    opts: &ReadOptions,
+    bad_rows: BadRows,
+) -> Result<(Transactions, LoadReport), prisme_core::error::IngestError> {
+    use prisme_core::error::IngestError;
+    use prisme_core::ingest::stream::Finished;
+    let unreadable = |reason: String| IngestError::Unreadable {
+        file: name.to_string(),
+        format: "file".to_string(),
+        reason,
+    };
+    // A `Blob` has its size; a stream comes as `{stream, total}`.
+    let total = field(source, "size")
+        .as_f64()
+        .or_else(|| field(source, "total").as_f64())
+        .unwrap_or(0.0);
+    let mut detected = None;
+    for attempt in 0..2 {
+        let mut read = prisme_core::transactions::transactions_stream(name, total as u64, opts)?;
+        if let Some(e) = detected {
+            read = read.detected_as(e);
+        }
+        let stream: web_sys::ReadableStream = if let Some(blob) = source.dyn_ref::<web_sys::Blob>()
+        {
+            blob.stream()
+        } else if attempt == 0 {
+            field(source, "stream").unchecked_into()
+        } else {
+            return Err(unreadable("the stream cannot be read twice (its encoding changed after the first megabyte); load the file itself".into()));
+        };
+        let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+        let mut done_bytes = 0.0;
+        let mut last_post = 0.0;
+        loop {
+            let step = wasm_bindgen_futures::JsFuture::from(reader.read())
+                .await
+                .map_err(|e| unreadable(format!("the browser could not read it ({e:?})")))?;
+            if field(&step, "done").as_bool().unwrap_or(false) {
+                break;
+            }
+            let chunk: Uint8Array = field(&step, "value").unchecked_into();
+            let len = chunk.length() as usize;
+            done_bytes += len as f64;
+            read.push_with(
+                len,
+                |b| {
+                    chunk.copy_to(b);
+                    len
+                },
+                &mut |_| {},
+            )?;
+            // Progress in bytes, a few times a second at most (posting is not free).
+            if done_bytes - last_post >= (total / 50.0).max(1_048_576.0) {
+                last_post = done_bytes;
+                post_progress(
+                    scope,
+                    job,
+                    Progress {
+                        stage: Stage::Parse,
+                        fraction: if total > 0.0 {
+                            (done_bytes / total).min(1.0)
+                        } else {
+                            0.0
+                        },
+                    },
+                    Some((done_bytes, total)),
+                );
+            }
+        }
+        match read.finish(&mut |_| {})? {
+            Finished::Table(table) => {
+                post_progress(
+                    scope,
+                    job,
+                    Progress {
+                        stage: Stage::Parse,
+                        fraction: 1.0,
+                    },
+                    Some((done_bytes, total)),
+                );
+                return prisme_core::transactions::transactions_from_read(table, bad_rows);
+            }
+            Finished::Reread(e) => detected = Some(e),
+        }
+    }
+    Err(unreadable("its encoding could not be settled".into()))
+}
+
+/// Scores (`rfm`) or analyses (`analyze`) loaded purchases and posts the result.
+fn score(
+    scope: &DedicatedWorkerGlobalScope,
+    job: u32,
+    kind: &str,
+    name: String,
+    loaded: Result<(Transactions, LoadReport), prisme_core::error::IngestError>,
+    t0: f64,
+) {
+    let now = || now_ms(scope);
+    let progress = |p: Progress| post_progress(scope, job, p, None);
     let (tx, report) = match loaded {
         Ok(ok) => ok,
         Err(e) => {
@@ -337,6 +467,7 @@ fn prepare_files(
                     job,
                     stage: p.stage,
                     fraction: base + p.fraction / f64::from(count),
+                    bytes: None,
                 },
             )
         };

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::IngestError;
 use crate::ingest::column::FormatReport;
 use crate::ingest::roles::Role;
+use crate::ingest::stream::{ChunkedRead, Selection};
 use crate::ingest::{self, Plan, Progress, ReadOptions, Table, TableColumn};
 
 /// Purchases, column by column. Every row has all three values.
@@ -100,6 +101,31 @@ pub fn load_transactions(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Transactions, LoadReport), IngestError> {
     let plan = ingest::plan(file, bytes, opts)?;
+    let sel = transaction_columns(&plan)?;
+    let table = ingest::read(
+        bytes,
+        &plan,
+        sel.projection.as_deref(),
+        &sel.dictionary,
+        progress,
+    )?;
+    transactions_from_read(table, bad_rows)
+}
+
+/// A transactions file read from a stream of chunks (the browser's `File.stream()`): feed it
+/// with [`ChunkedRead::push`], then hand [`ChunkedRead::finish`]'s table to
+/// [`transactions_from_read`]. The same columns and checks as [`load_transactions`].
+pub fn transactions_stream(
+    file: &str,
+    size: u64,
+    opts: &ReadOptions,
+) -> Result<ChunkedRead, IngestError> {
+    ChunkedRead::new(file, size, opts, transaction_columns)
+}
+
+/// The customer id, date and amount columns of a plan, the id as a dictionary.
+fn transaction_columns(plan: &Plan) -> Result<Selection, IngestError> {
+    let file = &plan.file;
     let find = |role: Role, suggestion: &str| {
         plan.column_for(role)
             .map(|c| c.index)
@@ -118,13 +144,19 @@ pub fn load_transactions(
     let id_col = find(Role::CustomerId, "customer_id")?;
     let date_col = find(Role::Date, "date")?;
     let amount_col = find(Role::Amount, "amount")?;
-    let table = ingest::read(
-        bytes,
-        &plan,
-        Some(&[id_col, date_col, amount_col]),
-        &[id_col],
-        progress,
-    )?;
+    Ok(Selection {
+        projection: Some(vec![id_col, date_col, amount_col]),
+        dictionary: vec![id_col],
+    })
+}
+
+/// Purchases from the three columns [`transactions_stream`] (or [`load_transactions`]) read.
+pub fn transactions_from_read(
+    table: Table,
+    bad_rows: BadRows,
+) -> Result<(Transactions, LoadReport), IngestError> {
+    let file = table.plan.file.clone();
+    let file = file.as_str();
     if table.rows == 0 {
         return Err(IngestError::NoRows {
             file: file.to_string(),

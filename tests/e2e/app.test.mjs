@@ -1,7 +1,7 @@
 // End-to-end: the built app in headless Chromium, checked against the native core.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { dataDir, env, generate, launch, nativeAnalyze, nativeRfm, outDir, startServer, watchErrors } from "./browser.mjs";
@@ -152,6 +152,7 @@ describe("the slice in the app", () => {
     await page.evaluate(() => {
       window.__frames = 0;
       window.__progress = new Set();
+      window.__stages = new Set();
       const tick = () => {
         window.__frames++;
         if (!document.querySelector("[data-testid=results]")) requestAnimationFrame(tick);
@@ -160,13 +161,24 @@ describe("the slice in the app", () => {
       new MutationObserver(() => {
         const pct = document.querySelector(".status .pct")?.textContent;
         if (pct) window.__progress.add(pct);
+        const stage = document.querySelector("[data-testid=progress-stage]")?.textContent;
+        if (stage) window.__stages.add(stage);
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
     await dropFile(page, csv);
-    const { frames, progress } = await page.evaluate(() => ({
+    const { frames, progress, stages } = await page.evaluate(() => ({
       frames: window.__frames,
       progress: [...window.__progress],
+      stages: [...window.__stages],
     }));
+    // The worker streams the file: progress counts megabytes read of the file's size.
+    const mb = (statSync(csv).size / 1e6).toFixed(1);
+    const read = stages
+      .map((s) => /Parsing the file · ([\d.]+) \/ ([\d.]+)\sMB/.exec(s))
+      .filter(Boolean);
+    assert.ok(read.length >= 3, `byte progress shown: ${stages.join(" | ")}`);
+    assert.ok(read.every((m) => m[2] === mb), `sizes ${read.map((m) => m[2])} against ${mb}`);
+    assert.ok(new Set(read.map((m) => m[1])).size >= 3, `bytes read: ${read.map((m) => m[1])}`);
     // A blocked main thread would paint no frame and no intermediate percentage.
     assert.ok(frames >= 5, `only ${frames} animation frames during the run`);
     assert.ok(progress.length >= 3, `progress shown: ${progress.join(", ")}`);

@@ -106,10 +106,11 @@ async function once(engine) {
   page.on("pageerror", (e) => console.error(`${engine} page error: ${e.message}`));
   page.on("console", (m) => m.type() === "error" && console.error(`${engine} console: ${m.text()}`));
   try {
-    if (engine === "prisme") {
+    if (engine.startsWith("prisme")) {
       await page.goto(`${url}/bench.html`);
       await page.waitForFunction(() => window.benchReady === true);
-      const r = await page.evaluate((u) => window.benchRun({ csvUrl: u }), csvUrl);
+      const mode = engine === "prisme-bytes" ? "bytes" : "stream";
+      const r = await page.evaluate(([u, m]) => window.benchRun({ csvUrl: u, mode: m }), [csvUrl, mode]);
       return { timings: r.timings, cells: r.cells, peak_mb: rendererPeakMb() };
     }
     await page.goto(`${url}/data/duckdb-bench.html`);
@@ -126,11 +127,13 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const results = { prisme: [], duckdb: [] };
-await once("prisme");
-await once("duckdb");
+// "prisme" streams the response into the worker (what the app does with a dropped file);
+// "prisme-bytes" hands it over whole, as DuckDB-WASM's `registerFileBuffer` gets it.
+const engines = ["prisme", "prisme-bytes", "duckdb"];
+const results = Object.fromEntries(engines.map((e) => [e, []]));
+for (const engine of engines) await once(engine);
 for (let i = 0; i < runs; i++) {
-  for (const engine of ["prisme", "duckdb"]) {
+  for (const engine of engines) {
     const r = await once(engine);
     results[engine].push(r);
     console.log(
@@ -140,9 +143,9 @@ for (let i = 0; i < runs; i++) {
     );
   }
 }
-const same = JSON.stringify(results.prisme[0].cells) === JSON.stringify(results.duckdb[0].cells);
+const same = engines.every((e) => JSON.stringify(results[e][0].cells) === JSON.stringify(results.duckdb[0].cells));
 const summary = { file: basename(csv), runs, duckdb_wasm: duckdbVersion, chromium: await browser.version(), cells_identical: same };
-for (const engine of ["prisme", "duckdb"]) {
+for (const engine of engines) {
   const rs = results[engine];
   summary[engine] = Object.fromEntries(
     Object.keys(rs[0].timings).map((k) => [`median_${k}`, +median(rs.map((r) => r.timings[k])).toFixed(0)]),

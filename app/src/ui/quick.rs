@@ -5,8 +5,6 @@ use leptos::prelude::*;
 use leptos::web_sys;
 use prisme_core::ingest::Stage;
 use prisme_core::summary::RfmSummary;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use super::heatmap::Heatmap;
 use crate::engine::{EngineEvent, RfmRequest, now_ms};
@@ -51,6 +49,8 @@ pub enum Phase {
         file: String,
         stage: Stage,
         fraction: f64,
+        /// Bytes read and the file's size, as the worker streams the file.
+        bytes: Option<(f64, f64)>,
     },
     Done(Box<RunResult>),
     Failed(Failure),
@@ -122,15 +122,20 @@ impl QuickState {
                         job: id,
                         stage,
                         fraction,
+                        bytes,
                     } if *id == current.id => phase.update(|p| {
                         if let Phase::Running {
                             stage: s,
                             fraction: f,
+                            bytes: b,
                             ..
                         } = p
                         {
                             *s = *stage;
                             *f = *fraction;
+                            if bytes.is_some() {
+                                *b = *bytes;
+                            }
                         }
                     }),
                     FromWorker::Done {
@@ -209,37 +214,22 @@ pub fn QuickPage() -> impl IntoView {
             let engine = engine.clone();
             let locale = lang.get_untracked().code();
             let skip = skip_bad_rows.get_untracked();
-            wasm_bindgen_futures::spawn_local(async move {
-                let buffer = match JsFuture::from(file.array_buffer()).await {
-                    Ok(b) => b.unchecked_into::<js_sys::ArrayBuffer>(),
-                    Err(e) => {
-                        phase.set(Phase::Failed(Failure {
-                            file: name.clone(),
-                            message: format!("{name}: {e:?}"),
-                            line: None,
-                            column: None,
-                            crashed: false,
-                        }));
-                        return;
-                    }
-                };
-                if job.get_value().id != id {
-                    return;
-                }
-                job.update_value(|j| j.read_ms = now_ms() - started);
-                phase.set(Phase::Running {
-                    file: name.clone(),
-                    stage: Stage::Parse,
-                    fraction: 0.0,
-                });
+            // The worker reads the file itself, as a stream: the page never holds its bytes.
+            phase.set(Phase::Running {
+                file: name.clone(),
+                stage: Stage::Parse,
+                fraction: 0.0,
+                bytes: Some((0.0, file.size())),
+            });
+            {
                 engine.send(RfmRequest {
                     job: id,
                     name,
-                    bytes: buffer,
+                    file: file.into(),
                     locale,
                     skip_bad_rows: skip,
                 });
-            });
+            }
         }
     };
 
@@ -373,16 +363,29 @@ fn StatusView(
             file,
             stage,
             fraction,
+            bytes,
         } => {
-            let label = match stage {
-                Stage::Parse => t().parsing,
-                Stage::Compute => t().computing,
+            let label = match (stage, bytes) {
+                (Stage::Parse, Some((read, size))) => {
+                    {
+                        let l = lang.get();
+                        // "12,3 / 47,5 Mo": the stream's progress in the file's own unit.
+                        format!(
+                            "{} · {} / {}",
+                            t().parsing,
+                            l.dec(read / 1e6, 1),
+                            l.megabytes(size)
+                        )
+                    }
+                }
+                (Stage::Parse, None) => t().parsing.to_string(),
+                (Stage::Compute, _) => t().computing.to_string(),
             };
             let overall = match stage {
                 Stage::Parse => fraction * 0.85,
                 Stage::Compute => 0.85 + fraction * 0.15,
             };
-            Some((file, label.to_string(), overall))
+            Some((file, label, overall))
         }
         _ => None,
     };

@@ -96,7 +96,7 @@ pub fn detect(bytes: &[u8]) -> DetectedEncoding {
 }
 
 /// Counts invalid bytes and valid multi-byte sequences in UTF-8 input.
-fn count_invalid_utf8(mut bytes: &[u8]) -> (usize, usize) {
+pub(crate) fn count_invalid_utf8(mut bytes: &[u8]) -> (usize, usize) {
     let mut invalid = 0;
     let mut multibyte = 0;
     loop {

@@ -20,6 +20,7 @@ pub mod number;
 pub mod roles;
 pub mod sheet;
 pub mod sniff;
+pub mod stream;
 pub mod tokenizer;
 
 use std::borrow::Cow;
@@ -27,7 +28,7 @@ use std::borrow::Cow;
 use arrow_array::ArrayRef;
 use serde::{Deserialize, Serialize};
 
-use self::column::{BuiltColumn, ColumnBuilder, ColumnKind, FormatReport, Invalids};
+use self::column::{ColumnKind, FormatReport, Invalids};
 use self::date::DateOrder;
 use self::encoding::{DetectedEncoding, TextEncoding};
 use self::format::{SourceFormat, detect_format};
@@ -35,7 +36,7 @@ use self::number::DecimalSeparator;
 use self::roles::{Role, RoleGuess};
 use self::sheet::{HeaderChoice, SheetInfo, Workbook};
 use self::sniff::KindGuess;
-use self::tokenizer::{Delimiter, FieldSpan, Tokenizer, field_bytes};
+use self::tokenizer::Delimiter;
 use crate::error::IngestError;
 
 /// Records sampled to guess column kinds and roles.
@@ -574,118 +575,55 @@ fn read_delimited(
         ..ReadOptions::default()
     };
     let (_, scan) = scannable(&plan.file, bytes, &opts)?;
-    let scan: &[u8] = &scan;
-    let scanned = encoding::scanned_encoding(plan.encoding.encoding);
-    let selected: Vec<&ColumnPlan> = match projection {
-        Some(p) => p.iter().filter_map(|&i| plan.columns.get(i)).collect(),
-        None => plan.columns.iter().collect(),
-    };
-    // Rough row estimate from the average record length of the first bytes.
-    let estimate = estimate_rows(scan);
-    let mut builders: Vec<(usize, ColumnBuilder)> = selected
-        .iter()
-        .map(|c| {
-            let decimal = c.guess.decimal.unwrap_or(plan.decimal_default);
-            let order = c.guess.order.unwrap_or(plan.date_order_default);
-            (
-                c.index,
-                ColumnBuilder::new(
-                    c.build_kind(),
-                    scanned,
-                    dictionary.contains(&c.index),
-                    decimal,
-                    order,
-                    estimate,
-                ),
-            )
-        })
-        .collect();
-    let width = plan.columns.len();
-    let mut t = Tokenizer::new(scan, plan.delimiter);
-    let mut spans: Vec<FieldSpan> = Vec::with_capacity(width + 1);
-    if plan.has_header {
-        t.next_record(&mut spans);
-    }
-    let mut rows = 0usize;
-    let mut row_problems = Vec::new();
-    let mut row_problem_count = 0u64;
-    let total = scan.len().max(1) as f64;
-    while let Some(line) = t.next_record(&mut spans) {
-        if spans.len() > width
-            && spans[width..]
-                .iter()
-                .any(|s| !column::is_blank(&scan[s.start..s.end]))
-        {
-            row_problem_count += 1;
-            if row_problems.len() < column::MAX_EXAMPLES {
-                row_problems.push(RowProblem {
-                    line,
-                    reason: format!(
-                        "{} fields where the header has {width}; a separator inside an unquoted value?",
-                        spans.len()
-                    ),
-                });
-            }
-        }
-        for (i, b) in &mut builders {
-            match spans.get(*i) {
-                Some(&s) => b.push(&field_bytes(scan, s), line),
-                None => b.push_missing(line),
-            }
-        }
-        rows += 1;
-        if rows.is_multiple_of(65_536) {
-            progress(Progress {
-                stage: Stage::Parse,
-                fraction: t.position() as f64 / total,
-            });
-        }
-    }
-    if let Some(line) = t.unterminated_quote() {
-        return Err(IngestError::UnterminatedQuote {
-            file: plan.file.clone(),
-            line,
-        });
-    }
-    progress(Progress {
-        stage: Stage::Parse,
-        fraction: 1.0,
-    });
-    let columns = builders
-        .into_iter()
-        .zip(selected)
-        .map(|((_, b), plan)| {
-            let BuiltColumn {
-                array,
-                kind,
-                format,
-                invalid,
-                nulls,
-                first_blank_line,
-            } = b.finish();
-            TableColumn {
-                plan: plan.clone(),
-                array,
-                kind,
-                format,
-                invalid,
-                nulls,
-                first_blank_line,
-            }
-        })
-        .collect();
-    Ok(Table {
-        plan: plan.clone(),
-        rows,
-        columns,
-        row_problems,
-        row_problem_count,
-    })
+    let estimate = estimate_rows(&scan, scan.len() as u64);
+    stream::DelimitedReader::new(plan, projection, dictionary, estimate, false)
+        .read_all(&scan, progress)
 }
 
-fn estimate_rows(scan: &[u8]) -> usize {
+/// Plans the read of a file of `size` bytes from its first bytes, `head` (see
+/// [`stream::head_is_enough`]), to read it in chunks with [`stream::DelimitedReader`].
+/// `None` when the file must be read whole: not delimited text, or UTF-16.
+pub fn plan_stream(
+    file: &str,
+    head: &[u8],
+    size: u64,
+    opts: &ReadOptions,
+) -> Result<Option<Plan>, IngestError> {
+    let limit = opts.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
+    if size > limit {
+        return Err(IngestError::TooLarge {
+            file: file.to_string(),
+            size,
+            limit,
+        });
+    }
+    if detect_format(head) != SourceFormat::Delimited {
+        return Ok(None);
+    }
+    let head = stream::planning_head(head, size);
+    let opts = ReadOptions {
+        max_bytes: Some(u64::MAX),
+        ..opts.clone()
+    };
+    let mut plan = plan_delimited(file, head, &opts)?;
+    if !matches!(
+        plan.encoding.encoding,
+        TextEncoding::Utf8 | TextEncoding::Windows1252
+    ) {
+        return Ok(None);
+    }
+    plan.size = size;
+    Ok(Some(plan))
+}
+
+/// A streamed read's builders sized from the head's lines.
+pub fn estimate_stream_rows(head: &[u8], size: u64) -> usize {
+    estimate_rows(head, size)
+}
+
+fn estimate_rows(scan: &[u8], size: u64) -> usize {
     let head = &scan[..scan.len().min(64 * 1024)];
     let lines = memchr::memchr_iter(b'\n', head).count().max(1);
     let per_line = head.len() / lines;
-    (scan.len() / per_line.max(1)).min(1 << 26)
+    (size / per_line.max(1) as u64).min(1 << 26) as usize
 }

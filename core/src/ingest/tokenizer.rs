@@ -108,6 +108,17 @@ impl<'a> Tokenizer<'a> {
         self.pos
     }
 
+    /// The physical line at [`position`](Self::position) (1-based).
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Counts lines from `line` instead of 1: the input continues a text read before.
+    pub fn starting_at_line(mut self, line: u64) -> Self {
+        self.line = line;
+        self
+    }
+
     /// The line where a quoted field opened and was never closed (it then runs to the end).
     pub fn unterminated_quote(&self) -> Option<u64> {
         self.unterminated_quote
