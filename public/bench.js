@@ -112,6 +112,8 @@
           analysis_ms: result.timings.analysis_ms,
           total_ms: t3 - t0,
         },
+        // Helper workers that computed parts of the analysis side by side.
+        helpers: result.timings.helpers,
         memory_bytes: result.memory_bytes,
         customers: result.customers,
         report: JSON.parse(result.report),

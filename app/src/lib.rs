@@ -12,6 +12,7 @@ pub mod engine;
 pub mod export;
 pub mod i18n;
 pub mod persist;
+pub mod pool;
 pub mod protocol;
 pub mod store;
 pub mod sync;

@@ -55,6 +55,9 @@ pub struct AnalysisTimings {
     pub ingest_ms: f64,
     /// RFM and segments, clusters, CLV, churn, cohorts and indicators.
     pub analysis_ms: f64,
+    /// Helper workers that computed parts of the analysis side by side (`pool`).
+    #[serde(default)]
+    pub helpers: usize,
 }
 
 /// How the Data page wants its files read, corrected and anonymized.

@@ -9,7 +9,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use prisme_core::analysis::{AnalysisParams, Inputs, TransactionsInput, analyze};
+use prisme_core::analysis::{
+    AnalysisParams, Inputs, PartResult, TransactionsInput, analyze_part, analyze_with,
+};
 
 use prisme_core::anonymize::AnonymizeOptions;
 use prisme_core::key::{Salt, Secret};
@@ -99,6 +101,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         }
         "key-check" | "key-derive" => return key_request(scope, job, &kind, data),
         "report-json" => return report_json(scope, job, data),
+        "part" => return helper_part(scope, job, data),
         _ => {}
     }
     if kind != "rfm" && kind != "analyze" {
@@ -130,6 +133,10 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         locale,
         ..ReadOptions::default()
     };
+    if kind == "analyze" {
+        // Their modules load while the file is read.
+        crate::pool::start();
+    }
     let source = field(data, "source");
     if !source.is_undefined() && !source.is_null() {
         let scope = scope.clone();
@@ -298,35 +305,7 @@ fn score(
         fraction: 0.0,
     });
     if kind == "analyze" {
-        let inputs = Inputs {
-            summary: None,
-            transactions: Some(TransactionsInput {
-                file: &name,
-                tx: &tx,
-            }),
-            ..Inputs::default()
-        };
-        let msg = match analyze(&inputs, &AnalysisParams::default()) {
-            Ok(a) => FromWorker::Analyzed {
-                job,
-                report: a.report.to_json(),
-                customers: a.scores.rows.len(),
-                timings: AnalysisTimings {
-                    ingest_ms: t1 - t0,
-                    analysis_ms: now() - t1,
-                },
-                memory_bytes: memory_bytes(),
-            },
-            Err(e) => FromWorker::Error {
-                job,
-                message: format!("{name}: {e}"),
-                file: name,
-                line: None,
-                column: None,
-            },
-        };
-        post(scope, &msg);
-        return;
+        return analyze_purchases(scope, job, name, tx, t0, t1);
     }
     let scored = match rfm(&tx, &RfmParams::default()) {
         Ok(s) => s,
@@ -358,6 +337,100 @@ fn score(
             memory_bytes: memory_bytes(),
         },
     );
+}
+
+/// The whole analysis of loaded purchases, side by side with the helpers when there are any
+/// (see `pool`): they compute their parts while this worker computes the others; the report is
+/// the sequential run's.
+fn analyze_purchases(
+    scope: &DedicatedWorkerGlobalScope,
+    job: u32,
+    name: String,
+    tx: Transactions,
+    t0: f64,
+    t1: f64,
+) {
+    let params = AnalysisParams::default();
+    let scope = scope.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let (own, asked) = crate::pool::ask(&tx, &params, job).await;
+        let inputs = Inputs {
+            summary: None,
+            transactions: Some(TransactionsInput {
+                file: &name,
+                tx: &tx,
+            }),
+            ..Inputs::default()
+        };
+        let n = asked.len();
+        let mut given: Vec<PartResult> = if n == 0 {
+            Vec::new()
+        } else {
+            own.into_iter()
+                .filter_map(|p| analyze_part(&inputs, &params, p))
+                .collect()
+        };
+        let mut helped = 0;
+        for answer in asked {
+            match crate::pool::answer(answer).await {
+                Ok(mut parts) => {
+                    helped += 1;
+                    given.append(&mut parts);
+                }
+                // Computed here instead.
+                Err(e) => web_sys::console::warn_1(&format!("prisme: a helper failed: {e}").into()),
+            }
+        }
+        let sequential =
+            |jobs: Vec<prisme_core::analysis::Job<'_>>| jobs.into_iter().for_each(|j| j());
+        let msg = match analyze_with(&inputs, &params, given, &sequential) {
+            Ok(a) => FromWorker::Analyzed {
+                job,
+                report: a.report.to_json(),
+                customers: a.scores.rows.len(),
+                timings: AnalysisTimings {
+                    ingest_ms: t1 - t0,
+                    analysis_ms: now_ms(&scope) - t1,
+                    helpers: helped,
+                },
+                memory_bytes: memory_bytes(),
+            },
+            Err(e) => FromWorker::Error {
+                job,
+                message: format!("{name}: {e}"),
+                file: name.clone(),
+                line: None,
+                column: None,
+            },
+        };
+        post(&scope, &msg);
+    });
+}
+
+/// A helper's side of the pool: computes the parts asked for on the purchases sent.
+fn helper_part(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
+    let o = js_sys::Object::new();
+    let _ = Reflect::set(&o, &"job".into(), &JsValue::from_f64(f64::from(job)));
+    match crate::pool::request(data) {
+        Ok((tx, params, parts)) => {
+            let inputs = Inputs {
+                transactions: Some(TransactionsInput { file: "", tx: &tx }),
+                ..Inputs::default()
+            };
+            let results: Vec<PartResult> = parts
+                .into_iter()
+                .filter_map(|p| analyze_part(&inputs, &params, p))
+                .collect();
+            let json = serde_json::to_string(&results).unwrap_or_else(|_| "[]".into());
+            let _ = Reflect::set(&o, &"type".into(), &"parts".into());
+            let _ = Reflect::set(&o, &"json".into(), &json.into());
+        }
+        Err(e) => {
+            let _ = Reflect::set(&o, &"type".into(), &"error".into());
+            let _ = Reflect::set(&o, &"json".into(), &e.into());
+        }
+    }
+    let _ = scope.post_message(&o);
 }
 
 /// What the worker keeps between requests: the last preparation (so that "Analyze" after the

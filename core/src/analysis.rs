@@ -729,6 +729,126 @@ pub fn analyze_with_progress(
 /// One piece of work of [`analyze_side_by_side`].
 pub type Job<'a> = Box<dyn FnOnce() + Send + 'a>;
 
+/// The analyses that are independent once RFM is scored, longest first on 1M rows: what
+/// [`analyze_side_by_side`] runs as jobs and what a helper of the browser's worker pool (its
+/// own wasm instance, with its own copy of the purchases) computes apart with
+/// [`analyze_part`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Part {
+    Churn,
+    Clusters,
+    Clv,
+    Cohorts,
+}
+
+impl Part {
+    pub const ALL: [Part; 4] = [Part::Churn, Part::Clusters, Part::Clv, Part::Cohorts];
+}
+
+/// A [`Part`] computed apart, to be handed to [`analyze_with`]. Errors travel as their
+/// messages: the report keeps nothing else of them. Serializable, so that it can cross from
+/// one wasm instance to another (JSON with `float_roundtrip`: every number comes back bit for
+/// bit, `core/tests/analysis.rs` checks the whole report).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PartResult {
+    LabelledChurn(Result<ChurnResult, String>),
+    HoldoutChurn(Result<HoldoutChurn, String>),
+    Clusters(Result<Clustering, String>),
+    Clv(Result<ClvResult, String>),
+    Cohorts(Vec<(Period, Result<Cohorts, String>)>),
+}
+
+impl PartResult {
+    pub fn part(&self) -> Part {
+        match self {
+            PartResult::LabelledChurn(_) | PartResult::HoldoutChurn(_) => Part::Churn,
+            PartResult::Clusters(_) => Part::Clusters,
+            PartResult::Clv(_) => Part::Clv,
+            PartResult::Cohorts(_) => Part::Cohorts,
+        }
+    }
+}
+
+fn message<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, String> {
+    r.map_err(|e| e.to_string())
+}
+
+fn scored_of(
+    inputs: &Inputs<'_>,
+    params: &AnalysisParams,
+) -> Option<Result<rfm::Rfm, rfm::RfmError>> {
+    purchases_of(inputs).map(|(_, src)| match src {
+        Purchases::Rows(tx) => rfm::rfm(tx, &params.rfm),
+        Purchases::Summary(s) => rfm::rfm_summary(s, &params.rfm),
+    })
+}
+
+/// Computes one part as [`analyze`] would (`None` when the inputs do not allow it).
+pub fn analyze_part(
+    inputs: &Inputs<'_>,
+    params: &AnalysisParams,
+    part: Part,
+) -> Option<PartResult> {
+    let scored = match part {
+        Part::Churn if inputs.customers.is_none() => scored_of(inputs, params),
+        Part::Clusters => scored_of(inputs, params),
+        _ => None,
+    };
+    part_result(inputs, params, part, scored.as_ref())
+}
+
+fn part_result(
+    inputs: &Inputs<'_>,
+    params: &AnalysisParams,
+    part: Part,
+    scored: Option<&Result<rfm::Rfm, rfm::RfmError>>,
+) -> Option<PartResult> {
+    let source = purchases_of(inputs);
+    match part {
+        Part::Churn => {
+            if let Some(c) = &inputs.customers {
+                Some(PartResult::LabelledChurn(message(churn::analyze(
+                    c.batch,
+                    &labelled_params(c, params),
+                ))))
+            } else if let (Some(t), Some(Ok(out))) = (&inputs.transactions, scored) {
+                Some(PartResult::HoldoutChurn(message(holdout_churn(
+                    t.tx,
+                    out.snapshot,
+                    params,
+                ))))
+            } else {
+                None
+            }
+        }
+        Part::Clusters => match scored {
+            Some(Ok(out)) => Some(PartResult::Clusters(message(cluster::cluster(
+                &Features::from_rfm(out),
+                &params.cluster,
+            )))),
+            _ => None,
+        },
+        Part::Clv => source.map(|(_, src)| PartResult::Clv(message(clv_of(&src, params)))),
+        Part::Cohorts => match source {
+            Some((_, Purchases::Rows(tx))) => Some(PartResult::Cohorts(
+                [Period::Month, Period::Quarter, Period::Year]
+                    .into_iter()
+                    .map(|period| {
+                        let p = CohortParams {
+                            period,
+                            ..params.cohorts.clone()
+                        };
+                        (period, message(cohort::cohorts(tx, &p)))
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        },
+    }
+}
+
 /// [`analyze`] with the analyses that are independent once RFM is scored — clusters, CLV,
 /// cohorts, the churn model — handed to `run` as jobs, which it may run side by side (the CLI
 /// on threads); it returns when all are done. The core starts no thread itself. The report and
@@ -740,89 +860,60 @@ pub fn analyze_side_by_side(
     params: &AnalysisParams,
     run: &dyn Fn(Vec<Job<'_>>),
 ) -> Result<Analysis, AnalysisError> {
-    let mut pre = Precomputed::default();
-    let source = purchases_of(inputs);
-    let scored = source.as_ref().map(|(_, src)| match src {
-        Purchases::Rows(tx) => rfm::rfm(tx, &params.rfm),
-        Purchases::Summary(s) => rfm::rfm_summary(s, &params.rfm),
-    });
+    analyze_with(inputs, params, Vec::new(), run)
+}
+
+/// [`analyze_side_by_side`] with some parts already computed elsewhere (`given`, from
+/// [`analyze_part`]): the browser's worker pool hands the parts its helpers computed.
+pub fn analyze_with(
+    inputs: &Inputs<'_>,
+    params: &AnalysisParams,
+    given: Vec<PartResult>,
+    run: &dyn Fn(Vec<Job<'_>>),
+) -> Result<Analysis, AnalysisError> {
+    use std::sync::Mutex;
+    let scored = scored_of(inputs, params);
+    let have: Vec<Part> = given.iter().map(PartResult::part).collect();
+    let results = Mutex::new(given);
     {
-        use std::sync::Mutex;
-        let clusters = Mutex::new(None);
-        let valued = Mutex::new(None);
-        let cohorts = Mutex::new(Vec::new());
-        let labelled = Mutex::new(None);
-        let holdout = Mutex::new(None);
         let mut jobs: Vec<Job<'_>> = Vec::new();
-        // The longest first (on 1M rows: churn, clusters, CLV, cohorts), so that a runner with
-        // fewer threads than jobs, taking them in order, finishes soonest.
-        if let Some(c) = &inputs.customers {
-            let labelled = &labelled;
+        for part in Part::ALL.into_iter().filter(|p| !have.contains(p)) {
+            let (results, scored) = (&results, scored.as_ref());
             jobs.push(Box::new(move || {
-                *labelled.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some(churn::analyze(c.batch, &labelled_params(c, params)));
+                if let Some(r) = part_result(inputs, params, part, scored) {
+                    results.lock().unwrap_or_else(|e| e.into_inner()).push(r);
+                }
             }));
-        } else if let (Some(t), Some(Ok(out))) = (&inputs.transactions, &scored) {
-            let (holdout, snap) = (&holdout, out.snapshot);
-            jobs.push(Box::new(move || {
-                *holdout.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some(holdout_churn(t.tx, snap, params));
-            }));
-        }
-        if let Some(Ok(out)) = &scored {
-            let clusters = &clusters;
-            jobs.push(Box::new(move || {
-                *clusters.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some(cluster::cluster(&Features::from_rfm(out), &params.cluster));
-            }));
-        }
-        if let Some((_, src)) = &source {
-            let valued = &valued;
-            jobs.push(Box::new(move || {
-                *valued.lock().unwrap_or_else(|e| e.into_inner()) = Some(clv_of(src, params));
-            }));
-            if let Purchases::Rows(tx) = src {
-                let cohorts = &cohorts;
-                jobs.push(Box::new(move || {
-                    let mut all = Vec::new();
-                    for period in [Period::Month, Period::Quarter, Period::Year] {
-                        let p = CohortParams {
-                            period,
-                            ..params.cohorts.clone()
-                        };
-                        all.push((period, cohort::cohorts(tx, &p)));
-                    }
-                    *cohorts.lock().unwrap_or_else(|e| e.into_inner()) = all;
-                }));
-            }
         }
         run(jobs);
-        fn take<T>(m: Mutex<T>) -> T {
-            m.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+    let mut pre = Precomputed::default();
+    for r in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        match r {
+            PartResult::LabelledChurn(x) => pre.labelled_churn = Some(x),
+            PartResult::HoldoutChurn(x) => pre.holdout_churn = Some(x),
+            PartResult::Clusters(x) => pre.clusters = Some(x),
+            PartResult::Clv(x) => pre.clv = Some(x),
+            PartResult::Cohorts(x) => pre.cohorts = x,
         }
-        pre.clusters = take(clusters);
-        pre.clv = take(valued);
-        pre.cohorts = take(cohorts);
-        pre.labelled_churn = take(labelled);
-        pre.holdout_churn = take(holdout);
     }
     pre.rfm = scored;
     assemble(inputs, params, &mut |_| {}, pre)
 }
 
-/// Results computed ahead by [`analyze_side_by_side`]; what is `None` is computed in place.
+/// Results computed ahead by [`analyze_with`]; what is `None` is computed in place.
 #[derive(Default)]
 struct Precomputed {
     rfm: Option<Result<rfm::Rfm, rfm::RfmError>>,
-    clusters: Option<Result<Clustering, cluster::ClusterError>>,
-    clv: Option<Result<ClvResult, clv::ClvError>>,
-    cohorts: Vec<(Period, Result<Cohorts, cohort::CohortError>)>,
-    labelled_churn: Option<Result<ChurnResult, churn::ChurnError>>,
-    holdout_churn: Option<Result<HoldoutChurn, churn::ChurnError>>,
+    clusters: Option<Result<Clustering, String>>,
+    clv: Option<Result<ClvResult, String>>,
+    cohorts: Vec<(Period, Result<Cohorts, String>)>,
+    labelled_churn: Option<Result<ChurnResult, String>>,
+    holdout_churn: Option<Result<HoldoutChurn, String>>,
 }
 
 /// The holdout-window model's report and each customer's score as of the snapshot.
-type HoldoutChurn = (ChurnResult, Vec<(String, f64)>);
+pub type HoldoutChurn = (ChurnResult, Vec<(String, f64)>);
 
 fn purchases_of<'a>(inputs: &Inputs<'a>) -> Option<(&'a str, Purchases<'a>)> {
     match (&inputs.transactions, &inputs.summary) {
@@ -952,7 +1043,7 @@ fn assemble(
                 }
                 progress(Step::Clusters);
                 let clustered = pre.clusters.take().unwrap_or_else(|| {
-                    cluster::cluster(&Features::from_rfm(&out), &params.cluster)
+                    message(cluster::cluster(&Features::from_rfm(&out), &params.cluster))
                 });
                 match clustered {
                     Ok(mut c) => {
@@ -981,7 +1072,10 @@ fn assemble(
 
         let mut clv_per_key: Option<Vec<Option<f64>>> = None;
         progress(Step::Clv);
-        let valued = pre.clv.take().unwrap_or_else(|| clv_of(src, params));
+        let valued = pre
+            .clv
+            .take()
+            .unwrap_or_else(|| message(clv_of(src, params)));
         match valued {
             Ok(mut c) => {
                 let ids = src.ids();
@@ -1032,13 +1126,13 @@ fn assemble(
             let mut cohorts_at =
                 |period: Period| match pre.cohorts.iter().position(|(p, _)| *p == period) {
                     Some(i) => pre.cohorts.swap_remove(i).1,
-                    None => cohort::cohorts(
+                    None => message(cohort::cohorts(
                         tx,
                         &CohortParams {
                             period,
                             ..params.cohorts.clone()
                         },
-                    ),
+                    )),
                 };
             match cohorts_at(params.cohorts.period) {
                 Ok(c) => report.cohorts = Some(c),
@@ -1115,7 +1209,7 @@ fn assemble(
         let fitted = pre
             .labelled_churn
             .take()
-            .unwrap_or_else(|| churn::analyze(c.batch, &labelled_params(c, params)));
+            .unwrap_or_else(|| message(churn::analyze(c.batch, &labelled_params(c, params))));
         match fitted {
             Ok(r) => Some(r),
             Err(e) => {
@@ -1164,7 +1258,7 @@ fn assemble(
         let fitted = pre
             .holdout_churn
             .take()
-            .unwrap_or_else(|| holdout_churn(t.tx, snap, params));
+            .unwrap_or_else(|| message(holdout_churn(t.tx, snap, params)));
         match fitted {
             Ok((mut result, now)) => {
                 has_churn = true;

@@ -594,3 +594,66 @@ fn side_by_side_equals_one_after_the_other() {
         assert_eq!(one.scores.to_csv(), both.scores.to_csv());
     }
 }
+
+/// What the browser's worker pool does: helpers compute some parts apart (their own copy of the
+/// purchases), send them as JSON, and the main worker puts them together with its own. Every
+/// split of the parts gives the report and scores of the run one after the other, bit for bit.
+#[test]
+fn parts_computed_apart_and_sent_as_json_equal_one_after_the_other() {
+    use prisme_core::analysis::{Part, PartResult, analyze_part, analyze_with};
+    let tx = synthetic(20_000);
+    let copy = Transactions::from_rows(
+        &(0..tx.len())
+            .map(|r| {
+                tx.customer_ids()
+                    .value(tx.customer.keys().value(r) as usize)
+                    .to_string()
+            })
+            .collect::<Vec<_>>(),
+        tx.day.clone(),
+        tx.amount.clone(),
+    );
+    let customers = labelled_customers();
+    let mut params = AnalysisParams {
+        per_customer: true,
+        ..AnalysisParams::default()
+    };
+    params.clv.calibration_end = prisme_core::workbench::auto_calibration_end(&tx, None);
+    let sequential = |jobs: Vec<Job<'_>>| jobs.into_iter().for_each(|j| j());
+    for with_customers in [false, true] {
+        let inputs_of = |tx| Inputs {
+            transactions: Some(TransactionsInput {
+                file: "synth.csv",
+                tx,
+            }),
+            customers: with_customers.then_some(CustomersInput {
+                file: "customers.csv",
+                batch: &customers,
+                id_column: Some("customer_id"),
+            }),
+            ..Inputs::default()
+        };
+        let (inputs, helper) = (inputs_of(&tx), inputs_of(&copy));
+        let one = analyze(&inputs, &params).unwrap();
+        // Every subset of the parts computed by the helper.
+        for mask in 0..16u32 {
+            let given: Vec<PartResult> = Part::ALL
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .filter_map(|(_, p)| analyze_part(&helper, &params, p))
+                .map(|r| {
+                    let json = serde_json::to_string(&r).unwrap();
+                    serde_json::from_str::<PartResult>(&json).unwrap()
+                })
+                .collect();
+            let put = analyze_with(&inputs, &params, given, &sequential).unwrap();
+            assert_eq!(
+                one.report.to_json(),
+                put.report.to_json(),
+                "parts {mask:04b}"
+            );
+            assert_eq!(one.scores.to_csv(), put.scores.to_csv(), "parts {mask:04b}");
+        }
+    }
+}

@@ -384,7 +384,11 @@ describe("bench.html", () => {
     await page.goto(`${url}/bench.html`);
     await page.waitForFunction(() => window.benchReady === true);
     const answer = await page.evaluate((u) => window.benchAnalyze({ csvUrl: u }), "/data/bench_small.csv");
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     await page.close();
+    // Side by side with helper workers on a machine with more than one core (the pool), and
+    // still the native report below, bit for bit.
+    assert.equal(answer.helpers, Math.min(Math.max(cores - 1, 0), 3), `helpers on ${cores} cores`);
     const native = nativeAnalyze(csv);
     const r = answer.report;
     assert.equal(r.format, "prisme-report");

@@ -1,0 +1,259 @@
+//! The worker's helpers: more instances of the worker's own module, each in its own Web Worker,
+//! that compute analyses side by side with it.
+//!
+//! A static page cannot rely on threads in wasm (shared memory needs cross-origin isolation
+//! headers that GitHub Pages and most static hosts do not send), so parallelism in the browser
+//! is one wasm instance per core, each with its own memory. Once the purchases are read and
+//! RFM is scored, the analyses are independent (`core::analysis::Part`): the worker hands the
+//! purchases (four typed arrays, copied once) to its helpers, each computes its parts and sends
+//! them back as JSON, which puts back every number bit for bit; the worker computes the other
+//! parts meanwhile and assembles the report exactly as the sequential run would
+//! (`core/tests/analysis.rs`).
+//!
+//! Helpers are started when the first analysis begins (their module loads while the file is
+//! read) and kept for the next ones. `navigator.hardwareConcurrency - 1` of them, at most
+//! three (there are four parts); none on one core, or where a worker cannot start a worker.
+//! The parts are shared by their measured cost ([`plan`]).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use arrow_array::{DictionaryArray, StringArray, UInt32Array};
+use js_sys::{Array, Float64Array, Int32Array, Object, Promise, Reflect, Uint8Array, Uint32Array};
+use prisme_core::analysis::{AnalysisParams, Part, PartResult};
+use prisme_core::transactions::Transactions;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MessageEvent, Worker, WorkerGlobalScope};
+
+type Pending = Rc<RefCell<Option<(js_sys::Function, js_sys::Function)>>>;
+
+struct Helper {
+    worker: Worker,
+    /// Resolves when the helper's module is loaded (its `ready` message).
+    ready: Promise,
+    /// The answer awaited: its promise's resolve and reject.
+    pending: Pending,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+}
+
+thread_local! {
+    static HELPERS: RefCell<Vec<Helper>> = const { RefCell::new(Vec::new()) };
+}
+
+/// How many helpers this machine gets.
+pub fn size() -> usize {
+    let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
+    let cores = scope.navigator().hardware_concurrency() as usize;
+    cores.saturating_sub(1).min(Part::ALL.len() - 1)
+}
+
+/// Starts the helpers that are not running yet; returns how many there are.
+pub fn start() -> usize {
+    let want = size();
+    HELPERS.with_borrow_mut(|helpers| {
+        while helpers.len() < want {
+            match spawn() {
+                Ok(h) => helpers.push(h),
+                Err(e) => {
+                    web_sys::console::warn_2(&"prisme: no helper worker".into(), &e);
+                    break;
+                }
+            }
+        }
+        helpers.len()
+    })
+}
+
+fn spawn() -> Result<Helper, JsValue> {
+    // The same script as this worker (its loader), wherever the page is served from.
+    let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
+    let worker = Worker::new(&scope.location().href())?;
+    let resolve_ready: Rc<RefCell<Option<js_sys::Function>>> = Default::default();
+    let slot = resolve_ready.clone();
+    let ready = Promise::new(&mut |resolve, _| *slot.borrow_mut() = Some(resolve));
+    let pending: Pending = Default::default();
+    let answers = pending.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let data = ev.data();
+        let get = |k: &str| Reflect::get(&data, &k.into()).unwrap_or_default();
+        match get("type").as_string().as_deref() {
+            Some("ready") => {
+                if let Some(f) = resolve_ready.borrow_mut().take() {
+                    let _ = f.call0(&JsValue::NULL);
+                }
+            }
+            Some("parts") => {
+                if let Some((resolve, _)) = answers.borrow_mut().take() {
+                    let _ = resolve.call1(&JsValue::NULL, &get("json"));
+                }
+            }
+            Some("error") => {
+                if let Some((_, reject)) = answers.borrow_mut().take() {
+                    let _ = reject.call1(&JsValue::NULL, &get("json"));
+                }
+            }
+            _ => {}
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // A helper that dies (out of memory) fails its answer: the worker computes the parts.
+    let crashed = pending.clone();
+    let on_error =
+        Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
+            ev.prevent_default();
+            if let Some((_, reject)) = crashed.borrow_mut().take() {
+                let _ = reject.call1(&JsValue::NULL, &ev.message().into());
+            }
+        });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Helper {
+        worker,
+        ready,
+        pending,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+/// Each part's time in the browser on the 1M-row file (ms, medians of the worker's own
+/// timings, 2-core machine, 2026-12-04), and what the worker does besides: putting the report
+/// together (RFM again, segments, migration, indicators) and handing the purchases over.
+const COST: [(Part, f64); 4] = [
+    (Part::Churn, 880.0),
+    (Part::Clusters, 1100.0),
+    (Part::Clv, 430.0),
+    (Part::Cohorts, 105.0),
+];
+const WORKER_OWN: f64 = 350.0;
+
+/// Which parts each of `n` helpers computes (`plan[n]`: the worker itself): of every way to
+/// share the four parts, the one that finishes soonest by [`COST`].
+pub fn plan(n: usize) -> Vec<Vec<Part>> {
+    let slots = n + 1;
+    let mut best: (f64, Vec<usize>) = (f64::INFINITY, vec![n; COST.len()]);
+    let combos = slots.pow(COST.len() as u32);
+    for code in 0..combos {
+        let mut load = vec![0.0; slots];
+        load[n] = WORKER_OWN;
+        let mut who = Vec::with_capacity(COST.len());
+        let mut c = code;
+        for &(_, cost) in &COST {
+            let w = c % slots;
+            c /= slots;
+            load[w] += cost;
+            who.push(w);
+        }
+        let end = load.iter().copied().fold(0.0, f64::max);
+        if end < best.0 {
+            best = (end, who);
+        }
+    }
+    let mut plan = vec![Vec::new(); slots];
+    for (&(part, _), &w) in COST.iter().zip(&best.1) {
+        plan[w].push(part);
+    }
+    plan
+}
+
+/// Sends the purchases to every helper with its parts to compute, once it is ready (a message
+/// sent before its module has loaded would be lost; and waiting here, not in a callback, lets
+/// the helpers start before this worker computes its own parts). The answers come later:
+/// await each with [`answer`]. Also returns the parts the worker computes itself (all of them
+/// without helpers; those of a helper that cannot be reached are left to `analyze_with`).
+pub async fn ask(
+    tx: &Transactions,
+    params: &AnalysisParams,
+    job: u32,
+) -> (Vec<Part>, Vec<Promise>) {
+    let Ok(params) = serde_json::to_string(params) else {
+        return (Vec::new(), Vec::new());
+    };
+    let helpers: Vec<(Worker, Promise, Pending)> = HELPERS.with_borrow(|helpers| {
+        helpers
+            .iter()
+            .map(|h| (h.worker.clone(), h.ready.clone(), h.pending.clone()))
+            .collect()
+    });
+    let n = helpers.len();
+    let mut plan = plan(n);
+    let mut answers = Vec::new();
+    for (i, (worker, ready, pending)) in helpers.into_iter().enumerate() {
+        if JsFuture::from(ready).await.is_err() {
+            continue;
+        }
+        let msg = Object::new();
+        let transfer = Array::new();
+        let set = |k: &str, v: &JsValue| {
+            let _ = Reflect::set(&msg, &k.into(), v);
+        };
+        set("type", &"part".into());
+        set("job", &JsValue::from_f64(f64::from(job)));
+        set("params", &params.clone().into());
+        let parts = serde_json::to_string(&plan[i]).unwrap_or_default();
+        set("parts", &parts.into());
+        let ids = tx.customer_ids();
+        let buffers: [(&str, JsValue); 5] = [
+            (
+                "keys",
+                Uint32Array::from(tx.customer.keys().values().as_ref()).into(),
+            ),
+            ("offsets", Int32Array::from(ids.value_offsets()).into()),
+            ("values", Uint8Array::from(ids.value_data()).into()),
+            ("days", Int32Array::from(tx.day.as_slice()).into()),
+            ("amounts", Float64Array::from(tx.amount.as_slice()).into()),
+        ];
+        for (k, v) in buffers {
+            if let Ok(b) = Reflect::get(&v, &"buffer".into()) {
+                transfer.push(&b);
+            }
+            set(k, &v);
+        }
+        let slot = pending.clone();
+        let answer = Promise::new(&mut |resolve, reject| {
+            *slot.borrow_mut() = Some((resolve, reject));
+        });
+        if let Err(e) = worker.post_message_with_transfer(&msg, &transfer) {
+            web_sys::console::error_2(&"prisme: cannot reach a helper".into(), &e);
+            pending.borrow_mut().take();
+            continue;
+        }
+        answers.push(answer);
+    }
+    (plan.swap_remove(n), answers)
+}
+
+/// A helper's parts, or why there are none (then the worker computes them itself).
+pub async fn answer(p: Promise) -> Result<Vec<PartResult>, String> {
+    let json = JsFuture::from(p).await.map_err(|e| format!("{e:?}"))?;
+    let text = json.as_string().ok_or("no answer")?;
+    serde_json::from_str(&text).map_err(|e| e.to_string())
+}
+
+/// A helper's side: the purchases and parts a `part` request carries.
+pub fn request(data: &JsValue) -> Result<(Transactions, AnalysisParams, Vec<Part>), String> {
+    let get = |k: &str| Reflect::get(data, &k.into()).unwrap_or_default();
+    let text = |k: &str| get(k).as_string().ok_or_else(|| format!("no {k}"));
+    let params: AnalysisParams =
+        serde_json::from_str(&text("params")?).map_err(|e| e.to_string())?;
+    let parts: Vec<Part> = serde_json::from_str(&text("parts")?).map_err(|e| e.to_string())?;
+    let keys = UInt32Array::from(get("keys").unchecked_into::<Uint32Array>().to_vec());
+    let offsets = get("offsets").unchecked_into::<Int32Array>().to_vec();
+    let values = get("values").unchecked_into::<Uint8Array>().to_vec();
+    let ids = StringArray::try_new(
+        arrow_buffer::OffsetBuffer::new(arrow_buffer::ScalarBuffer::from(offsets)),
+        arrow_buffer::Buffer::from_vec(values),
+        None,
+    )
+    .map_err(|e| e.to_string())?;
+    let customer = DictionaryArray::try_new(keys, Arc::new(ids)).map_err(|e| e.to_string())?;
+    let tx = Transactions {
+        customer,
+        day: get("days").unchecked_into::<Int32Array>().to_vec(),
+        amount: get("amounts").unchecked_into::<Float64Array>().to_vec(),
+    };
+    Ok((tx, params, parts))
+}
