@@ -130,18 +130,19 @@ const COST: [(Part, f64); 4] = [
 ];
 const WORKER_OWN: f64 = 350.0;
 
-/// Which parts each of `n` helpers computes (`plan[n]`: the worker itself): of every way to
-/// share the four parts, the one that finishes soonest by [`COST`].
-pub fn plan(n: usize) -> Vec<Vec<Part>> {
+/// Which of the `shared` parts each of `n` helpers computes (`plan[n]`: the worker itself):
+/// of every way to share them, the one that finishes soonest by [`COST`].
+pub fn plan(n: usize, shared: &[Part]) -> Vec<Vec<Part>> {
     let slots = n + 1;
-    let mut best: (f64, Vec<usize>) = (f64::INFINITY, vec![n; COST.len()]);
-    let combos = slots.pow(COST.len() as u32);
+    let cost: Vec<(Part, f64)> = COST.into_iter().filter(|(p, _)| shared.contains(p)).collect();
+    let mut best: (f64, Vec<usize>) = (f64::INFINITY, vec![n; cost.len()]);
+    let combos = slots.pow(cost.len() as u32);
     for code in 0..combos {
         let mut load = vec![0.0; slots];
         load[n] = WORKER_OWN;
-        let mut who = Vec::with_capacity(COST.len());
+        let mut who = Vec::with_capacity(cost.len());
         let mut c = code;
-        for &(_, cost) in &COST {
+        for &(_, cost) in &cost {
             let w = c % slots;
             c /= slots;
             load[w] += cost;
@@ -153,7 +154,7 @@ pub fn plan(n: usize) -> Vec<Vec<Part>> {
         }
     }
     let mut plan = vec![Vec::new(); slots];
-    for (&(part, _), &w) in COST.iter().zip(&best.1) {
+    for (&(part, _), &w) in cost.iter().zip(&best.1) {
         plan[w].push(part);
     }
     plan
@@ -162,12 +163,14 @@ pub fn plan(n: usize) -> Vec<Vec<Part>> {
 /// Sends the purchases to every helper with its parts to compute, once it is ready (a message
 /// sent before its module has loaded would be lost; and waiting here, not in a callback, lets
 /// the helpers start before this worker computes its own parts). The answers come later:
-/// await each with [`answer`]. Also returns the parts the worker computes itself (all of them
-/// without helpers; those of a helper that cannot be reached are left to `analyze_with`).
+/// await each with [`answer`]. Only the `shared` parts go to helpers (a labelled customer
+/// table's churn model stays here). Also returns the shared parts the worker computes itself
+/// (those of a helper that cannot be reached are left to `analyze_with`).
 pub async fn ask(
     tx: &Transactions,
     params: &AnalysisParams,
     job: u32,
+    shared: &[Part],
 ) -> (Vec<Part>, Vec<Promise>) {
     let Ok(params) = serde_json::to_string(params) else {
         return (Vec::new(), Vec::new());
@@ -179,7 +182,7 @@ pub async fn ask(
             .collect()
     });
     let n = helpers.len();
-    let mut plan = plan(n);
+    let mut plan = plan(n, shared);
     let mut answers = Vec::new();
     for (i, (worker, ready, pending)) in helpers.into_iter().enumerate() {
         if JsFuture::from(ready).await.is_err() {

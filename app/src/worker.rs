@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use prisme_core::analysis::{
-    AnalysisParams, Inputs, PartResult, TransactionsInput, analyze_part, analyze_with,
+    AnalysisParams, Inputs, Part, PartResult, TransactionsInput, analyze_part, analyze_with,
 };
 
 use prisme_core::anonymize::AnonymizeOptions;
@@ -26,7 +26,8 @@ use prisme_core::demo::{DemoParams, demo_files};
 use prisme_core::explore::{self, TableQuery};
 use prisme_core::ingest::roles::Role;
 use prisme_core::sources::PreparedSource;
-use prisme_core::workbench::{WorkbenchSettings, analyze_sources};
+use prisme_core::analysis::{Step, analyze_with_progress};
+use prisme_core::workbench::{WorkbenchSettings, finish_workbench, workbench_inputs};
 
 use crate::protocol::{
     AnalysisTimings, CardSource, FileError, FileOutcome, FromWorker, JobStep, PrepareSettings,
@@ -353,7 +354,7 @@ fn analyze_purchases(
     let params = AnalysisParams::default();
     let scope = scope.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let (own, asked) = crate::pool::ask(&tx, &params, job).await;
+        let (own, asked) = crate::pool::ask(&tx, &params, job, &Part::ALL).await;
         let inputs = Inputs {
             summary: None,
             transactions: Some(TransactionsInput {
@@ -627,6 +628,8 @@ fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
         Ok(s) => s,
         Err(e) => return post_error(scope, job, "", format!("bad analysis settings: {e}")),
     };
+    // The helpers' modules load while the files are read.
+    crate::pool::start();
     let perf = scope.performance();
     let now = || perf.as_ref().map_or(0.0, |p| p.now());
     let t0 = now();
@@ -649,7 +652,7 @@ fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
         },
     );
     let t1 = now();
-    let result = STATE.with_borrow(|s| {
+    let inputs = STATE.with_borrow(|s| {
         if let Some(bad) = s.outcomes.iter().find(|o| o.error.is_some()) {
             let e = bad
                 .error
@@ -658,17 +661,91 @@ fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
                 .unwrap_or_default();
             return Err((bad.file.clone(), e));
         }
-        analyze_sources(&s.prepared, &analysis, settings.today, &mut |step| {
+        workbench_inputs(&s.prepared, &analysis).map_err(|e| (String::new(), e.to_string()))
+    });
+    let w = match inputs {
+        Ok(w) => w,
+        Err((file, message)) => return post_error(scope, job, &file, message),
+    };
+    let today = settings.today;
+    if w.transactions().is_none() || crate::pool::start() == 0 {
+        // One after the other, each step told to the page.
+        let analysed = w.with_inputs(|inputs| {
+            analyze_with_progress(inputs, &w.params, &mut |step| {
+                post(
+                    scope,
+                    &FromWorker::Step {
+                        job,
+                        step: JobStep::Analysis(step),
+                    },
+                )
+            })
+        });
+        let result = analysed.map_err(|e| e.to_string()).and_then(|a| {
+            STATE.with_borrow(|s| finish_workbench(&s.prepared, w, a, today).map_err(|e| e.to_string()))
+        });
+        return post_workbench(scope, job, result, t1 - t0, now() - t1, again);
+    }
+    // Side by side with the helpers (see `pool`): the page is told the steps as they finish.
+    let scope = scope.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let Some(tx) = w.transactions() else { return };
+        let shared: Vec<Part> = Part::ALL
+            .into_iter()
+            .filter(|p| *p != Part::Churn || !w.has_labelled_customers())
+            .collect();
+        let (own, asked) = crate::pool::ask(tx, &w.params, job, &shared).await;
+        let step = |step| {
             post(
-                scope,
+                &scope,
                 &FromWorker::Step {
                     job,
                     step: JobStep::Analysis(step),
                 },
             )
-        })
-        .map_err(|e| (String::new(), e.to_string()))
+        };
+        step(Step::Rfm);
+        let mut given: Vec<PartResult> = Vec::new();
+        for p in own {
+            step(part_step(p));
+            given.extend(w.with_inputs(|inputs| analyze_part(inputs, &w.params, p)));
+        }
+        for answer in asked {
+            match crate::pool::answer(answer).await {
+                Ok(parts) => given.extend(parts),
+                Err(e) => web_sys::console::warn_1(&format!("prisme: a helper failed: {e}").into()),
+            }
+        }
+        step(Step::Indicators);
+        let sequential = |jobs: Vec<prisme_core::analysis::Job<'_>>| jobs.into_iter().for_each(|j| j());
+        let analysed = w.with_inputs(|inputs| analyze_with(inputs, &w.params, given, &sequential));
+        let result = analysed.map_err(|e| e.to_string()).and_then(|a| {
+            STATE.with_borrow(|s| finish_workbench(&s.prepared, w, a, today).map_err(|e| e.to_string()))
+        });
+        let done = now_ms(&scope);
+        post_workbench(&scope, job, result, t1 - t0, done - t1, again);
     });
+}
+
+/// The page's step for a part computed here.
+fn part_step(p: Part) -> Step {
+    match p {
+        Part::Churn => Step::Churn,
+        Part::Clusters => Step::Clusters,
+        Part::Clv => Step::Clv,
+        Part::Cohorts => Step::Cohorts,
+    }
+}
+
+/// Sends the workbench's result (or its error) to the page, and keeps its customer table.
+fn post_workbench(
+    scope: &DedicatedWorkerGlobalScope,
+    job: u32,
+    result: Result<prisme_core::workbench::Workbench, String>,
+    prepare_ms: f64,
+    analysis_ms: f64,
+    again: bool,
+) {
     match result {
         Ok(wb) => {
             let (report, parts) = split_report(&wb.analysis.report);
@@ -683,14 +760,14 @@ fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
                 customers: wb.analysis.scores.rows.len(),
                 candidates: wb.candidates.clone(),
                 rows_skipped: wb.rows_skipped,
-                prepare_ms: t1 - t0,
-                analysis_ms: now() - t1,
+                prepare_ms,
+                analysis_ms,
                 prepared_again: again,
             };
             STATE.with_borrow_mut(|s| s.table = Some(wb.table));
             post_with(scope, &msg, Some(("parts", sections.into())));
         }
-        Err((file, message)) => post_error(scope, job, &file, message),
+        Err(message) => post_error(scope, job, "", message),
     }
 }
 

@@ -216,6 +216,85 @@ pub fn analyze_sources(
     as_of: i32,
     progress: &mut dyn FnMut(Step),
 ) -> Result<Workbench, WorkbenchError> {
+    let w = workbench_inputs(sources, settings)?;
+    let analysis = w.with_inputs(|inputs| analysis::analyze_with_progress(inputs, &w.params, progress))?;
+    finish_workbench(sources, w, analysis, as_of)
+}
+
+/// What the analysis of the prepared files reads, owned: the purchases of every transactions
+/// file, a warehouse summary, the labelled customer table, the slices. The three steps of
+/// [`analyze_sources`] apart, so that the browser's worker can share the analysis with its
+/// helpers (`analysis::analyze_with`) between [`workbench_inputs`] and [`finish_workbench`].
+pub struct WorkbenchInputs {
+    loaded: Option<(Transactions, usize)>,
+    summary: Option<(String, CustomerSummary)>,
+    /// The customer table's file, its columns and its id column.
+    customers: Option<(String, RecordBatch, Option<String>)>,
+    /// Slice columns: name, per customer (else per purchase), each row's label.
+    labels: Vec<(String, bool, Vec<Option<String>>)>,
+    tx_file: String,
+    candidates: Vec<SliceCandidate>,
+    /// The analysis parameters, with what the files imply (the holdout split).
+    pub params: AnalysisParams,
+}
+
+impl WorkbenchInputs {
+    /// The purchases of every transactions file, when there are any.
+    pub fn transactions(&self) -> Option<&Transactions> {
+        self.loaded.as_ref().map(|(tx, _)| tx)
+    }
+
+    /// Whether a labelled customer table gives the churn model (not the purchases).
+    pub fn has_labelled_customers(&self) -> bool {
+        self.customers.is_some()
+    }
+
+    /// Calls `f` with the analysis inputs these hold.
+    pub fn with_inputs<R>(&self, f: impl FnOnce(&Inputs<'_>) -> R) -> R {
+        let label_refs: Vec<Vec<Option<&str>>> = self
+            .labels
+            .iter()
+            .map(|(_, _, v)| v.iter().map(|x| x.as_deref()).collect())
+            .collect();
+        let slices: Vec<SliceInput<'_>> = self
+            .labels
+            .iter()
+            .zip(&label_refs)
+            .map(|((column, per_customer, _), refs)| SliceInput {
+                column,
+                labels: if *per_customer {
+                    Slice::Customers(refs)
+                } else {
+                    Slice::Rows(refs)
+                },
+            })
+            .collect();
+        let inputs = Inputs {
+            summary: self
+                .summary
+                .as_ref()
+                .map(|(file, summary)| SummaryInput { file, summary }),
+            transactions: self.loaded.as_ref().map(|(tx, _)| TransactionsInput {
+                file: &self.tx_file,
+                tx,
+            }),
+            customers: self.customers.as_ref().map(|(file, batch, id)| CustomersInput {
+                file,
+                batch,
+                id_column: id.as_deref(),
+            }),
+            slice: None,
+            extra_slices: slices,
+        };
+        f(&inputs)
+    }
+}
+
+/// Gathers what the analysis of the prepared files reads (first step of [`analyze_sources`]).
+pub fn workbench_inputs(
+    sources: &[PreparedSource],
+    settings: &WorkbenchSettings,
+) -> Result<WorkbenchInputs, WorkbenchError> {
     let tx_sources: Vec<&PreparedSource> = sources
         .iter()
         .filter(|s| s.view.kind == TableKind::Transactions)
@@ -306,44 +385,29 @@ pub fn analyze_sources(
             }
         }
     }
-    let label_refs: Vec<Vec<Option<&str>>> = labels
-        .iter()
-        .map(|(_, _, v)| v.iter().map(|x| x.as_deref()).collect())
-        .collect();
-    let slices: Vec<SliceInput<'_>> = labels
-        .iter()
-        .zip(&label_refs)
-        .map(|((column, per_customer, _), refs)| SliceInput {
-            column,
-            labels: if *per_customer {
-                Slice::Customers(refs)
-            } else {
-                Slice::Rows(refs)
-            },
-        })
-        .collect();
     let tx_file = tx_sources
         .iter()
         .map(|s| s.view.file.as_str())
         .collect::<Vec<_>>()
         .join(" + ");
-    let inputs = Inputs {
-        summary: summary
-            .as_ref()
-            .map(|(file, summary)| SummaryInput { file, summary }),
-        transactions: loaded
-            .as_ref()
-            .map(|(tx, _)| TransactionsInput { file: &tx_file, tx }),
-        customers: customers.as_ref().map(|(src, batch, id)| CustomersInput {
-            file: &src.view.file,
-            batch,
-            id_column: id.as_deref(),
-        }),
-        slice: None,
-        extra_slices: slices,
-    };
-    let analysis = analysis::analyze_with_progress(&inputs, &params, progress)?;
+    Ok(WorkbenchInputs {
+        loaded,
+        summary: summary.map(|(file, s)| (file.to_string(), s)),
+        customers: customers.map(|(src, batch, id)| (src.view.file.clone(), batch, id)),
+        labels,
+        tx_file,
+        candidates,
+        params,
+    })
+}
 
+/// Joins the analysis' scores with the consolidated base (last step of [`analyze_sources`]).
+pub fn finish_workbench(
+    sources: &[PreparedSource],
+    w: WorkbenchInputs,
+    analysis: Analysis,
+    as_of: i32,
+) -> Result<Workbench, WorkbenchError> {
     // The customer table: scores joined with the consolidated base.
     let scores = analysis.scores.to_record_batch();
     let as_of = analysis
@@ -359,7 +423,7 @@ pub fn analyze_sources(
     Ok(Workbench {
         analysis,
         table,
-        candidates,
-        rows_skipped: loaded.map_or(0, |l| l.1),
+        candidates: w.candidates,
+        rows_skipped: w.loaded.map_or(0, |l| l.1),
     })
 }
