@@ -49,7 +49,8 @@ pub struct RfmRequest {
 /// The Data page's request: every file, with the corrections and anonymization settings.
 pub struct PrepareRequest {
     pub job: u32,
-    pub files: Vec<(String, ArrayBuffer)>,
+    /// The dropped files themselves: the worker streams them.
+    pub files: Vec<(String, web_sys::Blob)>,
     pub settings: PrepareSettings,
 }
 
@@ -57,7 +58,7 @@ pub struct PrepareRequest {
 /// worker reuse its last preparation of the same files.
 pub struct WorkbenchRequest {
     pub job: u32,
-    pub files: Vec<(String, ArrayBuffer, f64)>,
+    pub files: Vec<(String, web_sys::Blob, f64)>,
     pub settings: PrepareSettings,
     pub analysis: WorkbenchSettings,
 }
@@ -423,7 +424,7 @@ impl Engine {
             Request::Prepare(req) => {
                 set(&msg, "type", &JsValue::from_str("prepare"));
                 set(&msg, "job", &JsValue::from_f64(f64::from(req.job)));
-                set_files(&msg, &transfer, req.files.iter().map(|(n, b)| (n, b, None)));
+                set_blobs(&msg, req.files.iter().map(|(n, b)| (n, b, None)));
                 if !self.encode(&msg, "settings", &req.settings) {
                     return;
                 }
@@ -431,9 +432,8 @@ impl Engine {
             Request::Workbench(req) => {
                 set(&msg, "type", &JsValue::from_str("workbench"));
                 set(&msg, "job", &JsValue::from_f64(f64::from(req.job)));
-                set_files(
+                set_blobs(
                     &msg,
-                    &transfer,
                     req.files.iter().map(|(n, b, stamp)| (n, b, Some(*stamp))),
                 );
                 if !self.encode(&msg, "settings", &req.settings)
@@ -555,6 +555,25 @@ impl Engine {
 
 fn set(o: &Object, k: &str, v: &JsValue) {
     let _ = Reflect::set(o, &JsValue::from_str(k), v);
+}
+
+/// `msg.files = [{name, blob, stamp?}]`: the files themselves (a `File` is a handle: nothing is
+/// read here), which the worker streams.
+fn set_blobs<'a>(
+    msg: &Object,
+    files: impl Iterator<Item = (&'a String, &'a web_sys::Blob, Option<f64>)>,
+) {
+    let list = Array::new();
+    for (name, blob, stamp) in files {
+        let f = Object::new();
+        set(&f, "name", &JsValue::from_str(name));
+        set(&f, "blob", blob);
+        if let Some(stamp) = stamp {
+            set(&f, "stamp", &JsValue::from_f64(stamp));
+        }
+        list.push(&f);
+    }
+    set(msg, "files", &list);
 }
 
 /// `msg.files = [{name, bytes, stamp?}]`, the buffers moved to the worker (transferred).

@@ -134,7 +134,10 @@ const WORKER_OWN: f64 = 350.0;
 /// of every way to share them, the one that finishes soonest by [`COST`].
 pub fn plan(n: usize, shared: &[Part]) -> Vec<Vec<Part>> {
     let slots = n + 1;
-    let cost: Vec<(Part, f64)> = COST.into_iter().filter(|(p, _)| shared.contains(p)).collect();
+    let cost: Vec<(Part, f64)> = COST
+        .into_iter()
+        .filter(|(p, _)| shared.contains(p))
+        .collect();
     let mut best: (f64, Vec<usize>) = (f64::INFINITY, vec![n; cost.len()]);
     let combos = slots.pow(cost.len() as u32);
     for code in 0..combos {

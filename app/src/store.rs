@@ -13,7 +13,6 @@ use leptos::web_sys;
 use prisme_core::analysis::Report;
 use prisme_core::workbench::{SliceCandidate, WorkbenchSettings};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::engine::{Engine, EngineEvent, Request, WorkbenchRequest, now_ms};
 use crate::i18n::Lang;
@@ -375,34 +374,15 @@ impl AppState {
         });
         let settings = self.data.prepare_settings(self.lang.get_untracked());
         let analysis = self.settings.get_untracked();
-        let app = *self;
-        wasm_bindgen_futures::spawn_local(async move {
-            let mut buffers = Vec::with_capacity(files.len());
-            for f in files {
-                match JsFuture::from(f.array_buffer()).await {
-                    Ok(b) => buffers.push((
-                        f.name(),
-                        b.unchecked_into::<js_sys::ArrayBuffer>(),
-                        f.last_modified(),
-                    )),
-                    Err(e) => {
-                        app.job.set(JobState::Failed {
-                            message: format!("{}: {e:?}", f.name()),
-                            file: f.name(),
-                        });
-                        return;
-                    }
-                }
-            }
-            if app.current_job() != Some(job) {
-                return;
-            }
-            engine.send(WorkbenchRequest {
-                job,
-                files: buffers,
-                settings,
-                analysis,
-            });
+        // The files themselves: the worker streams them (the page never holds their bytes).
+        engine.send(WorkbenchRequest {
+            job,
+            files: files
+                .iter()
+                .map(|f| (f.name(), f.clone().into(), f.last_modified()))
+                .collect(),
+            settings,
+            analysis,
         });
     }
 

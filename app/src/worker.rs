@@ -15,18 +15,18 @@ use prisme_core::analysis::{
 
 use prisme_core::anonymize::AnonymizeOptions;
 use prisme_core::key::{Salt, Secret};
-use prisme_core::sources::{Corrections, consolidate_sources, prepare_source};
+use prisme_core::sources::{Corrections, SourceError, consolidate_sources, prepare_source};
 
 use std::cell::RefCell;
 
 use arrow_array::RecordBatch;
+use prisme_core::analysis::{Step, analyze_with_progress};
 use prisme_core::consolidate::TableKind;
 use prisme_core::datamart::{CsvStyle, Datamart, Filter};
 use prisme_core::demo::{DemoParams, demo_files};
 use prisme_core::explore::{self, TableQuery};
 use prisme_core::ingest::roles::Role;
 use prisme_core::sources::PreparedSource;
-use prisme_core::analysis::{Step, analyze_with_progress};
 use prisme_core::workbench::{WorkbenchSettings, finish_workbench, workbench_inputs};
 
 use crate::protocol::{
@@ -178,6 +178,55 @@ fn post_progress(
     )
 }
 
+/// Reads `stream` chunk by chunk into `push` (each chunk's length and bytes), telling the page
+/// the bytes read a few times a second at most (posting is not free). `(base, share)` place
+/// this file's fraction in a job of several files. Returns the bytes read, or `push`'s first
+/// error (the read is cancelled), or why the browser could not read.
+async fn pump<E>(
+    scope: &DedicatedWorkerGlobalScope,
+    job: u32,
+    stream: web_sys::ReadableStream,
+    total: f64,
+    (base, share): (f64, f64),
+    mut push: impl FnMut(usize, &Uint8Array) -> Result<(), E>,
+) -> Result<Result<f64, E>, String> {
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut done_bytes = 0.0;
+    let mut last_post = 0.0;
+    loop {
+        let step = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        if field(&step, "done").as_bool().unwrap_or(false) {
+            return Ok(Ok(done_bytes));
+        }
+        let chunk: Uint8Array = field(&step, "value").unchecked_into();
+        let len = chunk.length() as usize;
+        done_bytes += len as f64;
+        if let Err(e) = push(len, &chunk) {
+            let _ = reader.cancel();
+            return Ok(Err(e));
+        }
+        if done_bytes - last_post >= (total / 50.0).max(1_048_576.0) {
+            last_post = done_bytes;
+            let own = if total > 0.0 {
+                (done_bytes / total).min(1.0)
+            } else {
+                0.0
+            };
+            post_progress(
+                scope,
+                job,
+                Progress {
+                    stage: Stage::Parse,
+                    fraction: base + own * share,
+                },
+                Some((done_bytes, total)),
+            );
+        }
+    }
+}
+
 /// Reads a file handed over as a `Blob` (a dropped `File`) or a `ReadableStream` (the bench's
 /// HTTP response) chunk by chunk into the column builders: the file is never whole in memory,
 /// progress is counted in bytes, and the read overlaps the disk's (or the network's).
@@ -215,19 +264,7 @@ async fn stream_transactions(
         } else {
             return Err(unreadable("the stream cannot be read twice (its encoding changed after the first megabyte); load the file itself".into()));
         };
-        let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-        let mut done_bytes = 0.0;
-        let mut last_post = 0.0;
-        loop {
-            let step = wasm_bindgen_futures::JsFuture::from(reader.read())
-                .await
-                .map_err(|e| unreadable(format!("the browser could not read it ({e:?})")))?;
-            if field(&step, "done").as_bool().unwrap_or(false) {
-                break;
-            }
-            let chunk: Uint8Array = field(&step, "value").unchecked_into();
-            let len = chunk.length() as usize;
-            done_bytes += len as f64;
+        let pumped = pump(scope, job, stream, total, (0.0, 1.0), |len, chunk| {
             read.push_with(
                 len,
                 |b| {
@@ -235,25 +272,14 @@ async fn stream_transactions(
                     len
                 },
                 &mut |_| {},
-            )?;
-            // Progress in bytes, a few times a second at most (posting is not free).
-            if done_bytes - last_post >= (total / 50.0).max(1_048_576.0) {
-                last_post = done_bytes;
-                post_progress(
-                    scope,
-                    job,
-                    Progress {
-                        stage: Stage::Parse,
-                        fraction: if total > 0.0 {
-                            (done_bytes / total).min(1.0)
-                        } else {
-                            0.0
-                        },
-                    },
-                    Some((done_bytes, total)),
-                );
-            }
-        }
+            )
+        })
+        .await;
+        let done_bytes = match pumped {
+            Ok(Ok(n)) => n,
+            Ok(Err(e)) => return Err(e),
+            Err(e) => return Err(unreadable(format!("the browser could not read it ({e})"))),
+        };
         match read.finish(&mut |_| {})? {
             Finished::Table(table) => {
                 post_progress(
@@ -494,7 +520,7 @@ fn corrections_for<'a>(
 /// Reads, corrects, anonymizes and profiles every file of a request, unless the last request
 /// had the same files and settings. Returns whether it prepared them again; an error when
 /// nothing can be read (a malformed key).
-fn prepare_files(
+async fn prepare_files(
     scope: &DedicatedWorkerGlobalScope,
     job: u32,
     data: &JsValue,
@@ -504,7 +530,10 @@ fn prepare_files(
     let mut key_parts: Vec<String> = Vec::new();
     for entry in files.iter() {
         let name = field(&entry, "name").as_string().unwrap_or_default();
-        let size = Uint8Array::new(&field(&entry, "bytes")).length();
+        let size = match field(&entry, "blob").dyn_ref::<web_sys::Blob>() {
+            Some(b) => b.size(),
+            None => f64::from(Uint8Array::new(&field(&entry, "bytes")).length()),
+        };
         let stamp = field(&entry, "stamp").as_f64().unwrap_or(0.0);
         key_parts.push(format!("{name}\u{1}{size}\u{1}{stamp}"));
     }
@@ -531,29 +560,50 @@ fn prepare_files(
         let name = field(&entry, "name")
             .as_string()
             .unwrap_or_else(|| format!("file {}", i + 1));
-        let bytes = Uint8Array::new(&field(&entry, "bytes")).to_vec();
         let corrections = corrections_for(settings, &name, &none);
         let base = i as f64 / f64::from(count);
-        let mut progress = |p: Progress| {
-            post(
-                scope,
-                &FromWorker::Progress {
+        let share = 1.0 / f64::from(count);
+        let prepared_one = match field(&entry, "blob").dyn_into::<web_sys::Blob>() {
+            // A dropped file, streamed: never whole in memory.
+            Ok(blob) => {
+                stream_source(
+                    scope,
                     job,
-                    stage: p.stage,
-                    fraction: base + p.fraction / f64::from(count),
-                    bytes: None,
-                },
-            )
+                    &name,
+                    &blob,
+                    &read,
+                    corrections,
+                    anonymization.as_ref(),
+                    settings.today,
+                    (base, share),
+                )
+                .await
+            }
+            Err(_) => {
+                let bytes = Uint8Array::new(&field(&entry, "bytes")).to_vec();
+                let mut progress = |p: Progress| {
+                    post(
+                        scope,
+                        &FromWorker::Progress {
+                            job,
+                            stage: p.stage,
+                            fraction: base + p.fraction * share,
+                            bytes: None,
+                        },
+                    )
+                };
+                prepare_source(
+                    &name,
+                    &bytes,
+                    &read,
+                    corrections,
+                    anonymization.as_ref(),
+                    Some(settings.today),
+                    &mut progress,
+                )
+            }
         };
-        match prepare_source(
-            &name,
-            &bytes,
-            &read,
-            corrections,
-            anonymization.as_ref(),
-            Some(settings.today),
-            &mut progress,
-        ) {
+        match prepared_one {
             Ok(source) => {
                 outcomes.push(FileOutcome {
                     file: name,
@@ -583,6 +633,11 @@ fn prepare_files(
 
 /// The Data page's request: every file read, corrected, anonymized and profiled, then joined.
 fn prepare(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
+    let (scope, data) = (scope.clone(), data.clone());
+    wasm_bindgen_futures::spawn_local(async move { prepare_async(&scope, job, &data).await });
+}
+
+async fn prepare_async(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
     let settings: PrepareSettings = match json_field(data, "settings") {
         Ok(s) => s,
         Err(e) => return post_error(scope, job, "", format!("bad settings: {e}")),
@@ -590,7 +645,7 @@ fn prepare(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
     let perf = scope.performance();
     let now = || perf.as_ref().map_or(0.0, |p| p.now());
     let t0 = now();
-    if let Err(e) = prepare_files(scope, job, data, &settings) {
+    if let Err(e) = prepare_files(scope, job, data, &settings).await {
         return post_error(scope, job, "", e);
     }
     let t1 = now();
@@ -620,6 +675,11 @@ fn prepare(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
 
 /// The whole analysis of the Data page's files.
 fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
+    let (scope, data) = (scope.clone(), data.clone());
+    wasm_bindgen_futures::spawn_local(async move { workbench_async(&scope, job, &data).await });
+}
+
+async fn workbench_async(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
     let settings: PrepareSettings = match json_field(data, "settings") {
         Ok(s) => s,
         Err(e) => return post_error(scope, job, "", format!("bad settings: {e}")),
@@ -640,7 +700,7 @@ fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
             step: JobStep::Reading,
         },
     );
-    let again = match prepare_files(scope, job, data, &settings) {
+    let again = match prepare_files(scope, job, data, &settings).await {
         Ok(again) => again,
         Err(e) => return post_error(scope, job, "", e),
     };
@@ -682,13 +742,14 @@ fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
             })
         });
         let result = analysed.map_err(|e| e.to_string()).and_then(|a| {
-            STATE.with_borrow(|s| finish_workbench(&s.prepared, w, a, today).map_err(|e| e.to_string()))
+            STATE.with_borrow(|s| {
+                finish_workbench(&s.prepared, w, a, today).map_err(|e| e.to_string())
+            })
         });
         return post_workbench(scope, job, result, t1 - t0, now() - t1, again);
     }
     // Side by side with the helpers (see `pool`): the page is told the steps as they finish.
-    let scope = scope.clone();
-    wasm_bindgen_futures::spawn_local(async move {
+    {
         let Some(tx) = w.transactions() else { return };
         let shared: Vec<Part> = Part::ALL
             .into_iter()
@@ -717,14 +778,17 @@ fn workbench(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
             }
         }
         step(Step::Indicators);
-        let sequential = |jobs: Vec<prisme_core::analysis::Job<'_>>| jobs.into_iter().for_each(|j| j());
+        let sequential =
+            |jobs: Vec<prisme_core::analysis::Job<'_>>| jobs.into_iter().for_each(|j| j());
         let analysed = w.with_inputs(|inputs| analyze_with(inputs, &w.params, given, &sequential));
         let result = analysed.map_err(|e| e.to_string()).and_then(|a| {
-            STATE.with_borrow(|s| finish_workbench(&s.prepared, w, a, today).map_err(|e| e.to_string()))
+            STATE.with_borrow(|s| {
+                finish_workbench(&s.prepared, w, a, today).map_err(|e| e.to_string())
+            })
         });
-        let done = now_ms(&scope);
-        post_workbench(&scope, job, result, t1 - t0, done - t1, again);
-    });
+        let done = now_ms(scope);
+        post_workbench(scope, job, result, t1 - t0, done - t1, again);
+    }
 }
 
 /// The page's step for a part computed here.
@@ -735,6 +799,72 @@ fn part_step(p: Part) -> Step {
         Part::Clv => Step::Clv,
         Part::Cohorts => Step::Cohorts,
     }
+}
+
+/// Streams one dropped file into its preparation (see `stream_transactions`), reading it again
+/// when the whole text's encoding differs from its head's.
+#[allow(clippy::too_many_arguments)]
+async fn stream_source(
+    scope: &DedicatedWorkerGlobalScope,
+    job: u32,
+    name: &str,
+    blob: &web_sys::Blob,
+    read: &ReadOptions,
+    corrections: &Corrections,
+    anonymization: Option<&AnonymizeOptions>,
+    today: i32,
+    place: (f64, f64),
+) -> Result<PreparedSource, SourceError> {
+    use prisme_core::sources::{StreamedSource, source_stream};
+    let mut detected = None;
+    for _ in 0..2 {
+        let mut s = source_stream(name, blob.size() as u64, read, corrections)?;
+        if let Some(e) = detected {
+            s = s.detected_as(e);
+        }
+        let pumped = pump(
+            scope,
+            job,
+            blob.stream(),
+            blob.size(),
+            place,
+            |len, chunk| {
+                s.push_with(
+                    len,
+                    |b| {
+                        chunk.copy_to(b);
+                        len
+                    },
+                    &mut |_| {},
+                )
+            },
+        )
+        .await;
+        match pumped {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(e) => {
+                return Err(SourceError::Ingest(
+                    prisme_core::error::IngestError::Unreadable {
+                        file: name.to_string(),
+                        format: "file".to_string(),
+                        reason: format!("the browser could not read it ({e})"),
+                    },
+                ));
+            }
+        }
+        match s.finish(corrections, anonymization, Some(today), &mut |_| {})? {
+            StreamedSource::Prepared(p) => return Ok(p),
+            StreamedSource::Reread(e) => detected = Some(e),
+        }
+    }
+    Err(SourceError::Ingest(
+        prisme_core::error::IngestError::Unreadable {
+            file: name.to_string(),
+            format: "file".to_string(),
+            reason: "its encoding could not be settled".to_string(),
+        },
+    ))
 }
 
 /// Sends the workbench's result (or its error) to the page, and keeps its customer table.

@@ -19,7 +19,11 @@ use crate::ingest::column::ColumnKind;
 use crate::ingest::encoding::TextEncoding;
 use crate::ingest::roles::{Role, RoleGuess};
 use crate::ingest::tokenizer::Delimiter;
-use crate::ingest::{self, Progress, ReadOptions, Table};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::ingest::stream::{ChunkedRead, Finished, Selection};
+use crate::ingest::{self, Plan, Progress, ReadOptions, Table};
 use crate::profile::{FileProfile, profile};
 
 /// The user's corrections to one file.
@@ -150,45 +154,159 @@ pub fn prepare_source(
     today: Option<i32>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<PreparedSource, SourceError> {
-    let read = ReadOptions {
+    let read = corrected_options(read, corrections);
+    let mut plan = ingest::plan(file, bytes, &read)?;
+    let guessed = correct_plan(&mut plan, corrections)?;
+    let table = ingest::read(bytes, &plan, None, &[], progress)?;
+    finish_source(table, guessed, corrections, anonymization, today)
+}
+
+/// A file read as a stream of chunks (the browser's `File.stream()`), then corrected,
+/// anonymized and profiled as [`prepare_source`] does: start it with [`source_stream`], feed it
+/// with [`SourceStream::push_with`], end it with [`SourceStream::finish`].
+pub struct SourceStream {
+    read: ChunkedRead<SourceError>,
+    guessed: Rc<RefCell<Option<Guessed>>>,
+}
+
+/// What the plan said before the user's corrections.
+#[derive(Debug, Clone)]
+struct Guessed {
+    detected: Vec<Option<RoleGuess>>,
+    kind: TableKind,
+    kind_confidence: f64,
+}
+
+/// How a streamed preparation ended.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // returned once per file
+pub enum StreamedSource {
+    Prepared(PreparedSource),
+    /// The whole text is in this encoding, not the one its head suggested: stream the file
+    /// again, the new [`SourceStream`] told with [`SourceStream::detected_as`].
+    Reread(TextEncoding),
+}
+
+/// Starts the streamed preparation of a file of `size` bytes (see [`SourceStream`]).
+pub fn source_stream(
+    file: &str,
+    size: u64,
+    read: &ReadOptions,
+    corrections: &Corrections,
+) -> Result<SourceStream, SourceError> {
+    let read = corrected_options(read, corrections);
+    let guessed: Rc<RefCell<Option<Guessed>>> = Default::default();
+    let slot = guessed.clone();
+    let corrections = corrections.clone();
+    let chunked = ChunkedRead::new(file, size, &read, move |plan: &mut Plan| {
+        *slot.borrow_mut() = Some(correct_plan(plan, &corrections)?);
+        Ok(Selection::default())
+    })?;
+    Ok(SourceStream {
+        read: chunked,
+        guessed,
+    })
+}
+
+impl SourceStream {
+    /// The second read after [`StreamedSource::Reread`].
+    pub fn detected_as(mut self, encoding: TextEncoding) -> Self {
+        self.read = self.read.detected_as(encoding);
+        self
+    }
+
+    /// Takes the next chunk (see [`ChunkedRead::push_with`]).
+    pub fn push_with(
+        &mut self,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]) -> usize,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(), SourceError> {
+        self.read.push_with(len, fill, progress)
+    }
+
+    /// Reads what is left, then corrects, anonymizes and profiles the table.
+    pub fn finish(
+        self,
+        corrections: &Corrections,
+        anonymization: Option<&AnonymizeOptions>,
+        today: Option<i32>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<StreamedSource, SourceError> {
+        let table = match self.read.finish(progress)? {
+            Finished::Table(t) => t,
+            Finished::Reread(e) => return Ok(StreamedSource::Reread(e)),
+        };
+        let Some(g) = self.guessed.borrow_mut().take() else {
+            return Err(SourceError::Ingest(IngestError::Empty {
+                file: table.plan.file.clone(),
+            }));
+        };
+        finish_source(table, g, corrections, anonymization, today).map(StreamedSource::Prepared)
+    }
+}
+
+fn corrected_options(read: &ReadOptions, corrections: &Corrections) -> ReadOptions {
+    ReadOptions {
         encoding: corrections.encoding.or(read.encoding),
         delimiter: corrections.delimiter.or(read.delimiter),
         has_header: corrections.has_header.or(read.has_header),
         sheet: corrections.sheet.clone().or_else(|| read.sheet.clone()),
         ..read.clone()
-    };
-    let mut plan = ingest::plan(file, bytes, &read)?;
+    }
+}
+
+/// Applies the user's roles to the plan; returns what was guessed before.
+fn correct_plan(plan: &mut Plan, corrections: &Corrections) -> Result<Guessed, SourceError> {
+    let file = plan.file.clone();
     let detected: Vec<Option<RoleGuess>> = plan.columns.iter().map(|c| c.role).collect();
     for &(index, role) in &corrections.roles {
         if !plan.set_role(index, role) {
             return Err(SourceError::NoSuchColumn {
-                file: file.to_string(),
+                file,
                 index,
                 width: plan.columns.len(),
             });
         }
     }
-    let (detected_kind, confidence) = crate::consolidate::table_kind(&plan);
-    let (kind, kind_confidence) = match corrections.kind {
-        Some(k) => (k, 1.0),
-        None => (detected_kind, confidence),
-    };
+    let (kind, kind_confidence) = crate::consolidate::table_kind(plan);
     if let Some(&(index, _)) = corrections
         .fates
         .iter()
         .find(|(i, _)| *i >= plan.columns.len())
     {
         return Err(SourceError::NoSuchColumn {
-            file: file.to_string(),
+            file,
             index,
             width: plan.columns.len(),
         });
     }
-    let mut table = ingest::read(bytes, &plan, None, &[], progress)?;
+    Ok(Guessed {
+        detected,
+        kind,
+        kind_confidence,
+    })
+}
+
+fn finish_source(
+    mut table: Table,
+    guessed: Guessed,
+    corrections: &Corrections,
+    anonymization: Option<&AnonymizeOptions>,
+    today: Option<i32>,
+) -> Result<PreparedSource, SourceError> {
+    let file = table.plan.file.clone();
+    // The plan as read (anonymization may rewrite the table's columns, not what the user sees
+    // of the plan).
+    let plan = table.plan.clone();
+    let (kind, kind_confidence) = match corrections.kind {
+        Some(k) => (k, 1.0),
+        None => (guessed.kind, guessed.kind_confidence),
+    };
     let report = match anonymization {
         Some(opts) => anonymize_with(&mut table, opts, &corrections.fates).map_err(|source| {
             SourceError::Anonymize {
-                file: file.to_string(),
+                file: file.clone(),
                 source,
             }
         })?,
@@ -197,7 +315,7 @@ pub fn prepare_source(
     let columns = plan
         .columns
         .iter()
-        .zip(&detected)
+        .zip(&guessed.detected)
         .map(|(c, before)| {
             let privacy = column_privacy(c);
             ColumnView {
@@ -217,7 +335,7 @@ pub fn prepare_source(
         })
         .collect();
     let view = SourceView {
-        file: file.to_string(),
+        file,
         kind,
         kind_confidence,
         kind_corrected: corrections.kind.is_some(),

@@ -120,7 +120,9 @@ pub fn transactions_stream(
     size: u64,
     opts: &ReadOptions,
 ) -> Result<ChunkedRead, IngestError> {
-    ChunkedRead::new(file, size, opts, transaction_columns)
+    ChunkedRead::new(file, size, opts, |plan: &mut Plan| {
+        transaction_columns(plan)
+    })
 }
 
 /// The customer id, date and amount columns of a plan, the id as a dictionary.

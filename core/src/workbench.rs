@@ -217,7 +217,8 @@ pub fn analyze_sources(
     progress: &mut dyn FnMut(Step),
 ) -> Result<Workbench, WorkbenchError> {
     let w = workbench_inputs(sources, settings)?;
-    let analysis = w.with_inputs(|inputs| analysis::analyze_with_progress(inputs, &w.params, progress))?;
+    let analysis =
+        w.with_inputs(|inputs| analysis::analyze_with_progress(inputs, &w.params, progress))?;
     finish_workbench(sources, w, analysis, as_of)
 }
 
@@ -278,11 +279,14 @@ impl WorkbenchInputs {
                 file: &self.tx_file,
                 tx,
             }),
-            customers: self.customers.as_ref().map(|(file, batch, id)| CustomersInput {
-                file,
-                batch,
-                id_column: id.as_deref(),
-            }),
+            customers: self
+                .customers
+                .as_ref()
+                .map(|(file, batch, id)| CustomersInput {
+                    file,
+                    batch,
+                    id_column: id.as_deref(),
+                }),
             slice: None,
             extra_slices: slices,
         };

@@ -24,7 +24,9 @@ fn streamed(
     let mut reads = 0;
     loop {
         reads += 1;
-        let mut r = ChunkedRead::new(name, bytes.len() as u64, opts, |_| Ok(Selection::default()))?;
+        let mut r = ChunkedRead::<IngestError>::new(name, bytes.len() as u64, opts, |_| {
+            Ok(Selection::default())
+        })?;
         if let Some(e) = encoding {
             r = r.detected_as(e);
         }
@@ -221,9 +223,10 @@ fn errors_are_the_same_in_chunks() {
         max_bytes: Some(1000),
         ..ReadOptions::default()
     };
-    let err = ChunkedRead::new("big.csv", 1001, &small, |_| Ok(Selection::default()))
-        .err()
-        .unwrap();
+    let err =
+        ChunkedRead::<IngestError>::new("big.csv", 1001, &small, |_| Ok(Selection::default()))
+            .err()
+            .unwrap();
     assert!(
         matches!(
             err,
@@ -254,4 +257,100 @@ fn purchases_read_in_chunks_are_the_purchases_read_whole() {
     assert_eq!(format!("{tx:?}"), format!("{tx2:?}"));
     assert_eq!(format!("{report:?}"), format!("{report2:?}"));
     assert!(tx.len() > 59_000);
+}
+
+/// The Data page's preparation of a streamed file (corrections, anonymization, profile) is the
+/// preparation of the file read whole.
+#[test]
+fn prepared_sources_read_in_chunks_are_those_read_whole() {
+    use prisme_core::anonymize::AnonymizeOptions;
+    use prisme_core::ingest::roles::Role;
+    use prisme_core::sources::{Corrections, StreamedSource, prepare_source, source_stream};
+    let key = prisme_core::key::Secret::from_hex(&"ab".repeat(32)).unwrap();
+    let anonymize = AnonymizeOptions::new(key);
+    let bytes = messy(60_000, Some(b"H\xE9l\xE8ne"));
+    let bytes = &bytes[3..];
+    let corrections = Corrections {
+        roles: vec![(1, Some(Role::Name))],
+        ..Corrections::default()
+    };
+    for anonymization in [None, Some(&anonymize)] {
+        let whole = prepare_source(
+            "p.csv",
+            bytes,
+            &ReadOptions::default(),
+            &corrections,
+            anonymization,
+            Some(20_000),
+            &mut |_| {},
+        )
+        .unwrap();
+        let mut encoding = None;
+        let streamed = loop {
+            let mut s = source_stream(
+                "p.csv",
+                bytes.len() as u64,
+                &ReadOptions::default(),
+                &corrections,
+            )
+            .unwrap();
+            if let Some(e) = encoding {
+                s = s.detected_as(e);
+            }
+            for c in bytes.chunks(65_536) {
+                s.push_with(
+                    c.len(),
+                    |b| {
+                        b.copy_from_slice(c);
+                        c.len()
+                    },
+                    &mut |_| {},
+                )
+                .unwrap();
+            }
+            match s
+                .finish(&corrections, anonymization, Some(20_000), &mut |_| {})
+                .unwrap()
+            {
+                StreamedSource::Prepared(p) => break p,
+                StreamedSource::Reread(e) => encoding = Some(e),
+            }
+        };
+        assert!(encoding.is_some(), "the late accents make a second read");
+        assert_eq!(whole.view, streamed.view);
+        assert_eq!(
+            fingerprint(&Ok(whole.table)),
+            fingerprint(&Ok(streamed.table)),
+        );
+    }
+    // A correction naming a column the file does not have: the same error.
+    let bad = Corrections {
+        roles: vec![(9, Some(Role::Name))],
+        ..Corrections::default()
+    };
+    let whole = prepare_source(
+        "p.csv",
+        bytes,
+        &ReadOptions::default(),
+        &bad,
+        None,
+        None,
+        &mut |_| {},
+    )
+    .unwrap_err();
+    let mut s = source_stream("p.csv", bytes.len() as u64, &ReadOptions::default(), &bad).unwrap();
+    let streamed = bytes
+        .chunks(65_536)
+        .try_for_each(|c| {
+            s.push_with(
+                c.len(),
+                |b| {
+                    b.copy_from_slice(c);
+                    c.len()
+                },
+                &mut |_| {},
+            )
+        })
+        .unwrap_err();
+    assert_eq!(whole, streamed);
 }

@@ -17,8 +17,6 @@ use prisme_core::ingest::roles::Role;
 use prisme_core::ingest::tokenizer::Delimiter;
 use prisme_core::profile::ColumnProfile;
 use prisme_core::sources::{BaseView, ColumnView, Corrections, Fate, SourceView};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::engine::{Engine, EngineEvent, PrepareRequest};
 use crate::i18n::Lang;
@@ -240,28 +238,12 @@ impl DataState {
         self.busy.set(Some(0.0));
         self.crashed.set(false);
         let settings = self.prepare_settings(lang);
-        let state = *self;
         let engine = engine.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let mut buffers = Vec::with_capacity(files.len());
-            for f in files {
-                match JsFuture::from(f.array_buffer()).await {
-                    Ok(b) => buffers.push((f.name(), b.unchecked_into::<js_sys::ArrayBuffer>())),
-                    Err(e) => {
-                        state.busy.set(None);
-                        state.error.set(Some(format!("{}: {e:?}", f.name())));
-                        return;
-                    }
-                }
-            }
-            if state.job.get_value() != id {
-                return;
-            }
-            engine.send(PrepareRequest {
-                job: id,
-                files: buffers,
-                settings,
-            });
+        // The files themselves: the worker streams them (the page never holds their bytes).
+        engine.send(PrepareRequest {
+            job: id,
+            files: files.iter().map(|f| (f.name(), f.clone().into())).collect(),
+            settings,
         });
     }
 

@@ -375,16 +375,16 @@ pub struct Selection {
     pub dictionary: Vec<usize>,
 }
 
-type Select = Box<dyn Fn(&Plan) -> Result<Selection, IngestError>>;
+type Select<E> = Box<dyn FnMut(&mut Plan) -> Result<Selection, E>>;
 
 /// Any file read from a stream of chunks: delimited text in an ASCII-compatible encoding is
 /// parsed as the chunks come; anything else (a workbook, Parquet, UTF-16 text) is gathered
-/// and read whole at the end.
-pub struct ChunkedRead {
+/// and read whole at the end. `E`: the caller's error, which `select` may return.
+pub struct ChunkedRead<E = IngestError> {
     file: String,
     size: u64,
     opts: super::ReadOptions,
-    select: Select,
+    select: Select<E>,
     head: Vec<u8>,
     reader: Option<DelimitedReader>,
     whole: bool,
@@ -392,21 +392,23 @@ pub struct ChunkedRead {
     detected: Option<TextEncoding>,
 }
 
-impl ChunkedRead {
-    /// A read of `file`, `size` bytes long; `select` picks the columns from the plan.
+impl<E: From<IngestError>> ChunkedRead<E> {
+    /// A read of `file`, `size` bytes long; `select` picks the columns from the plan (and may
+    /// correct the plan first: the user's roles).
     pub fn new(
         file: &str,
         size: u64,
         opts: &super::ReadOptions,
-        select: impl Fn(&Plan) -> Result<Selection, IngestError> + 'static,
-    ) -> Result<Self, IngestError> {
+        select: impl FnMut(&mut Plan) -> Result<Selection, E> + 'static,
+    ) -> Result<Self, E> {
         let limit = opts.max_bytes.unwrap_or(super::DEFAULT_MAX_BYTES);
         if size > limit {
             return Err(IngestError::TooLarge {
                 file: file.to_string(),
                 size,
                 limit,
-            });
+            }
+            .into());
         }
         Ok(ChunkedRead {
             file: file.to_string(),
@@ -428,11 +430,7 @@ impl ChunkedRead {
     }
 
     /// Takes the next chunk of the file.
-    pub fn push(
-        &mut self,
-        chunk: &[u8],
-        progress: &mut dyn FnMut(Progress),
-    ) -> Result<(), IngestError> {
+    pub fn push(&mut self, chunk: &[u8], progress: &mut dyn FnMut(Progress)) -> Result<(), E> {
         self.push_with(
             chunk.len(),
             |b| {
@@ -450,9 +448,9 @@ impl ChunkedRead {
         len: usize,
         fill: impl FnOnce(&mut [u8]) -> usize,
         progress: &mut dyn FnMut(Progress),
-    ) -> Result<(), IngestError> {
+    ) -> Result<(), E> {
         if let Some(reader) = &mut self.reader {
-            return reader.push_with(len, fill, progress);
+            return Ok(reader.push_with(len, fill, progress)?);
         }
         let start = self.head.len();
         self.head.resize(start + len, 0);
@@ -467,8 +465,8 @@ impl ChunkedRead {
         };
         match super::plan_stream(&self.file, &self.head, self.size, &opts)? {
             None => self.whole = true,
-            Some(plan) => {
-                let sel = (self.select)(&plan)?;
+            Some(mut plan) => {
+                let sel = (self.select)(&mut plan)?;
                 let estimate = super::estimate_stream_rows(&self.head, self.size);
                 let mut reader = DelimitedReader::new(
                     &plan,
@@ -486,7 +484,7 @@ impl ChunkedRead {
     }
 
     /// Reads what is left and returns the table (or asks for a new read, see [`Finished`]).
-    pub fn finish(mut self, progress: &mut dyn FnMut(Progress)) -> Result<Finished, IngestError> {
+    pub fn finish(mut self, progress: &mut dyn FnMut(Progress)) -> Result<Finished, E> {
         if self.reader.is_none() && !self.whole {
             // The stream ended before a head was gathered: a short file (or a shorter one
             // than `size` said). Plan it now that it is whole.
@@ -494,18 +492,18 @@ impl ChunkedRead {
             self.push(&[], progress)?;
         }
         if let Some(reader) = self.reader {
-            return reader.finish(progress);
+            return Ok(reader.finish(progress)?);
         }
         // Gathered whole: an encoding found by a first read cannot differ from this one's.
-        let plan = super::plan(&self.file, &self.head, &self.opts)?;
-        let sel = (self.select)(&plan)?;
-        super::read(
+        let mut plan = super::plan(&self.file, &self.head, &self.opts)?;
+        let sel = (self.select)(&mut plan)?;
+        Ok(super::read(
             &self.head,
             &plan,
             sel.projection.as_deref(),
             &sel.dictionary,
             progress,
         )
-        .map(Finished::Table)
+        .map(Finished::Table)?)
     }
 }
