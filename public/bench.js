@@ -98,7 +98,8 @@
       var resp = await fetch(csvUrl);
       if (!resp.ok) throw new Error("fetch " + csvUrl + ": HTTP " + resp.status);
       var name = csvUrl.split("/").pop() || "data.csv";
-      var msg = { type: "analyze", job: 1, name: name, locale: (opts.locale || "fr"), skipBadRows: !!opts.skipBadRows };
+      // pool: false keeps the whole analysis in one worker (the pool's A/B).
+      var msg = { type: "analyze", job: 1, name: name, locale: (opts.locale || "fr"), skipBadRows: !!opts.skipBadRows, pool: opts.pool !== false };
       var t2 = await send(worker, msg, resp, opts.mode);
       var done = waitFor(worker, 1);
       var result = await done;

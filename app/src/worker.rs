@@ -134,7 +134,8 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         locale,
         ..ReadOptions::default()
     };
-    if kind == "analyze" {
+    // `pool: false` (the bench's A/B) keeps the analysis in this worker alone.
+    if kind == "analyze" && field(data, "pool").as_bool() != Some(false) {
         // Their modules load while the file is read.
         crate::pool::start();
     }

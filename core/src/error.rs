@@ -19,8 +19,10 @@ pub enum IngestError {
     NotText { file: String },
 
     #[error(
-        "{file}: {size} bytes is more than the {limit}-byte limit for one file. Split the file \
-         (by year, for example) or filter it before loading."
+        "{file}: {size} bytes is more than the {limit}-byte limit for one file (what the \
+         browser's memory holds with the whole analysis). Split the file (by year, for example) \
+         or filter it before loading; for a customer base this large, compute the per-customer \
+         summary where the purchases live (the SQL is in docs/warehouse.md) and load that."
     )]
     TooLarge { file: String, size: u64, limit: u64 },
 

@@ -107,9 +107,9 @@ async function once(engine) {
   page.on("console", (m) => m.type() === "error" && console.error(`${engine} console: ${m.text()}`));
   try {
     if (engine.startsWith("prisme")) {
-      await page.goto(`${url}/bench.html`);
+      await page.goto(engine === "prisme-base" ? `${url}/data/base/bench.html` : `${url}/bench.html`);
       await page.waitForFunction(() => window.benchReady === true);
-      const mode = engine === "prisme-bytes" ? "bytes" : "stream";
+      const mode = engine === "prisme-bytes" ? "bytes" : engine === "prisme-blob" ? "blob" : "stream";
       const r = await page.evaluate(([u, m]) => window.benchRun({ csvUrl: u, mode: m }), [csvUrl, mode]);
       return { timings: r.timings, cells: r.cells, peak_mb: rendererPeakMb() };
     }
@@ -127,11 +127,20 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-// "prisme" streams the response into the worker (what the app does with a dropped file);
-// "prisme-bytes" hands it over whole, as DuckDB-WASM's `registerFileBuffer` gets it.
-const engines = ["prisme", "prisme-bytes", "duckdb"];
+// "prisme" streams the HTTP response into the worker as it arrives; "prisme-blob" takes the
+// response as a Blob first and the worker streams that (what the app does with a dropped
+// file); "prisme-bytes" hands it over whole, as DuckDB-WASM's `registerFileBuffer` gets it.
+// With PRISME_BASE_DIST, "prisme-base" runs another build (the previous code) the same way.
+const engines = ["prisme", "prisme-blob", "prisme-bytes", "duckdb"];
+if (process.env.PRISME_BASE_DIST) {
+  symlinkSync(resolve(process.env.PRISME_BASE_DIST), join(dir, "base"));
+  engines.splice(3, 0, "prisme-base");
+}
+// BENCH_ENGINES=prisme-blob (comma-separated) runs only those: at 20M rows DuckDB-WASM is left out.
+if (process.env.BENCH_ENGINES) engines.splice(0, engines.length, ...process.env.BENCH_ENGINES.split(","));
 const results = Object.fromEntries(engines.map((e) => [e, []]));
-for (const engine of engines) await once(engine);
+// BENCH_WARMUP=0 skips the warm-up runs (20M rows).
+if (process.env.BENCH_WARMUP !== "0") for (const engine of engines) await once(engine);
 for (let i = 0; i < runs; i++) {
   for (const engine of engines) {
     const r = await once(engine);
@@ -143,7 +152,8 @@ for (let i = 0; i < runs; i++) {
     );
   }
 }
-const same = engines.every((e) => JSON.stringify(results[e][0].cells) === JSON.stringify(results.duckdb[0].cells));
+const reference = results.duckdb ?? results[engines[0]];
+const same = engines.every((e) => JSON.stringify(results[e][0].cells) === JSON.stringify(reference[0].cells));
 const summary = { file: basename(csv), runs, duckdb_wasm: duckdbVersion, chromium: await browser.version(), cells_identical: same };
 for (const engine of engines) {
   const rs = results[engine];
@@ -152,17 +162,27 @@ for (const engine of engines) {
   );
   summary[engine].median_peak_mb = +median(rs.map((r) => r.peak_mb)).toFixed(0);
 }
-summary.ratio_total = +(summary.duckdb.median_total_ms / summary.prisme.median_total_ms).toFixed(2);
-summary.ratio_fetch_ingest_rfm = +(
-  (summary.duckdb.median_fetch_ms + summary.duckdb.median_ingest_ms + summary.duckdb.median_rfm_ms) /
-  (summary.prisme.median_fetch_ms + summary.prisme.median_ingest_ms + summary.prisme.median_rfm_ms)
-).toFixed(2);
-summary.ratio_peak_memory = +(summary.prisme.median_peak_mb / summary.duckdb.median_peak_mb).toFixed(2);
+if (summary.duckdb && summary.prisme) {
+  summary.ratio_total = +(summary.duckdb.median_total_ms / summary.prisme.median_total_ms).toFixed(2);
+  summary.ratio_fetch_ingest_rfm = +(
+    (summary.duckdb.median_fetch_ms + summary.duckdb.median_ingest_ms + summary.duckdb.median_rfm_ms) /
+    (summary.prisme.median_fetch_ms + summary.prisme.median_ingest_ms + summary.prisme.median_rfm_ms)
+  ).toFixed(2);
+  summary.ratio_peak_memory = +(summary.prisme.median_peak_mb / summary.duckdb.median_peak_mb).toFixed(2);
+  for (const e of engines.filter((x) => x.startsWith("prisme-"))) {
+    const p = summary[e];
+    summary[`ratio_fetch_ingest_rfm_${e}`] = +(
+      (summary.duckdb.median_fetch_ms + summary.duckdb.median_ingest_ms + summary.duckdb.median_rfm_ms) /
+      (p.median_fetch_ms + p.median_ingest_ms + p.median_rfm_ms)
+    ).toFixed(2);
+    summary[`ratio_peak_memory_${e}`] = +(p.median_peak_mb / summary.duckdb.median_peak_mb).toFixed(2);
+  }
+}
 console.log(JSON.stringify(summary, null, 2));
 await browser.close();
 server.close();
 rmSync(dir, { recursive: true });
 if (!same) {
-  console.error("the two engines' cells differ:", JSON.stringify(results.prisme[0].cells.slice(0, 5)), JSON.stringify(results.duckdb[0].cells.slice(0, 5)));
+  console.error("the engines' cells differ:", engines.map((e) => JSON.stringify(results[e][0].cells.slice(0, 5))).join(" / "));
   process.exit(1);
 }
