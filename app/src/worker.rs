@@ -179,6 +179,15 @@ fn post_progress(
     )
 }
 
+/// What a reader's `push_with` fills its buffer with: the browser's chunk, copied once into
+/// wasm memory, straight to its place.
+fn copy_out(chunk: &Uint8Array) -> impl FnOnce(&mut [u8]) -> usize + '_ {
+    move |b| {
+        chunk.copy_to(b);
+        b.len()
+    }
+}
+
 /// Reads `stream` chunk by chunk into `push` (each chunk's length and bytes), telling the page
 /// the bytes read a few times a second at most (posting is not free). `(base, share)` place
 /// this file's fraction in a job of several files. Returns the bytes read, or `push`'s first
@@ -266,14 +275,7 @@ async fn stream_transactions(
             return Err(unreadable("the stream cannot be read twice (its encoding changed after the first megabyte); load the file itself".into()));
         };
         let pumped = pump(scope, job, stream, total, (0.0, 1.0), |len, chunk| {
-            read.push_with(
-                len,
-                |b| {
-                    chunk.copy_to(b);
-                    len
-                },
-                &mut |_| {},
-            )
+            read.push_with(len, copy_out(chunk), &mut |_| {})
         })
         .await;
         let done_bytes = match pumped {
@@ -468,6 +470,8 @@ fn helper_part(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
 struct State {
     /// The files' names, sizes and stamps with the settings, as JSON: equal keys, same sources.
     prepared_key: String,
+    /// The request whose files `prepared` holds.
+    prepared_job: u32,
     prepared: Vec<PreparedSource>,
     outcomes: Vec<FileOutcome>,
     table: Option<RecordBatch>,
@@ -625,9 +629,14 @@ async fn prepare_files(
         }
     }
     STATE.with_borrow_mut(|s| {
-        s.prepared_key = if reusable { key } else { String::new() };
-        s.prepared = prepared;
-        s.outcomes = outcomes;
+        // Files are read asynchronously now: a later request may have finished first; the
+        // latest request's files stay.
+        if job >= s.prepared_job {
+            s.prepared_job = job;
+            s.prepared_key = if reusable { key } else { String::new() };
+            s.prepared = prepared;
+            s.outcomes = outcomes;
+        }
     });
     Ok(true)
 }
@@ -829,16 +838,7 @@ async fn stream_source(
             blob.stream(),
             blob.size(),
             place,
-            |len, chunk| {
-                s.push_with(
-                    len,
-                    |b| {
-                        chunk.copy_to(b);
-                        len
-                    },
-                    &mut |_| {},
-                )
-            },
+            |len, chunk| s.push_with(len, copy_out(chunk), &mut |_| {}),
         )
         .await;
         match pumped {

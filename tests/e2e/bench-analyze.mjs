@@ -8,10 +8,10 @@
 // browser context (a fresh renderer process); variants alternate after one warm-up each; the
 // renderer's peak resident memory (VmHWM from /proc) is reported with the times, medians last.
 // BENCH_VARIANTS=pool (comma-separated) runs only those.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { launch } from "./browser.mjs";
+import { launch, rendererPeakMb } from "./browser.mjs";
 import { serve } from "./server.mjs";
 
 const csv = process.argv[2];
@@ -28,20 +28,6 @@ if (process.env.PRISME_BASE_DIST) {
   if (!variants.includes("base")) variants.push("base");
 }
 
-function rendererPeakMb() {
-  let peak = 0;
-  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (!cmd.includes("--type=renderer")) continue;
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return peak;
-}
 
 const { server, url } = await serve(process.env.PRISME_DIST ?? "dist", dir);
 const browser = await launch();

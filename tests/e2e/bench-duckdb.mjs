@@ -6,10 +6,10 @@
 // workload in SQL. Each run gets a fresh browser context (a fresh renderer process), the two
 // engines alternate (one warm-up each), the cells must be identical, and the renderer's peak
 // resident memory (VmHWM of the renderer processes, read from /proc) is reported with the times.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { launch } from "./browser.mjs";
+import { launch, rendererPeakMb } from "./browser.mjs";
 import { serve } from "./server.mjs";
 
 const csv = process.argv[2];
@@ -80,21 +80,6 @@ window.duckdbReady = true;
 </script></head><body>DuckDB-WASM ${duckdbVersion}</body></html>`,
 );
 
-/** Peak resident memory (MB) of the renderer processes alive now: one page is open at a time. */
-function rendererPeakMb() {
-  let peak = 0;
-  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (!cmd.includes("--type=renderer")) continue;
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return peak;
-}
 
 const { server, url } = await serve(process.env.PRISME_DIST ?? "dist", dir);
 const browser = await launch();

@@ -2,7 +2,7 @@
 // downloaded browser), the built app served on 127.0.0.1, and the native `prisme` binary as
 // the reference.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -84,4 +84,21 @@ export function watchErrors(page) {
     if (m.type() === "error") errors.push(`console error: ${m.text()}`);
   });
   return errors;
+}
+
+/** Peak resident memory (MB, VmHWM from /proc) of the renderer processes alive now: the
+ *  benches keep one page open at a time. */
+export function rendererPeakMb() {
+  let peak = 0;
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmd.includes("--type=renderer")) continue;
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return peak;
 }

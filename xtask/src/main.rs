@@ -542,7 +542,7 @@ fn test_cmd() -> Result<()> {
             "prisme-core",
             "--target",
             "wasm32-unknown-unknown",
-            // The slice, every reader on the corpus, consolidation and the Data page's
+            // The slice, every reader on the corpus, streamed reads, consolidation and the Data page's
             // pipeline (with the passphrase key), personal-data detection, the data-quality
             // profile against pandas, the fuzz regressions and mutation pass (but for the
             // inputs that trap in wasm32, see that file), and the whole analysis against the
@@ -551,6 +551,8 @@ fn test_cmd() -> Result<()> {
             "slice",
             "--test",
             "corpus",
+            "--test",
+            "stream",
             "--test",
             "consolidate",
             "--test",
