@@ -50,6 +50,8 @@ pub struct DataState {
     result: RwSignal<Option<Prepared>>,
     /// Progress (0–1) while the worker prepares the files.
     busy: RwSignal<Option<f64>>,
+    /// Bytes read of the file being streamed, and its size.
+    busy_bytes: RwSignal<Option<(f64, f64)>>,
     error: RwSignal<Option<String>>,
     /// Whether `error` is the worker's crash (it was restarted) rather than a reading error.
     crashed: RwSignal<bool>,
@@ -75,6 +77,7 @@ impl DataState {
             key_note: RwSignal::new(key.1),
             result: RwSignal::new(None),
             busy: RwSignal::new(None),
+            busy_bytes: RwSignal::new(None),
             error: RwSignal::new(None),
             crashed: RwSignal::new(false),
             job: StoredValue::new(FIRST_JOB),
@@ -94,8 +97,16 @@ impl DataState {
                 }
             }
             EngineEvent::Message(msg) => match &**msg {
-                FromWorker::Progress { job, fraction, .. } if *job == current => {
+                FromWorker::Progress {
+                    job,
+                    fraction,
+                    bytes,
+                    ..
+                } if *job == current => {
                     self.busy.set(Some(*fraction));
+                    if bytes.is_some() {
+                        self.busy_bytes.set(*bytes);
+                    }
                 }
                 FromWorker::Prepared {
                     job,
@@ -236,6 +247,7 @@ impl DataState {
             return;
         }
         self.busy.set(Some(0.0));
+        self.busy_bytes.set(None);
         self.crashed.set(false);
         let settings = self.prepare_settings(lang);
         let engine = engine.clone();
@@ -440,6 +452,22 @@ pub fn DataPage() -> impl IntoView {
                             <div class="status-head">
                                 <span class="spinner" aria-hidden="true"></span>
                                 <strong>{move || t().preparing}</strong>
+                                // The file being streamed: megabytes read of its size.
+                                <span class="stage" data-testid="data-busy-bytes">
+                                    {move || {
+                                        state
+                                            .busy_bytes
+                                            .get()
+                                            .map(|(read, size)| {
+                                                let l = lang.get();
+                                                format!(
+                                                    "{} / {}",
+                                                    l.dec(read / 1e6, 1),
+                                                    l.megabytes(size),
+                                                )
+                                            })
+                                    }}
+                                </span>
                                 <span class="pct">{format!("{:.0} %", f * 100.0)}</span>
                             </div>
                             <div class="bar">
