@@ -616,11 +616,8 @@ pub fn plan_stream(
     Ok(Some(plan))
 }
 
-/// A streamed read's builders sized from the head's lines.
-pub fn estimate_stream_rows(head: &[u8], size: u64) -> usize {
-    estimate_rows(head, size)
-}
-
+/// Rows in `size` bytes, from the average line length of the first bytes of `scan` (sizes the
+/// builders, whole or streamed reads).
 fn estimate_rows(scan: &[u8], size: u64) -> usize {
     let head = &scan[..scan.len().min(64 * 1024)];
     let lines = memchr::memchr_iter(b'\n', head).count().max(1);

@@ -467,7 +467,7 @@ impl<E: From<IngestError>> ChunkedRead<E> {
             None => self.whole = true,
             Some(mut plan) => {
                 let sel = (self.select)(&mut plan)?;
-                let estimate = super::estimate_stream_rows(&self.head, self.size);
+                let estimate = super::estimate_rows(&self.head, self.size);
                 let mut reader = DelimitedReader::new(
                     &plan,
                     sel.projection.as_deref(),
