@@ -1,10 +1,9 @@
 // End-to-end: the built app in headless Chromium, checked against the native core.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { dataDir, env, generate, launch, nativeAnalyze, nativeRfm, outDir, startServer, watchErrors } from "./browser.mjs";
+import { dataDir, env, generate, scratchDir, launch, nativeAnalyze, nativeRfm, outDir, startServer, watchErrors } from "./browser.mjs";
 import { serve } from "./server.mjs";
 
 let browser;
@@ -192,7 +191,7 @@ describe("a deploy under a sub-path (GitHub Pages' /<repo>/)", () => {
   test("routes, links and reloads work under /prisme/", async () => {
     // dist/ as `cargo xtask build --public-url /prisme/` writes it: the same modules, with
     // index.html's <base> and asset addresses under the sub-path.
-    const root = mkdtempSync(join(tmpdir(), "prisme-subpath-"));
+    const root = scratchDir("prisme-subpath-");
     cpSync(env("PRISME_DIST", "dist"), root, { recursive: true });
     for (const name of ["index.html", "404.html"]) {
       const file = join(root, name);

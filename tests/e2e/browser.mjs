@@ -2,7 +2,7 @@
 // downloaded browser), the built app served on 127.0.0.1, and the native `prisme` binary as
 // the reference.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -31,9 +31,17 @@ export function env(name, fallback) {
   return v;
 }
 
+/** A scratch directory removed when the test process exits: the generated files of a run
+ *  weigh hundreds of megabytes and CI's disk is not ours to fill. */
+export function scratchDir(prefix = "prisme-e2e-") {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** A scratch directory for generated input files, served under /data/. */
 export function dataDir() {
-  return mkdtempSync(join(tmpdir(), "prisme-e2e-"));
+  return scratchDir();
 }
 
 export function outDir() {

@@ -1,10 +1,9 @@
 // Screenshots of every page, in French and English, at 1280×720 (a laptop) and 768 px wide (a
 // tablet), on the demo data: `node tests/e2e/screenshots.mjs [OUT_DIR]` with PRISME_DIST set
 // (default dist/). Not a test: the images are looked at, then committed to docs/screenshots/.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { launch } from "./browser.mjs";
+import { launch, scratchDir } from "./browser.mjs";
 import { serve } from "./server.mjs";
 
 const out = process.argv[2] ?? "docs/screenshots";
@@ -12,7 +11,7 @@ mkdirSync(out, { recursive: true });
 const { server, url } = await serve(process.env.PRISME_DIST ?? "dist");
 const browser = await launch();
 // A datamart as a user would import it, so that its page shows conditions and a selection.
-const martFile = join(mkdtempSync(join(tmpdir(), "prisme-shots-")), "a-relancer.json");
+const martFile = join(scratchDir("prisme-shots-"), "a-relancer.json");
 writeFileSync(martFile, JSON.stringify({ name: "À relancer", description: "", filter: { op: "all", of: [
   { op: "in", column: "segment", values: ["at-risk", "cant-lose-them", "hibernating"] },
   { op: "compare", column: "p_alive", cmp: "lt", value: 0.5 },

@@ -127,6 +127,14 @@ fn cargo() -> Command {
     Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
 }
 
+/// Cargo for the test command's debug builds: no incremental state (a fresh clone builds
+/// once; the incremental directories would add gigabytes to a disk CI shares).
+fn test_cargo() -> Command {
+    let mut c = cargo();
+    c.env("CARGO_INCREMENTAL", "0");
+    c
+}
+
 /// PATH with the project's npm tools (wasm-opt) first.
 fn tool_path() -> OsString {
     let mut paths = vec![root().join("node_modules/.bin")];
@@ -525,7 +533,7 @@ fn test_cmd() -> Result<()> {
 
     let t = step("test: native (all crates; the server on SQLite and PostgreSQL)");
     let pg = postgres::Cluster::start().context("starting PostgreSQL for the server's tests")?;
-    run(cargo()
+    run(test_cargo()
         .args(["test", "--workspace", "--locked"])
         .env("PRISME_REFDATA", &refdata)
         .env("PRISME_PYTHONPATH", &python)
@@ -534,7 +542,11 @@ fn test_cmd() -> Result<()> {
     done("test: native (all crates)", t);
 
     let t = step("test: core in wasm32, headless Chromium");
-    run(cargo()
+    // chromedriver leaves each browser's profile (~90 MB: the compiled test module's code
+    // cache) in TMPDIR: a directory of ours, removed after the step whatever its outcome.
+    let browser_tmp = target_dir().join("tmp/wasm-browser");
+    fs::create_dir_all(&browser_tmp)?;
+    let wasm = run(test_cargo()
         .args([
             "test",
             "--locked",
@@ -568,7 +580,10 @@ fn test_cmd() -> Result<()> {
         ])
         .env("PATH", tool_path())
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
+        .env("TMPDIR", &browser_tmp)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"));
+    let _ = fs::remove_dir_all(&browser_tmp);
+    wasm?;
     done("test: core in wasm32, headless Chromium", t);
 
     build_app(Build::Local, "/")?;
@@ -577,7 +592,7 @@ fn test_cmd() -> Result<()> {
     let prisme = prisme_bin()?;
     let data = gen_data(&["1m"])?;
     // The sync server for the sharing test: the debug build the native tests made.
-    run(cargo().args(["build", "--locked", "--quiet", "-p", "prisme-server"]))?;
+    run(test_cargo().args(["build", "--locked", "--quiet", "-p", "prisme-server"]))?;
     run(Command::new("node")
         .args(["--test", "--test-concurrency=1"])
         .args(e2e_test_files()?)
