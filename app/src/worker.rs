@@ -10,7 +10,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use prisme_core::analysis::{
-    AnalysisParams, Inputs, Part, PartResult, TransactionsInput, analyze_part, analyze_with,
+    AnalysisParams, Inputs, Part, PartResult, Scored, TransactionsInput, analyze_part,
+    analyze_scored_part, analyze_scored_with,
 };
 
 use prisme_core::anonymize::AnonymizeOptions;
@@ -393,11 +394,13 @@ fn analyze_purchases(
             ..Inputs::default()
         };
         let n = asked.len();
+        // Scored once for this worker's parts and the assembly.
+        let scored = Scored::new(&inputs, &params);
         let mut given: Vec<PartResult> = if n == 0 {
             Vec::new()
         } else {
             own.into_iter()
-                .filter_map(|p| analyze_part(&inputs, &params, p))
+                .filter_map(|p| analyze_scored_part(&inputs, &params, &scored, p))
                 .collect()
         };
         let mut helped = 0;
@@ -413,7 +416,7 @@ fn analyze_purchases(
         }
         let sequential =
             |jobs: Vec<prisme_core::analysis::Job<'_>>| jobs.into_iter().for_each(|j| j());
-        let msg = match analyze_with(&inputs, &params, given, &sequential) {
+        let msg = match analyze_scored_with(&inputs, &params, scored, given, &sequential) {
             Ok(a) => FromWorker::Analyzed {
                 job,
                 report: a.report.to_json(),
@@ -652,6 +655,10 @@ async fn prepare_async(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsVa
         Ok(s) => s,
         Err(e) => return post_error(scope, job, "", format!("bad settings: {e}")),
     };
+    // Files dropped are files about to be analysed: the helpers' modules load now, while the
+    // files are read and profiled, so that they are ready when Analyze is pressed (a module
+    // still loading then would keep this worker waiting for it).
+    crate::pool::start();
     let perf = scope.performance();
     let now = || perf.as_ref().map_or(0.0, |p| p.now());
     let t0 = now();
@@ -776,10 +783,13 @@ async fn workbench_async(scope: &DedicatedWorkerGlobalScope, job: u32, data: &Js
             )
         };
         step(Step::Rfm);
+        // Scored once for this worker's parts and the assembly.
+        let scored = w.with_inputs(|inputs| Scored::new(inputs, &w.params));
         let mut given: Vec<PartResult> = Vec::new();
         for p in own {
             step(part_step(p));
-            given.extend(w.with_inputs(|inputs| analyze_part(inputs, &w.params, p)));
+            given
+                .extend(w.with_inputs(|inputs| analyze_scored_part(inputs, &w.params, &scored, p)));
         }
         for answer in asked {
             match crate::pool::answer(answer).await {
@@ -790,7 +800,9 @@ async fn workbench_async(scope: &DedicatedWorkerGlobalScope, job: u32, data: &Js
         step(Step::Indicators);
         let sequential =
             |jobs: Vec<prisme_core::analysis::Job<'_>>| jobs.into_iter().for_each(|j| j());
-        let analysed = w.with_inputs(|inputs| analyze_with(inputs, &w.params, given, &sequential));
+        let analysed = w.with_inputs(|inputs| {
+            analyze_scored_with(inputs, &w.params, scored, given, &sequential)
+        });
         let result = analysed.map_err(|e| e.to_string()).and_then(|a| {
             STATE.with_borrow(|s| {
                 finish_workbench(&s.prepared, w, a, today).map_err(|e| e.to_string())

@@ -799,6 +799,27 @@ pub fn analyze_part(
     part_result(inputs, params, part, scored.as_ref())
 }
 
+/// The RFM scores every analysis starts from, computed once by whoever computes several parts
+/// and then assembles the report ([`analyze_scored_part`], [`analyze_scored_with`]): the
+/// browser's worker scored the purchases for its own parts and again to assemble.
+pub struct Scored(Option<Result<rfm::Rfm, rfm::RfmError>>);
+
+impl Scored {
+    pub fn new(inputs: &Inputs<'_>, params: &AnalysisParams) -> Self {
+        Scored(scored_of(inputs, params))
+    }
+}
+
+/// [`analyze_part`] from scores already computed.
+pub fn analyze_scored_part(
+    inputs: &Inputs<'_>,
+    params: &AnalysisParams,
+    scored: &Scored,
+    part: Part,
+) -> Option<PartResult> {
+    part_result(inputs, params, part, scored.0.as_ref())
+}
+
 fn part_result(
     inputs: &Inputs<'_>,
     params: &AnalysisParams,
@@ -871,8 +892,20 @@ pub fn analyze_with(
     given: Vec<PartResult>,
     run: &dyn Fn(Vec<Job<'_>>),
 ) -> Result<Analysis, AnalysisError> {
+    analyze_scored_with(inputs, params, Scored::new(inputs, params), given, run)
+}
+
+/// [`analyze_with`] from scores already computed ([`Scored::new`] on the same inputs and
+/// parameters).
+pub fn analyze_scored_with(
+    inputs: &Inputs<'_>,
+    params: &AnalysisParams,
+    scored: Scored,
+    given: Vec<PartResult>,
+    run: &dyn Fn(Vec<Job<'_>>),
+) -> Result<Analysis, AnalysisError> {
     use std::sync::Mutex;
-    let scored = scored_of(inputs, params);
+    let scored = scored.0;
     let have: Vec<Part> = given.iter().map(PartResult::part).collect();
     let results = Mutex::new(given);
     {
@@ -1013,7 +1046,7 @@ fn assemble(
                 let from = params.migration_from.unwrap_or(out.snapshot - 90);
                 let moved = match src {
                     Purchases::Rows(tx) => {
-                        segment::migration_with_previous(tx, &params.rfm, from, out.snapshot)
+                        segment::migration_onto(tx, &params.rfm, from, &out, &seg)
                             .map_err(|e| e.to_string())
                     }
                     Purchases::Summary(_) => Err(NEEDS_ROWS.to_string()),
@@ -1022,7 +1055,7 @@ fn assemble(
                     Ok((m, p)) => (Some(m), p),
                     Err(e) => {
                         skip(&mut skipped, "segment migration", e);
-                        (None, hashbrown::HashMap::new())
+                        (None, vec![None; out.customers()])
                     }
                 };
                 #[allow(clippy::needless_range_loop)] // eight parallel vectors
@@ -1037,7 +1070,7 @@ fn assemble(
                         f: Some(out.f[i]),
                         m: Some(out.m[i]),
                         segment: Some(seg[i]),
-                        previous_segment: previous.get(id).copied(),
+                        previous_segment: previous[i],
                         ..empty_row(id.to_string())
                     });
                 }

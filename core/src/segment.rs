@@ -275,23 +275,49 @@ pub fn migration(
     from: i32,
     to: i32,
 ) -> Result<Migration, MigrationError> {
-    migration_with_previous(tx, params, from, to).map(|(m, _)| m)
+    order(from, to)?;
+    let at = |day: i32| {
+        rfm(
+            tx,
+            &RfmParams {
+                snapshot: Some(day),
+                ..params.clone()
+            },
+        )
+    };
+    // Scoring at `to` fails only where scoring at `from` fails too: that error is the one told
+    // (the earlier snapshot is the one with nothing before it).
+    let after = match at(to) {
+        Ok(a) => a,
+        Err(e) => return Err(at(from).err().unwrap_or(e).into()),
+    };
+    let seg_after = segments(&after);
+    migration_onto(tx, params, from, &after, &seg_after).map(|(m, _)| m)
 }
 
-/// [`migration`], with each customer's segment at the first snapshot (by id; customers who
-/// had not bought yet are absent).
-pub fn migration_with_previous(
-    tx: &Transactions,
-    params: &RfmParams,
-    from: i32,
-    to: i32,
-) -> Result<(Migration, hashbrown::HashMap<String, Segment>), MigrationError> {
+fn order(from: i32, to: i32) -> Result<(), MigrationError> {
     if from >= to {
         return Err(MigrationError::Order {
             from: crate::ingest::date::format_days(from),
             to: crate::ingest::date::format_days(to),
         });
     }
+    Ok(())
+}
+
+/// [`migration`] onto RFM scores already computed (`after`, with its segments) by the same
+/// parameters, from `from` to `after`'s snapshot: the analysis has them, and scoring them again
+/// cost a second pass over the purchases. Also returns each of `after`'s customers' segment at
+/// `from` (`None` for those who had not bought yet), in `after`'s order.
+pub fn migration_onto(
+    tx: &Transactions,
+    params: &RfmParams,
+    from: i32,
+    after: &Rfm,
+    seg_after: &[Segment],
+) -> Result<(Migration, Vec<Option<Segment>>), MigrationError> {
+    let to = after.snapshot;
+    order(from, to)?;
     let before = rfm(
         tx,
         &RfmParams {
@@ -299,15 +325,7 @@ pub fn migration_with_previous(
             ..params.clone()
         },
     )?;
-    let after = rfm(
-        tx,
-        &RfmParams {
-            snapshot: Some(to),
-            ..params.clone()
-        },
-    )?;
     let seg_before = segments(&before);
-    let seg_after = segments(&after);
     let index: hashbrown::HashMap<&str, Segment> = before
         .customer_id
         .iter()
@@ -317,20 +335,19 @@ pub fn migration_with_previous(
     let mut matrix = vec![vec![0u64; 11]; 11];
     let mut new = vec![0u64; 11];
     let (mut both, mut stable) = (0u64, 0u64);
-    for (id, &s) in after.customer_id.iter().flatten().zip(&seg_after) {
-        match index.get(id) {
-            Some(&b) => {
+    let mut previous = Vec::with_capacity(seg_after.len());
+    for (id, &s) in after.customer_id.iter().flatten().zip(seg_after) {
+        let b = index.get(id).copied();
+        match b {
+            Some(b) => {
                 matrix[b as usize][s as usize] += 1;
                 both += 1;
                 stable += u64::from(b == s);
             }
             None => new[s as usize] += 1,
         }
+        previous.push(b);
     }
-    let previous = index
-        .into_iter()
-        .map(|(id, s)| (id.to_string(), s))
-        .collect();
     let migration = Migration {
         from_snapshot: from,
         to_snapshot: to,

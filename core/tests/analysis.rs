@@ -600,7 +600,10 @@ fn side_by_side_equals_one_after_the_other() {
 /// split of the parts gives the report and scores of the run one after the other, bit for bit.
 #[test]
 fn parts_computed_apart_and_sent_as_json_equal_one_after_the_other() {
-    use prisme_core::analysis::{Part, PartResult, analyze_part, analyze_with};
+    use prisme_core::analysis::{
+        Part, PartResult, Scored, analyze_part, analyze_scored_part, analyze_scored_with,
+        analyze_with,
+    };
     let tx = synthetic(20_000);
     let copy = Transactions::from_rows(
         &(0..tx.len())
@@ -647,13 +650,34 @@ fn parts_computed_apart_and_sent_as_json_equal_one_after_the_other() {
                     serde_json::from_str::<PartResult>(&json).unwrap()
                 })
                 .collect();
-            let put = analyze_with(&inputs, &params, given, &sequential).unwrap();
+            let put = analyze_with(&inputs, &params, given.clone(), &sequential).unwrap();
             assert_eq!(
                 one.report.to_json(),
                 put.report.to_json(),
                 "parts {mask:04b}"
             );
             assert_eq!(one.scores.to_csv(), put.scores.to_csv(), "parts {mask:04b}");
+            // The worker's side: its own parts and the assembly from one scoring.
+            let scored = Scored::new(&inputs, &params);
+            let mut all = given;
+            all.extend(
+                Part::ALL
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) == 0)
+                    .filter_map(|(_, p)| analyze_scored_part(&inputs, &params, &scored, p)),
+            );
+            let put = analyze_scored_with(&inputs, &params, scored, all, &sequential).unwrap();
+            assert_eq!(
+                one.report.to_json(),
+                put.report.to_json(),
+                "parts {mask:04b}, scored once"
+            );
+            assert_eq!(
+                one.scores.to_csv(),
+                put.scores.to_csv(),
+                "parts {mask:04b}, scored once"
+            );
         }
     }
 }
