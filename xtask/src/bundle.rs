@@ -298,8 +298,25 @@ const WASM_OPT_FEATURES: &[&str] = &[
 /// A worker's classic-script loader (`--target no-modules` glue defines `wasm_bindgen`).
 /// Trunk 0.21 wrote `wasm_bindgen("./worker_bg.wasm")`; the object form is the one
 /// wasm-bindgen 0.2.9x and later take without a deprecation warning.
+///
+/// A helper of the worker pool (a worker named `helper`, see `app/src/pool.rs`) says
+/// `started` once its module's bytes are arriving, keeps the messages that come before the
+/// module has set its handler and hands them over then, and says `error` if the module does
+/// not load: the worker sends it work while it compiles, and computes the parts itself if it
+/// never starts.
 fn worker_loader(js: &str, wasm: &str) -> String {
-    format!("importScripts(\"./{js}\");\nwasm_bindgen({{ module_or_path: \"./{wasm}\" }});\n")
+    format!(
+        "const helper = self.name === \"helper\";\n\
+         const early = [];\n\
+         if (helper) self.onmessage = (e) => early.push(e);\n\
+         importScripts(\"./{js}\");\n\
+         const wasm = fetch(\"./{wasm}\");\n\
+         if (helper) wasm.then(() => postMessage({{ type: \"started\" }}), () => {{}});\n\
+         wasm_bindgen({{ module_or_path: wasm }}).then(\n  \
+         () => {{ for (const e of early.splice(0)) self.onmessage(e); }},\n  \
+         (e) => {{ if (helper) postMessage({{ type: \"error\", json: String(e) }}); else throw e; }},\n\
+         );\n"
+    )
 }
 
 /// The template with `replacements` (tag index → text) applied. A tag replaced by nothing and
@@ -702,9 +719,15 @@ mod tests {
             normalize_public_url("https://cdn.example/p"),
             "https://cdn.example/p/"
         );
-        assert_eq!(
-            worker_loader("worker-1.js", "worker-1_bg.wasm"),
-            "importScripts(\"./worker-1.js\");\nwasm_bindgen({ module_or_path: \"./worker-1_bg.wasm\" });\n"
+        let loader = worker_loader("worker-1.js", "worker-1_bg.wasm");
+        assert!(
+            loader.contains("importScripts(\"./worker-1.js\");\n"),
+            "{loader}"
+        );
+        assert!(loader.contains("fetch(\"./worker-1_bg.wasm\")"), "{loader}");
+        assert!(
+            loader.contains("wasm_bindgen({ module_or_path: wasm })"),
+            "{loader}"
         );
     }
 }
