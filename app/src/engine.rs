@@ -49,8 +49,9 @@ pub struct RfmRequest {
 /// The Data page's request: every file, with the corrections and anonymization settings.
 pub struct PrepareRequest {
     pub job: u32,
-    /// The dropped files themselves: the worker streams them.
-    pub files: Vec<(String, web_sys::Blob)>,
+    /// The dropped files themselves (the worker streams them) with their `lastModified`, which
+    /// lets *Analyze* reuse this preparation instead of reading the files again.
+    pub files: Vec<(String, web_sys::Blob, f64)>,
     pub settings: PrepareSettings,
 }
 
@@ -424,7 +425,10 @@ impl Engine {
             Request::Prepare(req) => {
                 set(&msg, "type", &JsValue::from_str("prepare"));
                 set(&msg, "job", &JsValue::from_f64(f64::from(req.job)));
-                set_blobs(&msg, req.files.iter().map(|(n, b)| (n, b, None)));
+                set_blobs(
+                    &msg,
+                    req.files.iter().map(|(n, b, stamp)| (n, b, Some(*stamp))),
+                );
                 if !self.encode(&msg, "settings", &req.settings) {
                     return;
                 }

@@ -50,6 +50,8 @@ pub struct RunInfo {
     pub prepare_ms: f64,
     pub analysis_ms: f64,
     pub total_ms: f64,
+    /// The files were read again for this run (else the Data page's preparation was reused).
+    pub read_again: bool,
     /// The worker holds this run's customer table (false after a reload or a worker restart).
     pub live: bool,
     /// Bumped at every run, so that pages re-query the worker.
@@ -258,6 +260,7 @@ impl AppState {
                 rows_skipped,
                 prepare_ms,
                 analysis_ms,
+                prepared_again,
                 ..
             } if *job == current => {
                 let started = match self.job.get_untracked() {
@@ -274,6 +277,7 @@ impl AppState {
                     prepare_ms: *prepare_ms,
                     analysis_ms: *analysis_ms,
                     total_ms: 0.0,
+                    read_again: *prepared_again,
                     live: true,
                     revision: 0,
                 };

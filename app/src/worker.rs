@@ -473,8 +473,10 @@ fn helper_part(scope: &DedicatedWorkerGlobalScope, job: u32, data: &JsValue) {
 struct State {
     /// The files' names, sizes and stamps with the settings, as JSON: equal keys, same sources.
     prepared_key: String,
-    /// The request whose files `prepared` holds.
-    prepared_job: u32,
+    /// Preparations in the order they arrived, and the one whose files `prepared` holds. Not
+    /// job numbers: the Data page's and the analyses' jobs are numbered apart.
+    requests: u64,
+    prepared_request: u64,
     prepared: Vec<PreparedSource>,
     outcomes: Vec<FileOutcome>,
     table: Option<RecordBatch>,
@@ -534,6 +536,10 @@ async fn prepare_files(
     data: &JsValue,
     settings: &PrepareSettings,
 ) -> Result<bool, String> {
+    let order = STATE.with_borrow_mut(|s| {
+        s.requests += 1;
+        s.requests
+    });
     let files = js_sys::Array::from(&field(data, "files"));
     let mut key_parts: Vec<String> = Vec::new();
     for entry in files.iter() {
@@ -634,8 +640,8 @@ async fn prepare_files(
     STATE.with_borrow_mut(|s| {
         // Files are read asynchronously now: a later request may have finished first; the
         // latest request's files stay.
-        if job >= s.prepared_job {
-            s.prepared_job = job;
+        if order >= s.prepared_request {
+            s.prepared_request = order;
             s.prepared_key = if reusable { key } else { String::new() };
             s.prepared = prepared;
             s.outcomes = outcomes;

@@ -84,6 +84,8 @@ async function analyzeDemoFiles(page) {
   await page.waitForFunction(() => !document.querySelector("[data-testid=data-busy]"));
   await page.click("[data-action=analyze]");
   await waitDashboard(page);
+  // The files the Data page read and profiled are not read again by Analyze.
+  assert.equal(await page.getAttribute("main", "data-read-again"), "false", "Analyze reused the preparation");
   return paths;
 }
 

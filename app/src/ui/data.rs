@@ -254,7 +254,10 @@ impl DataState {
         // The files themselves: the worker streams them (the page never holds their bytes).
         engine.send(PrepareRequest {
             job: id,
-            files: files.iter().map(|f| (f.name(), f.clone().into())).collect(),
+            files: files
+                .iter()
+                .map(|f| (f.name(), f.clone().into(), f.last_modified()))
+                .collect(),
             settings,
         });
     }

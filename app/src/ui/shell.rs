@@ -264,7 +264,10 @@ pub fn PageFrame(page: Page, children: ChildrenFn) -> impl IntoView {
         }
     };
     view! {
-        <main id="main" class="page" class:wide=page.needs_report() data-page=page.key() tabindex="-1">
+        // `data-read-again`: whether the last analysis read its files again instead of reusing
+        // the Data page's preparation (the end-to-end tests check it is reused).
+        <main id="main" class="page" class:wide=page.needs_report() data-page=page.key() tabindex="-1"
+            data-read-again=move || app.run.with(|r| r.as_ref().map(|r| r.read_again.to_string()))>
             {header}
             {body}
         </main>
