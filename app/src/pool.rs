@@ -12,7 +12,7 @@
 //!
 //! Helpers are started when the first analysis begins (their module loads while the file is
 //! read) and kept for the next ones. `navigator.hardwareConcurrency - 1` of them, at most
-//! three (there are four parts); none on one core, or where a worker cannot start a worker.
+//! four (there are five parts); none on one core, or where a worker cannot start a worker.
 //! The parts are shared by their measured cost ([`plan`]).
 
 use std::cell::RefCell;
@@ -132,10 +132,13 @@ fn spawn() -> Result<Helper, JsValue> {
 
 /// Each part's time in the browser on the 1M-row file (ms, with the other core busy: the
 /// worker's and a helper's own timings, 2-core machine, 2026-12-05).
-const COST: [(Part, f64); 4] = [
+/// CLV's holdout check costs nothing without a calibration end (the bench's analysis); the
+/// Data page's analysis sets one (`workbench::auto_calibration_end`).
+const COST: [(Part, f64); 5] = [
     (Part::Churn, 1000.0),
     (Part::Clusters, 1100.0),
     (Part::Clv, 450.0),
+    (Part::ClvHoldout, 430.0),
     (Part::Cohorts, 115.0),
 ];
 
@@ -150,11 +153,21 @@ pub const MAX_ROWS: usize = 5_000_000;
 /// worker does besides (handing the purchases over before, RFM, segments, indicators and the
 /// report's assembly after) comes before and after every part, whoever computes it: it adds
 /// the same time to every way of sharing, so it does not count against the worker's share.
-pub fn plan(n: usize, shared: &[Part]) -> Vec<Vec<Part>> {
+pub fn plan(n: usize, shared: &[Part], holdout: bool) -> Vec<Vec<Part>> {
     let slots = n + 1;
     let cost: Vec<(Part, f64)> = COST
         .into_iter()
         .filter(|(p, _)| shared.contains(p))
+        .map(|(p, c)| {
+            (
+                p,
+                if p == Part::ClvHoldout && !holdout {
+                    0.0
+                } else {
+                    c
+                },
+            )
+        })
         .collect();
     let mut best: (f64, Vec<usize>) = (f64::INFINITY, vec![n; cost.len()]);
     let combos = slots.pow(cost.len() as u32);
@@ -186,22 +199,31 @@ mod tests {
 
     #[test]
     fn the_busiest_worker_ends_first() {
-        // One helper: clusters and cohorts (1,215 ms) beside churn and CLV (1,450 ms), not
-        // clusters alone beside the three others (1,565 ms).
-        let p = plan(1, &Part::ALL);
         let has = |side: &[Part], x: Part| side.contains(&x);
+        // One helper, no holdout check: clusters and cohorts (1,215 ms) beside churn and CLV
+        // (1,450 ms), not clusters alone beside the three others (1,565 ms).
+        let p = plan(1, &Part::ALL, false);
         let (h, w) = (&p[0], &p[1]);
         assert!(has(h, Part::Churn) == has(h, Part::Clv), "{p:?}");
         assert!(has(w, Part::Clusters) == has(w, Part::Cohorts), "{p:?}");
-        assert_eq!(h.len() + w.len(), 4);
+        assert!(has(h, Part::Churn) != has(h, Part::Clusters), "{p:?}");
+        assert_eq!(h.len() + w.len(), 5);
+        // With CLV's holdout check: clusters and CLV (1,550 ms) beside churn, the check and
+        // cohorts (1,545 ms), the only way under 1,565 ms.
+        let p = plan(1, &Part::ALL, true);
+        let side = |x: Part| p.iter().position(|s| has(s, x));
+        assert_eq!(side(Part::Clusters), side(Part::Clv), "{p:?}");
+        assert_eq!(side(Part::Churn), side(Part::ClvHoldout), "{p:?}");
+        assert_eq!(side(Part::Churn), side(Part::Cohorts), "{p:?}");
+        assert_ne!(side(Part::Churn), side(Part::Clusters), "{p:?}");
         // No helper: the worker computes everything.
-        assert_eq!(plan(0, &Part::ALL), vec![Part::ALL.to_vec()]);
+        assert_eq!(plan(0, &Part::ALL, true), vec![Part::ALL.to_vec()]);
         // A labelled customer table's churn model stays with the worker, not shared.
-        let shared = [Part::Clusters, Part::Clv, Part::Cohorts];
-        let p = plan(1, &shared);
+        let shared = [Part::Clusters, Part::Clv, Part::ClvHoldout, Part::Cohorts];
+        let p = plan(1, &shared, true);
         assert!(p.iter().flatten().all(|x| *x != Part::Churn));
         // Three helpers: the two longest parts alone.
-        let p = plan(3, &Part::ALL);
+        let p = plan(3, &Part::ALL, true);
         for long in [Part::Clusters, Part::Churn] {
             assert!(p.iter().any(|s| s == &vec![long]), "{p:?}");
         }
@@ -213,8 +235,8 @@ mod tests {
 /// a helper is a worker started by this worker, and in Chromium its fetch waits on this
 /// worker's event loop, so a helper sent its work at once sat idle until this worker's own
 /// parts were done (analysis 2.6 s instead of 1.6 s). Not later either: its module compiles
-/// while this worker computes. The answers come later: await each with [`answer`]. Only the `shared` parts go to helpers (a labelled customer
-/// table's churn model stays here). Also returns the shared parts the worker computes itself
+/// while this worker computes. The answers come later: await each with [`answer`]. Only the
+/// `shared` parts go to helpers (a labelled customer table's churn model stays here). Also returns the shared parts the worker computes itself
 /// (those of a helper that cannot be reached are left to `analyze_with`).
 pub async fn ask(
     tx: &Transactions,
@@ -222,6 +244,7 @@ pub async fn ask(
     job: u32,
     shared: &[Part],
 ) -> (Vec<Part>, Vec<Promise>) {
+    let holdout = params.clv.calibration_end.is_some();
     let Ok(params) = serde_json::to_string(params) else {
         return (Vec::new(), Vec::new());
     };
@@ -235,7 +258,7 @@ pub async fn ask(
             .collect()
     });
     let n = helpers.len();
-    let mut plan = plan(n, shared);
+    let mut plan = plan(n, shared, holdout);
     let mut answers = Vec::new();
     for (i, (worker, ready, pending)) in helpers.into_iter().enumerate() {
         if JsFuture::from(ready).await.is_err() {

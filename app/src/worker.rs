@@ -824,7 +824,7 @@ fn part_step(p: Part) -> Step {
     match p {
         Part::Churn => Step::Churn,
         Part::Clusters => Step::Clusters,
-        Part::Clv => Step::Clv,
+        Part::Clv | Part::ClvHoldout => Step::Clv,
         Part::Cohorts => Step::Cohorts,
     }
 }

@@ -738,12 +738,21 @@ pub type Job<'a> = Box<dyn FnOnce() + Send + 'a>;
 pub enum Part {
     Churn,
     Clusters,
+    /// CLV's forecasts (the fits on every purchase and each customer's figures).
     Clv,
+    /// CLV's holdout check (a model fitted on the calibration period only), when asked for.
+    ClvHoldout,
     Cohorts,
 }
 
 impl Part {
-    pub const ALL: [Part; 4] = [Part::Churn, Part::Clusters, Part::Clv, Part::Cohorts];
+    pub const ALL: [Part; 5] = [
+        Part::Churn,
+        Part::Clusters,
+        Part::Clv,
+        Part::ClvHoldout,
+        Part::Cohorts,
+    ];
 }
 
 /// A [`Part`] computed apart, to be handed to [`analyze_with`]. Errors travel as their
@@ -757,6 +766,7 @@ pub enum PartResult {
     HoldoutChurn(Result<HoldoutChurn, String>),
     Clusters(Result<Clustering, String>),
     Clv(Result<ClvResult, String>),
+    ClvHoldout(Result<Option<clv::HoldoutComparison>, String>),
     Cohorts(Vec<(Period, Result<Cohorts, String>)>),
 }
 
@@ -766,6 +776,7 @@ impl PartResult {
             PartResult::LabelledChurn(_) | PartResult::HoldoutChurn(_) => Part::Churn,
             PartResult::Clusters(_) => Part::Clusters,
             PartResult::Clv(_) => Part::Clv,
+            PartResult::ClvHoldout(_) => Part::ClvHoldout,
             PartResult::Cohorts(_) => Part::Cohorts,
         }
     }
@@ -851,7 +862,10 @@ fn part_result(
             )))),
             _ => None,
         },
-        Part::Clv => source.map(|(_, src)| PartResult::Clv(message(clv_of(&src, params)))),
+        Part::Clv => source.map(|(_, src)| PartResult::Clv(message(clv_forecast_of(&src, params)))),
+        Part::ClvHoldout => {
+            source.map(|(_, src)| PartResult::ClvHoldout(message(clv_holdout_of(&src, params))))
+        }
         Part::Cohorts => match source {
             Some((_, Purchases::Rows(tx))) => Some(PartResult::Cohorts(
                 [Period::Month, Period::Quarter, Period::Year]
@@ -927,6 +941,7 @@ pub fn analyze_scored_with(
             PartResult::HoldoutChurn(x) => pre.holdout_churn = Some(x),
             PartResult::Clusters(x) => pre.clusters = Some(x),
             PartResult::Clv(x) => pre.clv = Some(x),
+            PartResult::ClvHoldout(x) => pre.clv_holdout = Some(x),
             PartResult::Cohorts(x) => pre.cohorts = x,
         }
     }
@@ -939,7 +954,9 @@ pub fn analyze_scored_with(
 struct Precomputed {
     rfm: Option<Result<rfm::Rfm, rfm::RfmError>>,
     clusters: Option<Result<Clustering, String>>,
+    /// CLV's forecasts, without the holdout check (`clv_holdout`).
     clv: Option<Result<ClvResult, String>>,
+    clv_holdout: Option<Result<Option<clv::HoldoutComparison>, String>>,
     cohorts: Vec<(Period, Result<Cohorts, String>)>,
     labelled_churn: Option<Result<ChurnResult, String>>,
     holdout_churn: Option<Result<HoldoutChurn, String>>,
@@ -957,7 +974,7 @@ fn purchases_of<'a>(inputs: &Inputs<'a>) -> Option<(&'a str, Purchases<'a>)> {
 }
 
 /// The CLV analysis with the parameters the report's other analyses imply.
-fn clv_of(src: &Purchases<'_>, params: &AnalysisParams) -> Result<ClvResult, clv::ClvError> {
+fn clv_params_of(src: &Purchases<'_>, params: &AnalysisParams) -> ClvParams {
     let mut clv_params = params.clv.clone();
     if clv_params.observation_end.is_none()
         && let Some(s) = params.rfm.snapshot
@@ -965,15 +982,53 @@ fn clv_of(src: &Purchases<'_>, params: &AnalysisParams) -> Result<ClvResult, clv
         // The RFM snapshot counts purchases before it; the CLV end is the last day counted.
         clv_params.observation_end = Some(s - 1);
     }
+    if let Purchases::Summary(s) = src
+        && clv_params.calibration_end.is_none()
+    {
+        clv_params.calibration_end = s.calibration.as_ref().map(|c| c.end);
+    }
+    clv_params
+}
+
+fn clv_of(src: &Purchases<'_>, params: &AnalysisParams) -> Result<ClvResult, clv::ClvError> {
+    let clv_params = clv_params_of(src, params);
     match src {
         Purchases::Rows(tx) => clv::analyze(tx, &clv_params),
-        Purchases::Summary(s) => {
-            if clv_params.calibration_end.is_none() {
-                clv_params.calibration_end = s.calibration.as_ref().map(|c| c.end);
-            }
-            clv::analyze_summary(s, &clv_params)
-        }
+        Purchases::Summary(s) => clv::analyze_summary(s, &clv_params),
     }
+}
+
+fn clv_forecast_of(
+    src: &Purchases<'_>,
+    params: &AnalysisParams,
+) -> Result<ClvResult, clv::ClvError> {
+    let clv_params = clv_params_of(src, params);
+    match src {
+        Purchases::Rows(tx) => clv::analyze_forecast(tx, &clv_params),
+        Purchases::Summary(s) => clv::analyze_summary_forecast(s, &clv_params),
+    }
+}
+
+fn clv_holdout_of(
+    src: &Purchases<'_>,
+    params: &AnalysisParams,
+) -> Result<Option<clv::HoldoutComparison>, clv::ClvError> {
+    let clv_params = clv_params_of(src, params);
+    match src {
+        Purchases::Rows(tx) => clv::analyze_holdout(tx, &clv_params),
+        Purchases::Summary(s) => clv::analyze_summary_holdout(s, &clv_params),
+    }
+}
+
+/// CLV as [`clv_of`] computes it, from its two parts computed apart: the forecasts' error
+/// first, then the check's, as `clv::analyze` meets them.
+fn clv_joined(
+    forecast: Result<ClvResult, String>,
+    holdout: Result<Option<clv::HoldoutComparison>, String>,
+) -> Result<ClvResult, String> {
+    let mut c = forecast?;
+    c.holdout = holdout?;
+    Ok(c)
 }
 
 /// The churn parameters for a labelled customer table.
@@ -1105,10 +1160,11 @@ fn assemble(
 
         let mut clv_per_key: Option<Vec<Option<f64>>> = None;
         progress(Step::Clv);
-        let valued = pre
-            .clv
-            .take()
-            .unwrap_or_else(|| message(clv_of(src, params)));
+        let valued = match (pre.clv.take(), pre.clv_holdout.take()) {
+            (Some(forecast), Some(holdout)) => clv_joined(forecast, holdout),
+            (Some(forecast), None) => clv_joined(forecast, message(clv_holdout_of(src, params))),
+            (None, _) => message(clv_of(src, params)),
+        };
         match valued {
             Ok(mut c) => {
                 let ids = src.ids();

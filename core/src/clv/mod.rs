@@ -327,7 +327,69 @@ pub fn analyze_summary(
     analyze_history(s, params)
 }
 
+/// [`analyze`] without its holdout check (`holdout` is `None`): the forecasts alone, which the
+/// analysis computes apart from the check ([`analyze_holdout`]) to share them between workers.
+pub fn analyze_forecast(tx: &Transactions, params: &ClvParams) -> Result<ClvResult, ClvError> {
+    params.validate()?;
+    forecast(&summary::Histories::new(tx)?, params)
+}
+
+/// [`analyze`]'s holdout check alone (`None` without a `calibration_end`): with
+/// [`analyze_forecast`], what `analyze` returns, errors included (the forecasts' come first).
+pub fn analyze_holdout(
+    tx: &Transactions,
+    params: &ClvParams,
+) -> Result<Option<HoldoutComparison>, ClvError> {
+    // Without a check to make, nothing to read (an error here would be the forecasts' too).
+    if params.calibration_end.is_none() {
+        return Ok(None);
+    }
+    params.validate()?;
+    holdout_of(&summary::Histories::new(tx)?, params)
+}
+
+/// [`analyze_forecast`] on a per-customer summary.
+pub fn analyze_summary_forecast(
+    s: &crate::warehouse::CustomerSummary,
+    params: &ClvParams,
+) -> Result<ClvResult, ClvError> {
+    params.validate()?;
+    forecast(s, params)
+}
+
+/// [`analyze_holdout`] on a per-customer summary.
+pub fn analyze_summary_holdout(
+    s: &crate::warehouse::CustomerSummary,
+    params: &ClvParams,
+) -> Result<Option<HoldoutComparison>, ClvError> {
+    params.validate()?;
+    holdout_of(s, params)
+}
+
 fn analyze_history(
+    hist: &dyn summary::PurchaseHistory,
+    params: &ClvParams,
+) -> Result<ClvResult, ClvError> {
+    let mut result = forecast(hist, params)?;
+    result.holdout = holdout_of(hist, params)?;
+    Ok(result)
+}
+
+/// The check of a model fitted on the purchases up to `calibration_end` against the later ones.
+fn holdout_of(
+    hist: &dyn summary::PurchaseHistory,
+    params: &ClvParams,
+) -> Result<Option<HoldoutComparison>, ClvError> {
+    let Some(cal) = params.calibration_end else {
+        return Ok(None);
+    };
+    let observation_end = params.observation_end.unwrap_or(hist.last_day() + 1);
+    let ch = hist.calibration_and_holdout(cal, observation_end, params.time_unit)?;
+    let model = params.bgnbd.fit(&ch.calibration)?;
+    Ok(Some(holdout::compare(&model, &ch)?))
+}
+
+fn forecast(
     hist: &dyn summary::PurchaseHistory,
     params: &ClvParams,
 ) -> Result<ClvResult, ClvError> {
@@ -403,14 +465,6 @@ fn analyze_history(
         }
     }
     totals.mean_p_alive /= full.len() as f64;
-    let holdout = match params.calibration_end {
-        Some(cal) => {
-            let ch = hist.calibration_and_holdout(cal, observation_end, unit)?;
-            let model = params.bgnbd.fit(&ch.calibration)?;
-            Some(holdout::compare(&model, &ch)?)
-        }
-        None => None,
-    };
     Ok(ClvResult {
         time_unit: unit,
         observation_end,
@@ -431,6 +485,6 @@ fn analyze_history(
         days_between_purchases,
         historic_value,
         totals,
-        holdout,
+        holdout: None,
     })
 }
