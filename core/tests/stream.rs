@@ -304,17 +304,7 @@ fn prepared_sources_read_in_chunks_are_those_read_whole() {
             if let Some(e) = encoding {
                 s = s.detected_as(e);
             }
-            for c in bytes.chunks(65_536) {
-                s.push_with(
-                    c.len(),
-                    |b| {
-                        b.copy_from_slice(c);
-                        c.len()
-                    },
-                    &mut |_| {},
-                )
-                .unwrap();
-            }
+            push_chunks(&mut s, bytes).unwrap();
             match s
                 .finish(&corrections, anonymization, Some(20_000), &mut |_| {})
                 .unwrap()
@@ -346,18 +336,23 @@ fn prepared_sources_read_in_chunks_are_those_read_whole() {
     )
     .unwrap_err();
     let mut s = source_stream("p.csv", bytes.len() as u64, &ReadOptions::default(), &bad).unwrap();
-    let streamed = bytes
-        .chunks(65_536)
-        .try_for_each(|c| {
-            s.push_with(
-                c.len(),
-                |b| {
-                    b.copy_from_slice(c);
-                    c.len()
-                },
-                &mut |_| {},
-            )
-        })
-        .unwrap_err();
+    let streamed = push_chunks(&mut s, bytes).unwrap_err();
     assert_eq!(whole, streamed);
+}
+
+/// Hands `bytes` to a source's stream in 64 KiB chunks, as the worker does with a `File`.
+fn push_chunks(
+    s: &mut prisme_core::sources::SourceStream,
+    bytes: &[u8],
+) -> Result<(), prisme_core::sources::SourceError> {
+    bytes.chunks(65_536).try_for_each(|c| {
+        s.push_with(
+            c.len(),
+            |b| {
+                b.copy_from_slice(c);
+                c.len()
+            },
+            &mut |_| {},
+        )
+    })
 }

@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { launch, rendererPeakMb } from "./browser.mjs";
+import { alternate, launch, median, rendererPeakMb } from "./browser.mjs";
 import { serve } from "./server.mjs";
 
 const csv = process.argv[2];
@@ -49,25 +49,12 @@ async function once(variant) {
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const results = Object.fromEntries(variants.map((v) => [v, []]));
-// BENCH_WARMUP=0 skips the warm-up runs (20M rows: a minute each).
-if (process.env.BENCH_WARMUP !== "0") for (const v of variants) await once(v);
-for (let i = 0; i < runs; i++) {
-  for (const v of variants) {
-    const r = await once(v);
-    results[v].push(r);
-    console.log(
-      `${v} run ${i + 1}: ` +
-        Object.entries(r.timings).map(([k, x]) => `${k} ${x.toFixed(0)}`).join(", ") +
-        `, helpers ${r.helpers}, renderer peak ${r.peak_mb.toFixed(0)} MB`,
-    );
-  }
-}
+const results = await alternate(
+  variants,
+  runs,
+  once,
+  (r) => `, helpers ${r.helpers}, renderer peak ${r.peak_mb.toFixed(0)} MB`,
+);
 const summary = { file: basename(csv), runs, chromium: await browser.version() };
 for (const v of variants) {
   const rs = results[v];

@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { launch, rendererPeakMb } from "./browser.mjs";
+import { alternate, launch, median, rendererPeakMb } from "./browser.mjs";
 import { serve } from "./server.mjs";
 
 const csv = process.argv[2];
@@ -107,11 +107,6 @@ async function once(engine) {
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 // "prisme" streams the HTTP response into the worker as it arrives; "prisme-blob" takes the
 // response as a Blob first and the worker streams that (what the app does with a dropped
 // file); "prisme-bytes" hands it over whole, as DuckDB-WASM's `registerFileBuffer` gets it.
@@ -123,20 +118,7 @@ if (process.env.PRISME_BASE_DIST) {
 }
 // BENCH_ENGINES=prisme-blob (comma-separated) runs only those: at 20M rows DuckDB-WASM is left out.
 if (process.env.BENCH_ENGINES) engines.splice(0, engines.length, ...process.env.BENCH_ENGINES.split(","));
-const results = Object.fromEntries(engines.map((e) => [e, []]));
-// BENCH_WARMUP=0 skips the warm-up runs (20M rows).
-if (process.env.BENCH_WARMUP !== "0") for (const engine of engines) await once(engine);
-for (let i = 0; i < runs; i++) {
-  for (const engine of engines) {
-    const r = await once(engine);
-    results[engine].push(r);
-    console.log(
-      `${engine} run ${i + 1}: ` +
-        Object.entries(r.timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ") +
-        `, renderer peak ${r.peak_mb.toFixed(0)} MB`,
-    );
-  }
-}
+const results = await alternate(engines, runs, once, (r) => `, renderer peak ${r.peak_mb.toFixed(0)} MB`);
 const reference = results.duckdb ?? results[engines[0]];
 const same = engines.every((e) => JSON.stringify(results[e][0].cells) === JSON.stringify(reference[0].cells));
 const summary = { file: basename(csv), runs, duckdb_wasm: duckdbVersion, chromium: await browser.version(), cells_identical: same };

@@ -110,3 +110,29 @@ export function rendererPeakMb() {
   }
   return peak;
 }
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** The benches' side-by-side runs: `once(name)` for each name in turn, `runs` rounds after one
+ *  warm-up each (none with BENCH_WARMUP=0: 20M rows take a minute a run); each run printed
+ *  with `describe(result)`. Returns each name's results. */
+export async function alternate(names, runs, once, describe) {
+  const results = Object.fromEntries(names.map((n) => [n, []]));
+  if (process.env.BENCH_WARMUP !== "0") for (const n of names) await once(n);
+  for (let i = 0; i < runs; i++) {
+    for (const n of names) {
+      const r = await once(n);
+      results[n].push(r);
+      console.log(
+        `${n} run ${i + 1}: ` +
+          Object.entries(r.timings).map(([k, x]) => `${k} ${x.toFixed(0)}`).join(", ") +
+          describe(r),
+      );
+    }
+  }
+  return results;
+}
