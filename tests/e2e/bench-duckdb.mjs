@@ -92,9 +92,9 @@ async function once(engine) {
   page.on("console", (m) => m.type() === "error" && console.error(`${engine} console: ${m.text()}`));
   try {
     if (engine.startsWith("prisme")) {
-      await page.goto(engine === "prisme-base" ? `${url}/data/base/bench.html` : `${url}/bench.html`);
+      await page.goto(engine.startsWith("prisme-base") ? `${url}/data/base/bench.html` : `${url}/bench.html`);
       await page.waitForFunction(() => window.benchReady === true);
-      const mode = engine === "prisme-bytes" ? "bytes" : engine === "prisme-blob" ? "blob" : "stream";
+      const mode = engine.endsWith("-bytes") ? "bytes" : engine.endsWith("-blob") ? "blob" : "stream";
       const r = await page.evaluate(([u, m]) => window.benchRun({ csvUrl: u, mode: m }), [csvUrl, mode]);
       return { timings: r.timings, cells: r.cells, peak_mb: rendererPeakMb() };
     }
@@ -110,7 +110,8 @@ async function once(engine) {
 // "prisme" streams the HTTP response into the worker as it arrives; "prisme-blob" takes the
 // response as a Blob first and the worker streams that (what the app does with a dropped
 // file); "prisme-bytes" hands it over whole, as DuckDB-WASM's `registerFileBuffer` gets it.
-// With PRISME_BASE_DIST, "prisme-base" runs another build (the previous code) the same way.
+// With PRISME_BASE_DIST, "prisme-base" runs another build (the previous code) the same way
+// ("prisme-base-blob" and "prisme-base-bytes" as "prisme-blob" and "prisme-bytes").
 const engines = ["prisme", "prisme-blob", "prisme-bytes", "duckdb"];
 if (process.env.PRISME_BASE_DIST) {
   symlinkSync(resolve(process.env.PRISME_BASE_DIST), join(dir, "base"));
