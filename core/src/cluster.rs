@@ -698,11 +698,9 @@ fn lloyd<const D: usize>(
                 p2 = p;
             }
         }
-        for i in 0..n {
-            let l = labels[i] as usize;
-            upper[i] += shift[l];
-            lower[i] -= if l == r1 { p2 } else { p1 };
-        }
+        // The bounds move with the centroids (Hamerly): done row by row in the assignment
+        // pass below, one pass over the rows instead of two; a run that stops here does not
+        // need them (the final assignment recomputes every distance).
         if total_shift <= tol {
             converged = true;
             break;
@@ -726,6 +724,8 @@ fn lloyd<const D: usize>(
         let mut changed = 0usize;
         for i in 0..n {
             let a = labels[i] as usize;
+            upper[i] += shift[a];
+            lower[i] -= if a == r1 { p2 } else { p1 };
             let m = half_gap[a].max(lower[i]);
             if upper[i] <= m {
                 continue;
