@@ -104,6 +104,11 @@ fn churn(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("gbt", rows), &rows, |b, _| {
             b.iter(|| black_box(GbtModel::fit(&x, &y, &params.gbt).expect("fits")))
         });
+        // Scoring alone: 200 trees over every row (the analysis scores every customer).
+        let model = GbtModel::fit(&x, &y, &params.gbt).expect("fits");
+        group.bench_with_input(BenchmarkId::new("gbt-predict", rows), &rows, |b, _| {
+            b.iter(|| black_box(model.predict_proba(&x)))
+        });
         group.bench_with_input(
             BenchmarkId::new("dataset+split+both+eval", rows),
             &rows,
