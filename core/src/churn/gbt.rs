@@ -578,7 +578,14 @@ mod tests {
         let model = GbtModel::fit(&x, &y, &params).unwrap();
         assert!(model.trees.iter().any(|t| t.nodes.len() > 3));
         let mut probe = x.data.clone();
-        probe.extend_from_slice(&[f64::NAN, 2.0, f64::INFINITY, 4.0, f64::NEG_INFINITY, f64::NAN]);
+        probe.extend_from_slice(&[
+            f64::NAN,
+            2.0,
+            f64::INFINITY,
+            4.0,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ]);
         let probe = Matrix::new(205, 3, probe);
         let got = model.predict_proba(&probe);
         for (i, p) in got.iter().enumerate() {
